@@ -1,0 +1,308 @@
+"""Create and open project files: validation, SQLite pragmas, schema upgrades, transactions."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
+
+from app.errors import ProjectError
+from app.i18n import _
+from app.models import ProjectInfo
+
+PROJECT_SUFFIX = ".sitat"
+# PRAGMA application_id marks the file as Sitat's ("SITA" in ASCII).
+APPLICATION_ID = 0x53495441
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+_begin_mode: contextvars.ContextVar[str] = contextvars.ContextVar("sitat_begin", default="DEFERRED")
+
+
+@dataclass(frozen=True)
+class ProjectSummary:
+    id: str
+    title: str
+    documents: int
+    characters: int
+    codes: int
+    coders: int
+    codings: int
+
+
+def _migrations_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _alembic_config(connection=None):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_migrations_dir()))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def schema_head() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
+def _make_engine(path: Path, read_only: bool) -> Engine:
+    if read_only:
+        url = f"sqlite:///file:{path}?mode=ro&uri=true"
+    else:
+        url = f"sqlite:///{path}"
+    engine = create_engine(url, poolclass=NullPool)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # the one place SQLite pragmas are set
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _on_begin)
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA busy_timeout = 5000")
+        if not read_only:
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql(f"BEGIN {_begin_mode.get()}")
+
+    return engine
+
+
+def _inspect_file(path: Path) -> tuple[int, str | None, bool]:
+    """(application_id, alembic revision or None, has project table) read without writing."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise ProjectError(
+            _("Cannot open {name}: {reason}").format(name=path.name, reason=exc)
+        ) from exc
+    try:
+        app_id = con.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        revision = None
+        if "alembic_version" in tables:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+        return app_id, revision, "project" in tables
+    except sqlite3.DatabaseError as exc:
+        raise ProjectError(
+            _("{name} is damaged or is not a Sitat project ({reason}).").format(
+                name=path.name, reason=exc
+            )
+        ) from exc
+    finally:
+        con.close()
+
+
+class Project:
+    """An open project file. Use `read()` for queries and `write()` for one user action."""
+
+    def __init__(self, path: Path, engine: Engine, read_only: bool) -> None:
+        self.path = path
+        self.engine = engine
+        self.read_only = read_only
+        with self.read() as s:
+            info = s.get(ProjectInfo, s.query(ProjectInfo.id).scalar())
+            if info is None:
+                raise ProjectError(_("{name} is not a Sitat project.").format(name=path.name))
+            self.id = info.id
+            self.title = info.title
+
+    # -- lifecycle ---------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | os.PathLike, title: str = "") -> "Project":
+        path = Path(path)
+        if path.exists():
+            raise ProjectError(
+                _("{name} already exists; choose another file name.").format(name=path.name)
+            )
+        if not path.parent.is_dir():
+            raise ProjectError(
+                _("The folder {folder} does not exist.").format(folder=str(path.parent))
+            )
+        engine = _make_engine(path, read_only=False)
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+                from alembic import command
+
+                command.upgrade(_alembic_config(conn), "head")
+                conn.execute(
+                    ProjectInfo.__table__.insert().values(
+                        id=_new_id(), title=title or path.stem, memo="", revision=0,
+                        created_at=_now(),
+                    )
+                )
+        except (OSError, DBAPIError) as exc:
+            engine.dispose()
+            for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                p.unlink(missing_ok=True)
+            raise ProjectError(
+                _("Could not create {name}: {reason}").format(name=path.name, reason=exc)
+            ) from exc
+        return cls(path, engine, read_only=False)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, read_only: bool = False) -> "Project":
+        path = Path(path)
+        if not path.exists():
+            raise ProjectError(_("The project file {name} does not exist.").format(name=path.name))
+        if path.is_dir():
+            raise ProjectError(_("{name} is a folder, not a project file.").format(name=path.name))
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(len(SQLITE_MAGIC))
+        except OSError as exc:
+            raise ProjectError(
+                _("Cannot read {name}: {reason}").format(name=path.name, reason=exc.strerror)
+            ) from exc
+        if head != SQLITE_MAGIC:
+            raise ProjectError(
+                _("{name} is not a Sitat project (it is not a project database).").format(
+                    name=path.name
+                )
+            )
+        app_id, revision, has_project = _inspect_file(path)
+        if app_id != APPLICATION_ID or not has_project:
+            raise ProjectError(
+                _("{name} is a database from another program, not a Sitat project.").format(
+                    name=path.name
+                )
+            )
+        if revision not in known_revisions():
+            raise ProjectError(
+                _(
+                    "{name} was saved by a newer version of Sitat (schema {revision}). "
+                    "Update Sitat to open it."
+                ).format(name=path.name, revision=revision)
+            )
+        if not read_only and not os.access(path, os.W_OK):
+            raise ProjectError(
+                _("{name} is read-only; open it read-only or check its permissions.").format(
+                    name=path.name
+                )
+            )
+        engine = _make_engine(path, read_only=read_only)
+        if revision != schema_head():
+            if read_only:
+                engine.dispose()
+                raise ProjectError(
+                    _("{name} uses an older file format and must be opened for writing once "
+                      "to be upgraded.").format(name=path.name)
+                )
+            cls._upgrade(engine)
+        return cls(path, engine, read_only=read_only)
+
+    @staticmethod
+    def _upgrade(engine: Engine) -> None:
+        from alembic import command
+
+        token = _begin_mode.set("IMMEDIATE")
+        try:
+            with engine.begin() as conn:
+                command.upgrade(_alembic_config(conn), "head")
+        finally:
+            _begin_mode.reset(token)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- transactions ------------------------------------------------------------------
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing it does is committed."""
+        with Session(self.engine, expire_on_commit=False, autoflush=False) as s:
+            try:
+                yield s
+            finally:
+                s.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One user action: everything inside commits together, or nothing does."""
+        if self.read_only:
+            raise ProjectError(
+                _("{name} is open read-only; changes are not possible.").format(name=self.path.name)
+            )
+        token = _begin_mode.set("IMMEDIATE")
+        try:
+            with Session(self.engine, expire_on_commit=False, autoflush=True) as s:
+                try:
+                    s.connection()  # BEGIN IMMEDIATE now: take the write lock up front
+                except OperationalError as exc:
+                    raise _locked_error(self.path, exc) from exc
+                try:
+                    yield s
+                    s.execute(text("UPDATE project SET revision = revision + 1"))
+                    s.commit()
+                except BaseException:
+                    s.rollback()
+                    raise
+        finally:
+            _begin_mode.reset(token)
+
+    def revision(self) -> int:
+        with self.read() as s:
+            return int(s.execute(text("SELECT revision FROM project")).scalar_one())
+
+    def summary(self) -> ProjectSummary:
+        with self.read() as s:
+            row = s.execute(
+                text(
+                    "SELECT (SELECT COUNT(*) FROM document), "
+                    "(SELECT COALESCE(SUM(length), 0) FROM document), "
+                    "(SELECT COUNT(*) FROM code), (SELECT COUNT(*) FROM coder), "
+                    "(SELECT COUNT(*) FROM coding)"
+                )
+            ).one()
+        return ProjectSummary(self.id, self.title, *[int(v) for v in row])
+
+
+def _locked_error(path: Path, exc: Exception) -> ProjectError:
+    if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+        return ProjectError(
+            _("{name} is being changed by another program right now; try again shortly.").format(
+                name=path.name
+            )
+        )
+    return ProjectError(_("Cannot write to {name}: {reason}").format(name=path.name, reason=exc))
+
+
+def _new_id() -> str:
+    from app.models import new_guid
+
+    return new_guid()
+
+
+def _now():
+    from app.models import utcnow
+
+    return utcnow()

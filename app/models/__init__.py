@@ -1,0 +1,23 @@
+"""The project's data model (SQLAlchemy 2 ORM): data only, no behaviour that needs a session."""
+
+from app.models.attribute import ATTRIBUTE_TYPES, AttributeDefinition, AttributeValue
+from app.models.base import Base, new_guid, utcnow
+from app.models.codebook import Code, Coder
+from app.models.coding import Coding
+from app.models.document import Document, SpeakerTurn
+from app.models.project import ProjectInfo
+
+__all__ = [
+    "ATTRIBUTE_TYPES",
+    "AttributeDefinition",
+    "AttributeValue",
+    "Base",
+    "Code",
+    "Coder",
+    "Coding",
+    "Document",
+    "ProjectInfo",
+    "SpeakerTurn",
+    "new_guid",
+    "utcnow",
+]
