@@ -1,0 +1,234 @@
+"""Document attributes: definitions with types, validated values, bulk import from CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from app.core.lookup import get_document, suggestion
+from app.errors import InvalidInput, NotFound
+from app.i18n import _
+from app.models import ATTRIBUTE_TYPES, AttributeDefinition, AttributeValue, Document
+
+MAX_CSV_BYTES = 5 * 1024 * 1024
+
+
+def type_label(type_: str) -> str:
+    return {
+        "text": _("text"),
+        "number": _("number"),
+        "date": _("date"),
+        "choice": _("choice"),
+    }.get(type_, type_)
+
+
+def definitions(s: Session) -> list[AttributeDefinition]:
+    return list(
+        s.scalars(select(AttributeDefinition).order_by(AttributeDefinition.sort_order,
+                                                       AttributeDefinition.id))
+    )
+
+
+def get_definition(s: Session, name: str) -> AttributeDefinition:
+    d = s.scalar(select(AttributeDefinition).where(AttributeDefinition.name == name))
+    if d is None:
+        names = [x.name for x in definitions(s)]
+        raise NotFound(
+            _("There is no attribute named {name}.").format(name=name) + suggestion(name, names)
+        )
+    return d
+
+
+def define_attribute(
+    s: Session, name: str, type_: str = "text", choices: list[str] | None = None
+) -> AttributeDefinition:
+    """Create an attribute, or change the type/choices of an existing one (values must fit)."""
+    name = name.strip()
+    if not name or "=" in name:
+        raise InvalidInput(_("An attribute name must not be empty or contain '='."))
+    if type_ not in ATTRIBUTE_TYPES:
+        raise InvalidInput(
+            _("Unknown attribute type {type}; use one of: {types}.").format(
+                type=type_, types=", ".join(ATTRIBUTE_TYPES)
+            )
+        )
+    clean_choices = [c.strip() for c in (choices or []) if c.strip()]
+    if type_ == "choice" and not clean_choices:
+        raise InvalidInput(_("A choice attribute needs at least one allowed value."))
+    d = s.scalar(select(AttributeDefinition).where(AttributeDefinition.name == name))
+    if d is None:
+        order = (s.scalar(select(func.max(AttributeDefinition.sort_order))) or 0) + 1
+        d = AttributeDefinition(name=name, type=type_, choices="", sort_order=order)
+        s.add(d)
+    d.type = type_
+    d.choices = "\n".join(clean_choices) if type_ == "choice" else ""
+    s.flush()
+    # Existing values must still be valid under the new definition; store them canonical.
+    for v in s.scalars(select(AttributeValue).where(AttributeValue.attribute_id == d.id)):
+        v.value = normalise_value(d, v.value)
+    return d
+
+
+def normalise_value(d: AttributeDefinition, raw: str) -> str:
+    """The canonical stored form of `raw` for attribute `d`, or InvalidInput."""
+    value = raw.strip()
+    if d.type == "number":
+        try:
+            number = float(value.replace("\u00a0", "").replace(" ", "").replace(",", "."))
+        except ValueError:
+            raise InvalidInput(
+                _("«{value}» is not a number (attribute {name}).").format(value=raw, name=d.name)
+            ) from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise InvalidInput(
+                _("«{value}» is not a number (attribute {name}).").format(value=raw, name=d.name)
+            )
+        return str(int(number)) if number.is_integer() else repr(number)
+    if d.type == "date":
+        parsed = _parse_date(value)
+        if parsed is None:
+            raise InvalidInput(
+                _("«{value}» is not a date; write it as 2025-03-14 or 14.03.2025 "
+                  "(attribute {name}).").format(value=raw, name=d.name)
+            )
+        return parsed.isoformat()
+    if d.type == "choice":
+        for choice in d.choice_list():
+            if choice.casefold() == value.casefold():
+                return choice
+        raise InvalidInput(
+            _("«{value}» is not an allowed value of {name}; allowed: {choices}.").format(
+                value=raw, name=d.name, choices=", ".join(d.choice_list())
+            )
+        )
+    return value
+
+
+def _parse_date(value: str) -> date | None:
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{4})", value)
+        if not m:
+            return None
+        d, mo, y = (int(g) for g in m.groups())
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def set_values(s: Session, doc: Document, values: dict[str, str],
+               create_missing: bool = True) -> None:
+    """Set attribute values on one document; an empty value removes it.
+
+    Attributes that do not exist yet are created as text attributes when `create_missing`.
+    """
+    for name, raw in values.items():
+        name = name.strip()
+        d = s.scalar(select(AttributeDefinition).where(AttributeDefinition.name == name))
+        if d is None:
+            if not create_missing:
+                get_definition(s, name)  # raises NotFound with a suggestion
+            d = define_attribute(s, name, "text")
+        if not raw.strip():
+            s.execute(delete(AttributeValue).where(AttributeValue.document_id == doc.id,
+                                                   AttributeValue.attribute_id == d.id))
+            continue
+        value = normalise_value(d, raw)
+        existing = s.get(AttributeValue, (doc.id, d.id))
+        if existing is None:
+            s.add(AttributeValue(document_id=doc.id, attribute_id=d.id, value=value))
+        else:
+            existing.value = value
+    s.flush()
+
+
+def values_by_document(s: Session) -> dict[int, dict[str, str]]:
+    """document id -> {attribute name: value}, in one query."""
+    rows = s.execute(
+        select(AttributeValue.document_id, AttributeDefinition.name, AttributeValue.value)
+        .join(AttributeDefinition, AttributeDefinition.id == AttributeValue.attribute_id)
+        .order_by(AttributeDefinition.sort_order, AttributeDefinition.id)
+    )
+    out: dict[int, dict[str, str]] = {}
+    for doc_id, name, value in rows:
+        out.setdefault(doc_id, {})[name] = value
+    return out
+
+
+@dataclass
+class CsvAttributes:
+    """Parsed attribute CSV: header attribute names and rows keyed by document name."""
+
+    attributes: list[str]
+    rows: dict[str, dict[str, str]]
+
+
+def read_attributes_csv(path: str | Path) -> CsvAttributes:
+    """Read a `document,attribute,...` CSV (UTF-8, ',' or ';' separated) without touching a project."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_CSV_BYTES:
+            raise InvalidInput(_("The attribute file {name} is too large.").format(name=path.name))
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(
+            _("Cannot read the attribute file {name}: {reason}").format(
+                name=path.name, reason=exc.strerror or exc
+            )
+        ) from exc
+    from app.core.importing.encoding import decode_text
+
+    text, _enc = decode_text(raw)
+    text = text.lstrip("\ufeff")
+    try:
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise InvalidInput(_("The attribute file {name} is empty.").format(name=path.name)) from None
+    if len(header) < 2 or header[0].casefold() not in ("document", "dokument"):
+        raise InvalidInput(
+            _("The attribute file {name} must start with a header row "
+              "'document,attribute,...'.").format(name=path.name)
+        )
+    rows: dict[str, dict[str, str]] = {}
+    for lineno, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            raise InvalidInput(
+                _("Line {line} of {name} has more columns than the header.").format(
+                    line=lineno, name=path.name
+                )
+            )
+        doc = row[0].strip()
+        if doc in rows:
+            raise InvalidInput(
+                _("Document {doc} appears twice in {name} (line {line}).").format(
+                    doc=doc, name=path.name, line=lineno
+                )
+            )
+        rows[doc] = {header[i]: row[i] for i in range(1, len(row))}
+    return CsvAttributes(header[1:], rows)
+
+
+def apply_attributes_csv(s: Session, table: CsvAttributes) -> int:
+    """Set values from a parsed CSV; every document named must exist. Returns documents changed."""
+    for doc_name in table.rows:
+        get_document(s, doc_name)  # NotFound for unknown documents, before any change
+    for doc_name, values in table.rows.items():
+        set_values(s, get_document(s, doc_name), values)
+    return len(table.rows)

@@ -1,0 +1,53 @@
+"""The demo: build the sample project (once) and write what can be shown without a screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.project import Project
+from app.core.report import project_report
+from app.core.sample import build_sample
+from app.i18n import _
+
+DEFAULT_DIR = Path("sitat-demo")
+PROJECT_NAME = "bsb-demo.sitat"
+
+
+@dataclass
+class DemoResult:
+    project: Path
+    outputs: list[Path]
+    message: str
+
+
+def ensure_sample(folder: Path, force: bool = False) -> Path:
+    """The sample project in `folder`, built from sample_projects/ when missing (or forced)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / PROJECT_NAME
+    if force:
+        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            p.unlink(missing_ok=True)
+    if not path.exists():
+        tmp = folder / (PROJECT_NAME + ".building")
+        for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            p.unlink(missing_ok=True)
+        build_sample(tmp).close()
+        tmp.replace(path)  # only a complete project gets the real name
+    return path
+
+
+def run_demo(folder: Path | None = None, force: bool = False) -> DemoResult:
+    folder = folder or DEFAULT_DIR
+    path = ensure_sample(folder, force)
+    with Project.open(path, read_only=True) as p:
+        report = project_report(p)
+    summary = folder / "demo-sammendrag.txt"
+    summary.write_text(report.as_text() + "\n", encoding="utf-8")
+    message = "\n".join([
+        report.as_text(),
+        "",
+        _("Sample project: {path}").format(path=path),
+        _("Summary written to {path}").format(path=summary),
+    ])
+    return DemoResult(path, [summary], message)

@@ -1,0 +1,30 @@
+"""Size limits of the importers: what a normal interview file never exceeds, and zip-bomb guards."""
+
+from __future__ import annotations
+
+MiB = 1024 * 1024
+
+# Plain text (.txt/.md) files larger than this are refused before they are read.
+MAX_TEXT_BYTES = 10 * MiB
+# The text taken out of any file (also .docx/.odt) may be at most this many characters.
+MAX_TEXT_CHARS = 10 * MiB
+
+# .docx/.odt are zip archives; these limits stop zip bombs before anything is unpacked.
+MAX_ZIP_MEMBERS = 5_000
+MAX_ZIP_TOTAL_BYTES = 200 * MiB  # sum of the declared unpacked sizes
+MAX_ZIP_MEMBER_BYTES = 100 * MiB  # one unpacked part
+MAX_ZIP_RATIO = 200  # unpacked / packed, checked for parts larger than ZIP_RATIO_MIN_BYTES
+ZIP_RATIO_MIN_BYTES = 1 * MiB
+MAX_ZIP_CENTRAL_DIRECTORY = 16 * MiB  # the archive's table of contents
+ZIP_READ_CHUNK = 1 * MiB
+
+
+def format_size(n: int) -> str:
+    """A byte count for messages: '10 MB', '20,5 MB' (decimal comma in Norwegian)."""
+    from app.i18n import current_language
+
+    if n < MiB:
+        text = f"{max(1, round(n / 1024))} KB"
+    else:
+        text = f"{n / MiB:.1f}".removesuffix(".0") + " MB"
+    return text.replace(".", ",") if current_language() == "nb" else text

@@ -1,0 +1,159 @@
+"""An open project in the window: the project, the current coder, the coder filter, the one undo
+stack, and signals that tell panels what changed. Panels read through it; changes go through
+commands (app.views.commands) pushed with `execute`.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from app.core import workbench as wb
+from app.core.project import Project
+from app.errors import SitatError
+from app.i18n import _
+
+FILTER_MINE, FILTER_ALL, FILTER_CHOSEN = "mine", "all", "chosen"
+
+
+class Session(QObject):
+    codingsChanged = Signal(object)  # set of document guids, or None for every document
+    codingAdded = Signal(str, object)  # document guid, ShownCoding
+    codingRemoved = Signal(str, str)  # document guid, coding guid
+    codingUpdated = Signal(str, object)  # document guid, ShownCoding (same span)
+    countsChanged = Signal()  # numbers of codings changed (code tree, documents)
+    codebookChanged = Signal()
+    documentsChanged = Signal()
+    coderChanged = Signal()
+    filterChanged = Signal()
+    failed = Signal(str)  # a message for the user
+    jumpRequested = Signal(str, int, int, str)  # document guid, start, end, coding guid
+
+    def __init__(self, project: Project, coder_name: str, parent=None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(500)
+        self.coder_name = coder_name.strip()
+        self.filter_mode = FILTER_ALL
+        self.chosen_coders: set[int] = set()
+
+    @property
+    def path(self) -> Path:
+        return self.project.path
+
+    @property
+    def title(self) -> str:
+        return self.project.title
+
+    def close(self) -> None:
+        self.undo_stack.clear()
+        self.project.close()
+
+    # -- reading -------------------------------------------------------------------------
+    @contextmanager
+    def read(self) -> Iterator:
+        with self.project.read() as s:
+            yield s
+
+    def coders(self) -> list[wb.CoderInfo]:
+        with self.read() as s:
+            return wb.coders(s)
+
+    def coder(self) -> wb.CoderInfo | None:
+        """The current coder if already known to the project (created on first coding)."""
+        return next((c for c in self.coders() if c.name == self.coder_name), None)
+
+    # -- coder and filter ------------------------------------------------------------------
+    def set_coder_name(self, name: str) -> None:
+        self.coder_name = name.strip()
+        self.coderChanged.emit()
+        if self.filter_mode == FILTER_MINE:
+            self.filterChanged.emit()
+
+    def set_filter(self, mode: str, chosen: set[int] | None = None) -> None:
+        self.filter_mode = mode
+        if chosen is not None:
+            self.chosen_coders = set(chosen)
+        self.filterChanged.emit()
+
+    def visible_coder_ids(self) -> set[int] | None:
+        """Coder ids whose codings are shown, or None for all coders."""
+        if self.filter_mode == FILTER_ALL:
+            return None
+        if self.filter_mode == FILTER_MINE:
+            me = self.coder()
+            return {me.id} if me else set()
+        return set(self.chosen_coders)
+
+    def comparing(self) -> bool:
+        """True when codings are coloured by coder (several chosen coders side by side)."""
+        return self.filter_mode == FILTER_CHOSEN and len(self.chosen_coders) > 1
+
+    # -- changing ----------------------------------------------------------------------
+    def execute(self, command: "SessionCommand") -> bool:
+        """Do a command now (one transaction) and put it on the undo stack; False if refused."""
+        try:
+            command.first()
+        except SitatError as exc:
+            self.failed.emit(str(exc))
+            return False
+        self.undo_stack.push(command)
+        return True
+
+    def report(self, exc: Exception) -> None:
+        """An undo/redo step failed (the project was changed elsewhere): say so, start afresh."""
+        self.failed.emit(_("This step could not be undone or redone: {reason}").format(reason=exc)
+                         if isinstance(exc, SitatError) else str(exc))
+        QTimer.singleShot(0, self.undo_stack.clear)
+        QTimer.singleShot(0, self.refresh_all)
+
+    def refresh_all(self) -> None:
+        self.codebookChanged.emit()
+        self.documentsChanged.emit()
+        self.codingsChanged.emit(None)
+        self.countsChanged.emit()
+
+
+class SessionCommand(QUndoCommand):
+    """An undoable action: `do()` the first time and on redo, `undo_it()` on undo; each one
+    transaction through app/core. The session is told what changed afterwards."""
+
+    def __init__(self, session: Session, text: str) -> None:
+        super().__init__(text)
+        self.session = session
+        self._pushed = False
+
+    def first(self) -> None:
+        self.do()
+        self.notify()
+
+    def redo(self) -> None:
+        if not self._pushed:  # QUndoStack.push calls redo(): the work was done in first()
+            self._pushed = True
+            return
+        try:
+            self.do()
+        except Exception as exc:  # noqa: BLE001 - reported to the user, stack reset
+            self.session.report(exc)
+        self.notify()
+
+    def undo(self) -> None:
+        try:
+            self.undo_it()
+        except Exception as exc:  # noqa: BLE001
+            self.session.report(exc)
+        self.notify()
+
+    def do(self) -> None:
+        raise NotImplementedError
+
+    def undo_it(self) -> None:
+        raise NotImplementedError
+
+    def notify(self) -> None:
+        self.session.refresh_all()
