@@ -168,7 +168,7 @@ def cmd_codes(a) -> int:
 
     with _open(a.project, read_only=True) as p, p.read() as s:
         paths = code_paths(s)
-        counts = dict(s.execute(select(Coding.code_id, func.count()).group_by(Coding.code_id)))
+        counts = dict(s.execute(select(Coding.code_id, func.count()).group_by(Coding.code_id)).all())
         rows = [{"path": paths[c.id], "guid": c.guid, "color": c.color,
                  "description": c.description, "codable": c.codable,
                  "codings": counts.get(c.id, 0)} for c in ordered_codes(s)]

@@ -215,10 +215,10 @@ def add_codings_bulk(s: Session, rows: list[NewCoding]) -> int:
     """
     from app.models import new_guid, utcnow
 
-    lengths = dict(s.execute(select(Document.id, Document.length)))
+    lengths = dict(s.execute(select(Document.id, Document.length)).all())
     existing = set(
         s.execute(select(Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start,
-                         Coding.end)).tuples()
+                         Coding.end)).all()
     ) if rows else set()
     now = utcnow()
     batch = []

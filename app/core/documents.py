@@ -166,7 +166,7 @@ class DocumentInfo:
 
 def list_documents(s: Session) -> list[DocumentInfo]:
     """Every document with its length, number of codings, speakers and attributes (few queries)."""
-    counts = dict(s.execute(select(Coding.document_id, func.count()).group_by(Coding.document_id)))
+    counts = dict(s.execute(select(Coding.document_id, func.count()).group_by(Coding.document_id)).all())
     speakers: dict[int, list[str]] = {}
     for doc_id, speaker in s.execute(
         select(SpeakerTurn.document_id, SpeakerTurn.speaker)

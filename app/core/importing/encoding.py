@@ -45,6 +45,7 @@ _CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
 # Candidates for legacy files, in order of preference when they score the same.
 WESTERN_ENCODINGS = ("cp1252", "iso8859_15", "latin_1", "mac_roman", "cp850")
 _ACCENTED = "æøåéèêëóòôöüäáàíìïçñ"
+_UTF8_LETTERS = frozenset(_ACCENTED + _ACCENTED.upper())
 # Correctly decoded letters in their usual places; Norwegian æøå count double.
 _GOOD_NORWEGIAN = re.compile(
     "(?<=[a-zA-Z])[æøå]|[æøå](?=[a-z])|(?<= )å(?= )|[ÆØÅ](?=[a-zæøå])"
@@ -142,6 +143,13 @@ def _looks_like_damaged_utf8(data: bytes) -> bool:
     Legacy 8-bit text can contain a valid-looking pair by chance (cp1252 «NÅ» has 'Å»'), but
     then its other æøå bytes are invalid and outnumber the chance matches.
     """
+    letters = 0
+    for seq in _UTF8_MULTI.findall(data):
+        letters += seq.decode("utf-8") in _UTF8_LETTERS
+    if letters:
+        # 'Ã¥' for å in legacy text would be mojibake in the writer's own editor: such a pair
+        # is UTF-8 for æøå (or another Western letter), so the stray bytes are damage.
+        return True
     rest, sequences = _UTF8_MULTI.subn(b"", data)
     if not sequences:
         return False

@@ -1,0 +1,302 @@
+"""The code tree as data: paths (`Parent/Child`), lookup, tree edits, and codebook import/export specs.
+
+A code path joins names with `/`; a `/` inside a name is escaped as `\\/` and a backslash as `\\\\`.
+Where a name is unique in the codebook, the bare name resolves too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from app.core.lookup import suggestion
+from app.errors import CodebookError, NotFound
+from app.i18n import _
+from app.models import Code, Coding, new_guid
+
+COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+DEFAULT_COLOUR = "#888888"
+
+
+# -- paths ---------------------------------------------------------------------------------
+def escape_name(name: str) -> str:
+    return name.replace("\\", "\\\\").replace("/", "\\/")
+
+
+def join_path(names: list[str]) -> str:
+    return "/".join(escape_name(n) for n in names)
+
+
+def split_path(path: str) -> list[str]:
+    """`A/B\\/C` -> ['A', 'B/C']; a lone trailing backslash is kept as it is."""
+    parts, cur, i = [], [], 0
+    while i < len(path):
+        ch = path[i]
+        if ch == "\\" and i + 1 < len(path) and path[i + 1] in "\\/":
+            cur.append(path[i + 1])
+            i += 2
+            continue
+        if ch == "/":
+            parts.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    parts.append("".join(cur).strip())
+    return parts
+
+
+def _tree(s: Session):
+    rows = list(s.execute(select(Code.id, Code.name, Code.parent_id, Code.sort_order)))
+    kids: dict[int | None, list] = {}
+    for r in rows:
+        kids.setdefault(r.parent_id, []).append(r)
+    for v in kids.values():
+        v.sort(key=lambda r: (r.sort_order, r.id))
+    return rows, kids
+
+
+def code_paths(s: Session) -> dict[int, str]:
+    """code id -> escaped path, for every code."""
+    _rows, kids = _tree(s)
+    out: dict[int, str] = {}
+
+    def walk(parent: int | None, prefix: str) -> None:
+        for r in kids.get(parent, []):
+            out[r.id] = prefix + escape_name(r.name)
+            walk(r.id, out[r.id] + "/")
+
+    walk(None, "")
+    return out
+
+
+def ordered_codes(s: Session) -> list[Code]:
+    """All codes depth-first in tree order (siblings by their order)."""
+    paths = code_paths(s)
+    codes = {c.id: c for c in s.scalars(select(Code))}
+    return [codes[i] for i in paths]  # dicts keep insertion (walk) order
+
+
+def subtree_ids(s: Session, code_id: int) -> set[int]:
+    _rows, kids = _tree(s)
+    out, stack = set(), [code_id]
+    while stack:
+        cur = stack.pop()
+        out.add(cur)
+        stack.extend(r.id for r in kids.get(cur, []))
+    return out
+
+
+def resolve_code(s: Session, ref: str) -> Code:
+    """A code by full path, by guid, or by bare name when that name is unique."""
+    ref = ref.strip()
+    paths = code_paths(s)
+    by_path = {p: i for i, p in paths.items()}
+    canonical = join_path(split_path(ref))
+    if canonical in by_path:
+        return s.get(Code, by_path[canonical])
+    code = s.scalar(select(Code).where(Code.guid == ref))
+    if code is not None:
+        return code
+    if len(split_path(ref)) == 1:
+        name = split_path(ref)[0]
+        hits = [i for i, p in paths.items() if split_path(p)[-1] == name]
+        if len(hits) == 1:
+            return s.get(Code, hits[0])
+        if len(hits) > 1:
+            raise NotFound(_("The name {name} is used by several codes; give the full path: "
+                             "{paths}.").format(name=name,
+                                                paths=", ".join(sorted(paths[h] for h in hits))))
+    raise NotFound(_("There is no code {path} in the codebook.").format(path=ref)
+                   + suggestion(ref, list(by_path)))
+
+
+# -- edits ---------------------------------------------------------------------------------
+def _check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise CodebookError(_("A code needs a name."))
+    if len(name) > 300:
+        raise CodebookError(_("A code name can be at most 300 characters."))
+    return name
+
+
+def _check_sibling_free(s: Session, parent_id: int | None, name: str,
+                        except_id: int | None = None) -> None:
+    q = select(Code.id).where(Code.parent_id.is_(None) if parent_id is None
+                              else Code.parent_id == parent_id, Code.name == name)
+    for other in s.scalars(q):
+        if other != except_id:
+            raise CodebookError(_("There is already a code named {name} at that place in the "
+                                  "tree.").format(name=name))
+
+
+def _next_order(s: Session, parent_id: int | None) -> int:
+    q = select(func.max(Code.sort_order)).where(
+        Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id)
+    top = s.scalar(q)
+    return 0 if top is None else top + 1
+
+
+def check_colour(colour: str | None) -> str:
+    if not colour:
+        return DEFAULT_COLOUR
+    if not COLOUR_RE.match(colour.strip()):
+        raise CodebookError(_("{colour} is not a colour; write it as #RRGGBB.").format(
+            colour=colour))
+    return colour.strip().upper()
+
+
+def create_code(s: Session, name: str, parent: Code | None = None, colour: str | None = None,
+                description: str = "", codable: bool = True, guid: str | None = None) -> Code:
+    name = _check_name(name)
+    parent_id = parent.id if parent else None
+    _check_sibling_free(s, parent_id, name)
+    code = Code(guid=guid or new_guid(), name=name, parent_id=parent_id,
+                color=check_colour(colour), description=description or "", codable=codable,
+                sort_order=_next_order(s, parent_id))
+    s.add(code)
+    s.flush()
+    return code
+
+
+def rename_code(s: Session, code: Code, name: str) -> None:
+    name = _check_name(name)
+    _check_sibling_free(s, code.parent_id, name, except_id=code.id)
+    code.name = name
+    s.flush()
+
+
+def move_code(s: Session, code: Code, new_parent: Code | None, position: int | None = None) -> None:
+    """Make `code` a child of `new_parent` (None: top level) at `position` among its siblings."""
+    parent_id = new_parent.id if new_parent else None
+    if parent_id is not None and parent_id in subtree_ids(s, code.id):
+        raise CodebookError(_("A code cannot be moved inside itself."))
+    _check_sibling_free(s, parent_id, code.name, except_id=code.id)
+    siblings = list(s.scalars(select(Code).where(
+        Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id,
+        Code.id != code.id).order_by(Code.sort_order, Code.id)))
+    position = len(siblings) if position is None else max(0, min(position, len(siblings)))
+    siblings.insert(position, code)
+    code.parent_id = parent_id
+    for i, c in enumerate(siblings):
+        c.sort_order = i
+    s.flush()
+
+
+def delete_code(s: Session, code: Code) -> int:
+    """Delete a code, its children and all their codings (schema cascade). Returns codings removed."""
+    ids = subtree_ids(s, code.id)
+    n = s.scalar(select(func.count()).select_from(Coding).where(Coding.code_id.in_(ids))) or 0
+    s.execute(Code.__table__.delete().where(Code.id == code.id))
+    s.expire_all()
+    return int(n)
+
+
+def merge_codes(s: Session, source: Code, target: Code) -> int:
+    """Move every coding of `source` onto `target` (dropping exact duplicates), move its children
+    under `target`, then delete `source`. Returns the number of codings moved."""
+    if source.id == target.id or target.id in subtree_ids(s, source.id):
+        raise CodebookError(_("A code cannot be merged into itself or into one of its children."))
+    if not target.codable:
+        raise CodebookError(_("The code {name} only groups other codes and cannot receive "
+                              "codings.").format(name=target.name))
+    existing = set(s.execute(select(Coding.document_id, Coding.coder_id, Coding.start,
+                                    Coding.end).where(Coding.code_id == target.id)))
+    moved = 0
+    for c in list(s.scalars(select(Coding).where(Coding.code_id == source.id))):
+        key = (c.document_id, c.coder_id, c.start, c.end)
+        if key in existing:
+            s.delete(c)
+            continue
+        existing.add(key)
+        c.code_id = target.id
+        moved += 1
+    s.flush()
+    for child in list(s.scalars(select(Code).where(Code.parent_id == source.id))):
+        move_code(s, child, target)
+    s.execute(update(Code).where(Code.id == source.id).values(parent_id=None))
+    s.execute(Code.__table__.delete().where(Code.id == source.id))
+    s.expire_all()
+    return moved
+
+
+# -- codebook exchange ---------------------------------------------------------------------
+@dataclass
+class CodeSpec:
+    """One code as a codebook file describes it (no database ids)."""
+
+    name: str
+    guid: str = ""
+    colour: str = ""
+    description: str = ""
+    inclusion: str = ""
+    exclusion: str = ""
+    example: str = ""
+    codable: bool = True
+    children: list["CodeSpec"] = field(default_factory=list)
+
+    def definition(self) -> tuple:
+        return (self.description.strip(), self.inclusion.strip(), self.exclusion.strip(),
+                self.example.strip(), self.codable)
+
+
+@dataclass
+class CodebookImport:
+    added: int = 0
+    matched: int = 0
+    differing: list[str] = field(default_factory=list)
+
+
+def codebook_specs(s: Session) -> list[CodeSpec]:
+    """The project's codebook as a tree of specs, in tree order."""
+    codes = ordered_codes(s)
+    specs: dict[int, CodeSpec] = {}
+    roots: list[CodeSpec] = []
+    for c in codes:
+        spec = CodeSpec(c.name, c.guid, c.color, c.description, c.inclusion, c.exclusion,
+                        c.example, bool(c.codable))
+        specs[c.id] = spec
+        (specs[c.parent_id].children if c.parent_id in specs else roots).append(spec)
+    return roots
+
+
+def import_codebook(s: Session, roots: list[CodeSpec]) -> CodebookImport:
+    """Add the codes of a codebook to the project. A code already present (same guid, or same
+    path) is kept as the project has it; differing definitions are reported, not overwritten."""
+    report = CodebookImport()
+    paths = code_paths(s)
+    by_path = {p: i for i, p in paths.items()}
+    by_guid = {g: i for g, i in s.execute(select(Code.guid, Code.id))}
+
+    def visit(spec: CodeSpec, parent: Code | None, prefix: str) -> None:
+        path = prefix + escape_name(_check_name(spec.name))
+        existing_id = by_guid.get(spec.guid) if spec.guid else None
+        if existing_id is None:
+            existing_id = by_path.get(path)
+        if existing_id is not None:
+            code = s.get(Code, existing_id)
+            report.matched += 1
+            mine = (code.description.strip(), code.inclusion.strip(), code.exclusion.strip(),
+                    code.example.strip(), bool(code.codable))
+            if mine != spec.definition() or code.name != spec.name.strip():
+                report.differing.append(paths.get(code.id, path))
+        else:
+            guid = spec.guid if spec.guid and spec.guid not in by_guid else new_guid()
+            code = create_code(s, spec.name, parent, spec.colour or None, spec.description,
+                               spec.codable, guid)
+            code.inclusion, code.exclusion, code.example = (
+                spec.inclusion, spec.exclusion, spec.example)
+            by_guid[guid] = code.id
+            report.added += 1
+        child_prefix = paths.get(code.id, path) + "/"
+        for child in spec.children:
+            visit(child, code, child_prefix)
+
+    for root in roots:
+        visit(root, None, "")
+    s.flush()
+    return report

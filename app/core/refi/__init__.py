@@ -1,0 +1,1 @@
+"""REFI-QDA exchange formats: codebooks (.qdc) now, projects (.qdpx) later."""
