@@ -81,3 +81,35 @@ def set_attribute(s: Session, document_guid: str, name: str, value: str) -> str:
     old = attrs.values_by_document(s).get(doc.id, {}).get(name, "")
     attrs.set_values(s, doc, {name: value}, create_missing=False)
     return old
+
+
+@dataclass(frozen=True)
+class DocumentsSnapshot:
+    """Every row that belongs to some documents, so a deletion can be undone exactly."""
+
+    rows: tuple[tuple[str, tuple[dict, ...]], ...]
+
+
+def snapshot_documents(s: Session, guids: list[str]) -> DocumentsSnapshot:
+    from app.models import AttributeValue
+
+    ids = [get_document_by_guid(s, g).id for g in guids]
+    out = []
+    for model, column in ((Document, Document.id), (SpeakerTurn, SpeakerTurn.document_id),
+                          (AttributeValue, AttributeValue.document_id),
+                          (Coding, Coding.document_id)):
+        table = model.__table__
+        rows = tuple(dict(r._mapping) for r in s.execute(table.select().where(column.in_(ids))))
+        out.append((table.name, rows))
+    return DocumentsSnapshot(tuple(out))
+
+
+def restore_documents(s: Session, snap: DocumentsSnapshot) -> None:
+    """Put back what `snapshot_documents` saw, with the same ids and guids (caller's transaction)."""
+    from app.models import Base
+
+    s.flush()
+    for name, rows in snap.rows:
+        if rows:
+            s.execute(Base.metadata.tables[name].insert(), list(rows))
+    s.expire_all()

@@ -119,3 +119,29 @@ class CodebookCommand(SessionCommand):
                                                                else ()):
             self.session.codingsChanged.emit(None)
         self.session.countsChanged.emit()
+
+
+class SetAttributeCommand(SessionCommand):
+    """Set one attribute value on one document (empty removes it); undo restores the old one."""
+
+    def __init__(self, session: Session, document_guid: str, name: str, value: str) -> None:
+        super().__init__(session, _("Set {attribute}").format(attribute=name))
+        self.document_guid, self.name, self.new = document_guid, name, value
+        self.old: str | None = None
+
+    def do(self) -> None:
+        from app.core import workbench_docs as wd
+
+        with self.session.project.write() as s:
+            old = wd.set_attribute(s, self.document_guid, self.name, self.new)
+        if self.old is None:
+            self.old = old
+
+    def undo_it(self) -> None:
+        from app.core import workbench_docs as wd
+
+        with self.session.project.write() as s:
+            wd.set_attribute(s, self.document_guid, self.name, self.old or "")
+
+    def notify(self) -> None:
+        self.session.documentsChanged.emit()

@@ -117,3 +117,26 @@ class ImportRunner(QObject):
         else:
             self.failed.emit("")
         self.deleteLater()
+
+
+class RemoveDocumentsCommand(SessionCommand):
+    """Delete documents with their codings; undo puts every row back with the same ids."""
+
+    def __init__(self, session: Session, guids: list[str]) -> None:
+        super().__init__(session, _("Delete {n} documents").format(n=len(guids)))
+        self.guids = list(guids)
+        self.snapshot: wd.DocumentsSnapshot | None = None
+
+    def do(self) -> None:
+        with self.session.project.write() as s:
+            self.snapshot = wd.snapshot_documents(s, self.guids)
+            wd.remove_documents(s, self.guids)
+
+    def undo_it(self) -> None:
+        with self.session.project.write() as s:
+            wd.restore_documents(s, self.snapshot)
+
+    def notify(self) -> None:
+        self.session.documentsChanged.emit()
+        self.session.codingsChanged.emit(None)
+        self.session.countsChanged.emit()

@@ -1,0 +1,95 @@
+"""Start the GUI: QApplication, language, open (or create) a project, the main window."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+
+from app.core.project import PROJECT_SUFFIX, Project
+from app.errors import SitatError
+from app.i18n import _, set_language
+from app.views import settings
+
+FILE_FILTER = "Sitat (*.sitat)"
+
+
+def default_coder() -> str:
+    name = settings.coder_name()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name on this system: ask in the toolbar
+        return ""
+
+
+def open_session(path: Path, parent: QWidget | None = None):
+    """A Session on `path`, or None after telling the user why it cannot be opened."""
+    from app.views.session import Session
+
+    try:
+        project = Project.open(path)
+    except SitatError as exc:
+        QMessageBox.warning(parent, _("Cannot open project"), str(exc))
+        settings.remove_recent(path)
+        return None
+    settings.add_recent(path)
+    return Session(project, default_coder())
+
+
+def open_project_dialog(window) -> None:
+    path, _f = QFileDialog.getOpenFileName(window, _("Open project"), str(Path.home()),
+                                           FILE_FILTER)
+    if path:
+        session = open_session(Path(path), window)
+        if session is not None:
+            window.set_session(session)
+
+
+def create_project_dialog(window) -> None:
+    from app.views.session import Session
+
+    path, _f = QFileDialog.getSaveFileName(window, _("New project"),
+                                           str(Path.home() / f"prosjekt{PROJECT_SUFFIX}"),
+                                           FILE_FILTER)
+    if not path:
+        return
+    target = Path(path)
+    if target.suffix != PROJECT_SUFFIX:
+        target = target.with_name(target.name + PROJECT_SUFFIX)
+    try:
+        project = Project.create(target)
+    except SitatError as exc:
+        QMessageBox.warning(window, _("Cannot create project"), str(exc))
+        return
+    settings.add_recent(target)
+    window.set_session(Session(project, default_coder()))
+
+
+def make_app() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Sitat")
+    app.setOrganizationName("Sitat")
+    return app
+
+
+def run(path: Path | None = None) -> int:
+    """Open the main window on `path` (or the last project); returns the exit code."""
+    from app.views.main_window import MainWindow
+
+    set_language(settings.language())
+    app = make_app()
+    window = MainWindow()
+    path = path or settings.last_project()
+    if path is not None:
+        session = open_session(Path(path), window)
+        if session is not None:
+            window.set_session(session)
+    window.show()
+    if window.session is None:
+        window.statusBar().showMessage(
+            _("Open a project (File > Open project) or create one (File > New project)."))
+    return app.exec()

@@ -1,0 +1,190 @@
+"""The workbench's side panels: the document list (filter, attributes editable in place) and the
+code tree (apply, create, rename, delete, move by drag and drop). Panels only emit requests;
+the main window turns them into undoable commands.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.codetree import CodeNode
+from app.i18n import _
+from app.views.code_tree_model import COL_NAME, CodeTreeModel, GuidRole
+from app.views.documents_model import DocumentsFilter, DocumentsModel
+
+
+class DocumentsPanel(QWidget):
+    documentChosen = Signal(str)  # document guid
+    deleteRequested = Signal(list)  # document guids
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.model = DocumentsModel(self)
+        self.proxy = DocumentsFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(_("Filter documents by name"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.setAccessibleName(_("Documents"))
+        self.table.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._menu)
+        self.table.selectionModel().currentRowChanged.connect(self._current)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.search)
+        lay.addWidget(self.table)
+
+    def _current(self, index: QModelIndex, _prev: QModelIndex) -> None:
+        if index.isValid():
+            self.documentChosen.emit(self.proxy.index(index.row(), 0).data(GuidRole))
+
+    def selected_guids(self) -> list[str]:
+        rows = {i.row() for i in self.table.selectionModel().selectedRows()}
+        return [self.proxy.index(r, 0).data(GuidRole) for r in sorted(rows)]
+
+    def select(self, guid: str) -> None:
+        row = self.model.row_of(guid)
+        if row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():
+            self.table.selectRow(index.row())
+
+    def _menu(self, pos) -> None:
+        guids = self.selected_guids()
+        if not guids:
+            return
+        menu = QMenu(self)
+        menu.addAction(_("Delete {n} document(s)...").format(n=len(guids)),
+                       lambda: self.deleteRequested.emit(guids))
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+
+class _CodeFilter(QSortFilterProxyModel):
+    """Keeps a code when it or any descendant matches the filter text."""
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
+        text = self.filterRegularExpression().pattern()
+        if not text:
+            return True
+        index = self.sourceModel().index(row, COL_NAME, parent)
+        if text.casefold() in str(index.data() or "").casefold():
+            return True
+        return any(self.filterAcceptsRow(r, index) for r in range(self.sourceModel().rowCount(index)))
+
+
+class CodesPanel(QWidget):
+    applyRequested = Signal(str)  # code guid: code the current selection
+    createRequested = Signal(object)  # parent guid or None
+    renameRequested = Signal(str)
+    deleteRequested = Signal(str)
+    mergeRequested = Signal(str)  # source guid (the window asks for the target)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.model = CodeTreeModel(self)
+        self.proxy = _CodeFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setRecursiveFilteringEnabled(False)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(_("Find a code"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._filter)
+        self.tree = QTreeView(self)
+        self.tree.setModel(self.proxy)
+        self.tree.setHeaderHidden(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setDragDropMode(QAbstractItemView.DragDrop)
+        self.tree.setDefaultDropAction(Qt.MoveAction)
+        self.tree.setDropIndicatorShown(True)
+        self.tree.setAcceptDrops(True)
+        self.tree.setAccessibleName(_("Codes"))
+        self.tree.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._menu)
+        self.tree.doubleClicked.connect(self._activated)
+        self.tree.activated.connect(self._activated)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.Stretch)
+        for col in range(1, self.model.columnCount()):
+            header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.search)
+        lay.addWidget(self.tree)
+
+    def set_nodes(self, nodes: list[CodeNode]) -> None:
+        expanded = self.expanded_guids()
+        first = self.model.rowCount() == 0
+        self.model.set_nodes(nodes)
+        if first:
+            self.tree.expandAll()
+        else:
+            for guid in expanded:
+                self.tree.expand(self.proxy.mapFromSource(self.model.index_of(guid)))
+
+    def expanded_guids(self) -> list[str]:
+        out = []
+        for n in self.model.nodes():
+            index = self.proxy.mapFromSource(self.model.index_of(n.guid))
+            if index.isValid() and self.tree.isExpanded(index):
+                out.append(n.guid)
+        return out
+
+    def current_guid(self) -> str | None:
+        index = self.tree.currentIndex()
+        return index.data(GuidRole) if index.isValid() else None
+
+    def select(self, guid: str) -> None:
+        index = self.proxy.mapFromSource(self.model.index_of(guid))
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+            self.tree.scrollTo(index)
+
+    def _filter(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+        if text:
+            self.tree.expandAll()
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.applyRequested.emit(index.data(GuidRole))
+
+    def _menu(self, pos) -> None:
+        index = self.tree.indexAt(pos)
+        guid = index.data(GuidRole) if index.isValid() else None
+        menu = QMenu(self)
+        if guid:
+            node = self.model.node(self.proxy.mapToSource(index))
+            act = menu.addAction(_("Code the selected text with {name}").format(name=node.name),
+                                 lambda: self.applyRequested.emit(guid))
+            act.setEnabled(node.codable)
+            menu.addSeparator()
+            menu.addAction(_("New child code..."), lambda: self.createRequested.emit(guid))
+        menu.addAction(_("New top-level code..."), lambda: self.createRequested.emit(None))
+        if guid:
+            menu.addAction(_("Rename..."), lambda: self.renameRequested.emit(guid))
+            menu.addAction(_("Merge into another code..."), lambda: self.mergeRequested.emit(guid))
+            menu.addSeparator()
+            menu.addAction(_("Delete..."), lambda: self.deleteRequested.emit(guid))
+        menu.exec(self.tree.viewport().mapToGlobal(pos))

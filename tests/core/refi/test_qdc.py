@@ -1,0 +1,108 @@
+"""REFI-QDA codebooks: the bundled files, round trips, other tools' files, hostile files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.core import codebook as cb
+from app.core.refi.qdc import parse_qdc, split_description, write_qdc
+from app.errors import CodebookError
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _paths(roots, prefix=""):
+    out = []
+    for r in roots:
+        out.append(prefix + r.name)
+        out += _paths(r.children, prefix + r.name + "/")
+    return out
+
+
+def test_bundled_ten_characteristics():
+    roots = parse_qdc((ROOT / "codebooks" / "ti-kjennetegn.qdc").read_bytes())
+    assert [r.name for r in roots] == ["Grunnleggende kjennetegn", "Andre kjennetegn"]
+    assert not roots[0].codable and not roots[1].codable
+    assert [c.name for c in roots[0].children] == ["Respekt", "Dyktige fagpersoner"]
+    assert len(roots[1].children) == 8
+    leaves = roots[0].children + roots[1].children
+    assert all(c.codable and c.description and c.inclusion and c.exclusion and c.example
+               for c in leaves)
+    assert len({c.guid for c in leaves}) == 10
+
+
+@pytest.mark.parametrize("name, count", [("oslo-intervjuguide.qdc", 13),
+                                          ("ks-brukerundersokelse.qdc", 7)])
+def test_other_bundled_codebooks(name, count):
+    roots = parse_qdc((ROOT / "codebooks" / name).read_bytes())
+    assert len(_paths(roots)) == count
+
+
+def test_round_trip_through_a_project(project, tmp_path):
+    original = parse_qdc((ROOT / "codebooks" / "ti-kjennetegn.qdc").read_bytes())
+    with project.write() as s:
+        cb.import_codebook(s, original)
+    with project.read() as s:
+        again = parse_qdc(write_qdc(cb.codebook_specs(s)))
+    assert again == original
+
+
+def test_description_carries_criteria_both_languages():
+    parts = split_description("Å bli sett.\n\nInclusion: hørt\n\nEksklusjon: tid\n\n"
+                              "Example: «Hun lyttet.»")
+    assert parts == {"description": "Å bli sett.", "inclusion": "hørt", "exclusion": "tid",
+                     "example": "«Hun lyttet.»"}
+
+
+def test_other_tools_namespace_and_project_wrapper():
+    data = b"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="x">
+  <CodeBook><Codes>
+    <Code guid="not-a-guid" name="Tema" isCodable="0" color="red">
+      <Code guid="3f2504e0-4f89-11d3-9a0c-0305e82c3301" name="Undertema" color="#aabbcc"/>
+    </Code>
+  </Codes></CodeBook>
+</Project>"""
+    roots = parse_qdc(data)
+    assert roots[0].name == "Tema" and not roots[0].codable
+    assert roots[0].guid == "" and roots[0].colour == ""  # bad values dropped, not trusted
+    assert roots[0].children[0].colour == "#AABBCC"
+    assert roots[0].children[0].guid == "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
+    legacy = b'<CodeBook xmlns="urn:QDA-XML:codebook:0.9"><Codes><Code name="A"/></Codes></CodeBook>'
+    assert [r.name for r in parse_qdc(legacy)] == ["A"]
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code name="&lol2;"/></Codes></CodeBook>"""
+EXTERNAL = b"""<?xml version="1.0"?>
+<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code name="&e;"/></Codes></CodeBook>"""
+
+
+@pytest.mark.parametrize("data, needle", [
+    (b"", "empty"),
+    (b"<CodeBook><Codes><Code name='A'>", "not valid XML"),
+    (BILLION_LAUGHS, "DTD"),
+    (EXTERNAL, "DTD"),
+    (b"<Something/>", "no CodeBook"),
+    (b"<CodeBook><Codes><Code/></Codes></CodeBook>", "no name"),
+    (b"<CodeBook><Codes>" + b"<Code name='a'>" * 60 + b"</Code>" * 60 + b"</Codes></CodeBook>",
+     "deeper"),
+])
+def test_hostile_or_broken_files_are_refused(data, needle):
+    with pytest.raises(CodebookError, match=needle):
+        parse_qdc(data)
+
+
+def test_cli_refuses_hostile_codebook_and_leaves_project(cli, project_path, tmp_path):
+    from tests.conftest import file_digest
+
+    bad = tmp_path / "bad.qdc"
+    bad.write_bytes(BILLION_LAUGHS)
+    before = file_digest(project_path)
+    r = cli("codebook", "import", project_path, bad)
+    assert r.code == 1 and r.err.startswith("error: ")
+    assert file_digest(project_path) == before

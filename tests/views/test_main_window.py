@@ -1,0 +1,138 @@
+"""The main window end to end (offscreen): open a project, read, code a selection, undo/redo,
+edit the codebook and documents - every change lands in the project file and can be undone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.core import codebook as cb
+from app.models import Code, Coding, Document
+
+ROOT = Path(__file__).resolve().parents[2]
+TEXT = ("Moderator: Hvordan ble dere møtt? 🙂\n"
+        "Deltaker 1: Jeg ble sett og hørt, ærlig talt.\n"
+        "Deltaker 2: Nei, jeg måtte forklare alt på nytt.\n")
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, cli):
+    from app.views import settings
+
+    settings.use_settings_dir(tmp_path / "settings")
+    proj = tmp_path / "w.sitat"
+    src = tmp_path / "fg-alna.txt"
+    src.write_text(TEXT, encoding="utf-8")
+    assert cli("new", proj).code == 0
+    assert cli("import", proj, src, "--attr", "bydel=Alna").code == 0
+    assert cli("codebook", "import", proj, ROOT / "codebooks" / "ti-kjennetegn.qdc").code == 0
+    from app.views.application import open_session
+    from app.views.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    session = open_session(proj)
+    session.set_coder_name("Hanne")
+    w.set_session(session)
+    w.show()
+    yield w
+    w.close()
+
+
+def _codings(w):
+    with w.session.read() as s:
+        return [(c.start, c.end, s.get(Code, c.code_id).name)
+                for c in s.scalars(select(Coding).order_by(Coding.start))]
+
+
+def _guid(w, path):
+    with w.session.read() as s:
+        return cb.resolve_code(s, path).guid
+
+
+def test_opens_first_document_with_title_and_tree(window):
+    assert "w.sitat" in window.windowTitle()
+    assert window.transcript.text == TEXT
+    names = [n.name for n in window.codes.model.nodes()]
+    assert names[:3] == ["Grunnleggende kjennetegn", "Respekt", "Dyktige fagpersoner"]
+    assert window.docs.model.rows[0].attributes == {"bydel": "Alna"}
+
+
+def test_code_selection_undo_redo(window):
+    quote = "Jeg ble sett og hørt, ærlig talt."
+    start = TEXT.index(quote)  # code points; the emoji before it is one
+    window.transcript.select_cp(start, start + len(quote))
+    window.apply_code(_guid(window, "Respekt"))
+    assert _codings(window) == [(start, start + len(quote), "Respekt")]
+    shown = window.transcript.shown_codings()
+    assert [(c.start, c.end) for c in shown] == [(start, start + len(quote))]
+    assert next(n for n in window.codes.model.nodes() if n.name == "Respekt").codings == 1
+    window.act_undo.trigger()
+    assert _codings(window) == [] and window.transcript.shown_codings() == []
+    window.act_redo.trigger()
+    assert _codings(window) == [(start, start + len(quote), "Respekt")]
+    # remove the coding through the transcript's selection, then undo that too
+    window.transcript.select_coding(window.transcript.shown_codings()[0].guid)
+    window.remove_selected()
+    assert _codings(window) == []
+    window.act_undo.trigger()
+    assert len(_codings(window)) == 1
+
+
+def test_group_code_refused_with_message(window, monkeypatch):
+    messages = []
+    monkeypatch.setattr(window, "show_error", messages.append)
+    window.transcript.select_cp(0, 5)
+    window.apply_code(_guid(window, "Grunnleggende kjennetegn"))
+    assert _codings(window) == []
+    assert messages and "only groups" in messages[0]
+
+
+def test_codebook_edits_are_undoable(window):
+    window._code_edit("new", lambda s: cb.create_code(s, "Trygghet",
+                                                      cb.resolve_code(s, "Andre kjennetegn")))
+    assert "Trygghet" in [n.name for n in window.codes.model.nodes()]
+    window.move_code(_guid(window, "Trygghet"), None, 0)
+    with window.session.read() as s:
+        assert list(cb.code_paths(s).values())[0] == "Trygghet"
+    window.act_undo.trigger()
+    window.act_undo.trigger()
+    assert "Trygghet" not in [n.name for n in window.codes.model.nodes()]
+
+
+def test_attribute_edit_and_document_delete_undo(window):
+    from app.views.importer import RemoveDocumentsCommand
+
+    guid = window.docs.model.rows[0].guid
+    window._attribute_edited(guid, "bydel", "Stovner")
+    assert window.docs.model.rows[0].attributes["bydel"] == "Stovner"
+    window.transcript.select_cp(12, 20)
+    window.apply_code(_guid(window, "Respekt"))
+    window.session.execute(RemoveDocumentsCommand(window.session, [guid]))
+    assert window.docs.model.rows == [] and window.transcript.text == ""
+    window.act_undo.trigger()
+    with window.session.read() as s:
+        doc = s.scalar(select(Document))
+        assert doc.guid == guid and doc.text == TEXT
+    assert _codings(window) == [(12, 20, "Respekt")]
+    window.act_undo.trigger()  # the coding
+    window.act_undo.trigger()  # the attribute
+    assert window.docs.model.rows[0].attributes["bydel"] == "Alna"
+
+
+def test_opening_a_broken_file_says_why(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.views import settings
+    from app.views.application import open_session
+
+    settings.use_settings_dir(tmp_path / "settings")
+    bad = tmp_path / "x.sitat"
+    bad.write_text("ikke et prosjekt", encoding="utf-8")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    assert open_session(bad) is None
+    assert shown and "not a Sitat project" in shown[0]
+    assert bad.read_text(encoding="utf-8") == "ikke et prosjekt"
