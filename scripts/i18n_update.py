@@ -23,7 +23,10 @@ MARKERS = {"_", "N_", "tr"}
 def messages(root: Path = ROOT / "app") -> dict[str, str]:
     """msgid -> first 'file:line' where it is used."""
     found: dict[str, str] = {}
-    for path in sorted(root.rglob("*.py")):
+    paths = sorted(root.rglob("*.py"))
+    if root == ROOT / "app":
+        paths.append(ROOT / "main.py")  # the GUI entry point speaks to users too
+    for path in paths:
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for node in ast.walk(tree):
             if (
