@@ -12,6 +12,7 @@ from typing import Iterable
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from app.core.workbench import CodingSnapshot as CodingRow
 from app.models import Code, Coding, Document
 
 
@@ -97,19 +98,6 @@ class CodeRow:
     guid: str
     parent_guid: str | None
     values: tuple  # _CODE_FIELDS in order
-
-
-@dataclass(frozen=True)
-class CodingRow:
-    guid: str
-    document_guid: str
-    code_guid: str
-    coder_id: int
-    start: int
-    end: int
-    memo: str
-    valence: int | None
-    created_at: datetime | None
 
 
 @dataclass(frozen=True)

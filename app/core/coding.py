@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.core.codebook import code_paths, resolve_code
+from app.core.codebook import code_paths, resolve_code, subtree_ids
 from app.core.lookup import get_coder, get_document
 from app.errors import InvalidInput, NotFound
 from app.i18n import _
@@ -169,7 +169,7 @@ def list_codings(
         ids: set[int] = set()
         for ref in codes:
             code = resolve_code(s, ref)
-            ids |= _subtree_ids(s, code.id) if include_children else {code.id}
+            ids |= subtree_ids(s, code.id) if include_children else {code.id}
         q = q.where(Coding.code_id.in_(ids))
     if documents:
         q = q.where(Coding.document_id.in_([get_document(s, d).id for d in documents]))
@@ -181,18 +181,6 @@ def list_codings(
             texts[doc_id] = s.scalar(select(Document.text).where(Document.id == doc_id))
         out.append(CodingRow(guid, doc_name, paths[code_id], coder, start, end,
                              texts[doc_id][start:end], memo, valence))
-    return out
-
-
-def _subtree_ids(s: Session, root_id: int) -> set[int]:
-    children: dict[int | None, list[int]] = {}
-    for cid, parent in s.execute(select(Code.id, Code.parent_id)):
-        children.setdefault(parent, []).append(cid)
-    out, stack = set(), [root_id]
-    while stack:
-        cid = stack.pop()
-        out.add(cid)
-        stack.extend(children.get(cid, []))
     return out
 
 

@@ -83,30 +83,29 @@ def document_turns(s: Session, doc: Document) -> list[Turn]:
     return out
 
 
+def _shown_select():
+    return (select(Coding.guid, Code.guid, Code.name, Code.color, Coder.id, Coder.name,
+                   Coder.color, Coding.start, Coding.end, Coding.memo, Coding.valence)
+            .join(Code, Code.id == Coding.code_id)
+            .join(Coder, Coder.id == Coding.coder_id))
+
+
+def _shown(row) -> ShownCoding:
+    return ShownCoding(*row[:9], row[9] or "", row[10])
+
+
 def document_codings(s: Session, doc_id: int) -> list[ShownCoding]:
     """Every coding of one document with its code's and coder's name and colour, in text order."""
-    rows = s.execute(
-        select(Coding.guid, Code.guid, Code.name, Code.color, Coder.id, Coder.name, Coder.color,
-               Coding.start, Coding.end, Coding.memo, Coding.valence)
-        .join(Code, Code.id == Coding.code_id)
-        .join(Coder, Coder.id == Coding.coder_id)
-        .where(Coding.document_id == doc_id)
-        .order_by(Coding.start, Coding.end, Coding.id)
-    )
-    return [ShownCoding(*r[:9], r[9] or "", r[10]) for r in rows]
+    rows = s.execute(_shown_select().where(Coding.document_id == doc_id)
+                     .order_by(Coding.start, Coding.end, Coding.id))
+    return [_shown(r) for r in rows]
 
 
 def shown_coding(s: Session, guid: str) -> ShownCoding:
-    row = s.execute(
-        select(Coding.guid, Code.guid, Code.name, Code.color, Coder.id, Coder.name, Coder.color,
-               Coding.start, Coding.end, Coding.memo, Coding.valence)
-        .join(Code, Code.id == Coding.code_id)
-        .join(Coder, Coder.id == Coding.coder_id)
-        .where(Coding.guid == guid)
-    ).first()
+    row = s.execute(_shown_select().where(Coding.guid == guid)).first()
     if row is None:
         raise NotFound(_("That coding no longer exists."))
-    return ShownCoding(*row[:9], row[9] or "", row[10])
+    return _shown(row)
 
 
 def load_document(s: Session, guid: str) -> DocumentContent:
