@@ -187,6 +187,29 @@ def move_code(s: Session, code: Code, new_parent: Code | None, position: int | N
     s.flush()
 
 
+def update_code(s: Session, code: Code, *, name: str | None = None, colour: str | None = None,
+                description: str | None = None, inclusion: str | None = None,
+                exclusion: str | None = None, example: str | None = None,
+                codable: bool | None = None) -> None:
+    """Change a code's name, colour, definition or codable flag (only the fields given).
+    A code that already has codings cannot be made a pure group code."""
+    if name is not None and name.strip() != code.name:
+        rename_code(s, code, name)
+    if colour is not None:
+        code.color = check_colour(colour)
+    for field_name, value in (("description", description), ("inclusion", inclusion),
+                              ("exclusion", exclusion), ("example", example)):
+        if value is not None:
+            setattr(code, field_name, value.strip())
+    if codable is not None and bool(codable) != bool(code.codable):
+        if not codable and s.scalar(select(func.count()).select_from(Coding)
+                                    .where(Coding.code_id == code.id)):
+            raise CodebookError(_("{name} has codings, so it cannot become a group code; "
+                                  "move or remove its codings first.").format(name=code.name))
+        code.codable = bool(codable)
+    s.flush()
+
+
 def delete_code(s: Session, code: Code) -> int:
     """Delete a code, its children and all their codings (schema cascade). Returns codings removed."""
     ids = subtree_ids(s, code.id)

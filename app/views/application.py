@@ -76,6 +76,25 @@ def make_app() -> QApplication:
     return app
 
 
+def replace_window(window, language: str):
+    """Show the window again in another language, keeping the open project and its undo
+    history (the session moves to the new window)."""
+    from app.views.main_window import MainWindow
+
+    set_language(language)
+    session, window.session = window.session, None
+    new = MainWindow()
+    new.setGeometry(window.geometry())
+    if session is not None:
+        new.set_session(session)
+        if window.current_doc:
+            new.docs.select(window.current_doc)
+    new.show()
+    window.close()
+    QApplication.instance().setProperty("sitat_window", new)
+    return new
+
+
 def run(path: Path | None = None) -> int:
     """Open the main window on `path` (or the last project); returns the exit code."""
     from app.views.main_window import MainWindow
@@ -89,6 +108,9 @@ def run(path: Path | None = None) -> int:
         if session is not None:
             window.set_session(session)
     window.show()
+    app.setProperty("sitat_window", window)
+    if window.session is not None and not settings.coder_name():
+        window.choose_coder()  # first start: who is coding? (remembered)
     if window.session is None:
         window.statusBar().showMessage(
             _("Open a project (File > Open project) or create one (File > New project)."))

@@ -123,8 +123,13 @@ class DocumentsFilter(QSortFilterProxyModel):
         self.value: str | None = None
 
     def set_attribute_filter(self, attribute: str | None, value: str | None) -> None:
-        self.attribute, self.value = attribute, value
-        self.invalidateRowsFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10 and later
+            self.beginFilterChange()
+            self.attribute, self.value = attribute, value
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.attribute, self.value = attribute, value
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
         if not super().filterAcceptsRow(source_row, source_parent):

@@ -1,73 +1,59 @@
-"""The main window: documents | transcript | code tree, menus, coder and filter, one undo stack.
-Every change goes through a command on the session's undo stack (app.views.commands)."""
+"""The main window: documents | transcript over retrieval | code tree, menus, coder and filter,
+one undo stack. Every change goes through a command on the session's undo stack."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFileDialog,
-    QInputDialog,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QSplitter,
-    QToolBar,
-)
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QMenu, QPushButton, QSplitter, QToolBar
 
-from app.core import codebook as cb
 from app.core import codetree
 from app.core import workbench as wb
-from app.i18n import _
+from app.i18n import LANGUAGES, _
 from app.views import settings
-from app.views.commands import (
-    ApplyCodingCommand,
-    CodebookCommand,
-    CodingMemoCommand,
-    RemoveCodingCommand,
-    SetAttributeCommand,
-)
+from app.views.code_actions import CodeActions
+from app.views.coding_actions import CodingActions
 from app.views.panels import CodesPanel, DocumentsPanel
-from app.views.session import FILTER_ALL, FILTER_MINE, Session
+from app.views.retrieval_panel import RetrievalPanel
+from app.views.session import FILTER_ALL, FILTER_CHOSEN, FILTER_MINE, Session
 from app.views.transcript import TranscriptView, code_colour, coder_colour
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, CodeActions, CodingActions):
     def __init__(self, session: Session | None = None) -> None:
         super().__init__()
         self.session: Session | None = None
         self.current_doc: str | None = None
-        self.resize(1400, 860)
+        self.current_code: str | None = None
+        self.resize(1440, 900)
         self.docs = DocumentsPanel(self)
         self.transcript = TranscriptView(self)
+        self.retrieval = RetrievalPanel(self)
         self.codes = CodesPanel(self)
+        middle = QSplitter(Qt.Vertical, self)
+        middle.addWidget(self.transcript)
+        middle.addWidget(self.retrieval)
+        middle.setSizes([640, 220])
         split = QSplitter(Qt.Horizontal, self)
-        for w in (self.docs, self.transcript, self.codes):
+        for w in (self.docs, middle, self.codes):
             split.addWidget(w)
-        split.setSizes([330, 720, 350])
+        split.setSizes([330, 760, 350])
         split.setStretchFactor(1, 1)
         self.setCentralWidget(split)
+        self.setTabOrder(self.docs.table, self.transcript)
+        self.setTabOrder(self.transcript, self.codes.tree)
+        self.setTabOrder(self.codes.tree, self.retrieval.table)
+        self.coder_button = QPushButton(self)
+        self.coder_button.setFlat(True)
+        self.coder_button.setToolTip(_("Change who is coding"))
+        self.coder_button.clicked.connect(self.choose_coder)
         self.selection_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.selection_label)
+        self.statusBar().addPermanentWidget(self.coder_button)
         self._build_actions()
-        self.docs.documentChosen.connect(self.show_document)
-        self.docs.deleteRequested.connect(self.delete_documents)
-        self.docs.model.attributeEdited.connect(self._attribute_edited)
-        self.codes.applyRequested.connect(self.apply_code)
-        self.codes.createRequested.connect(self.create_code)
-        self.codes.renameRequested.connect(self.rename_code)
-        self.codes.deleteRequested.connect(self.delete_code)
-        self.codes.mergeRequested.connect(self.merge_code)
-        self.codes.model.moveRequested.connect(self.move_code)
-        self.codes.model.selectionDropped.connect(self._selection_dropped)
-        self.transcript.codingClicked.connect(lambda g: self.transcript.select_coding(g))
-        self.transcript.cpSelectionChanged.connect(self._selection_changed)
-        self.transcript.customContextMenuRequested.connect(self._transcript_menu)
+        self._connect_panels()
         if session is not None:
             self.set_session(session)
         else:
@@ -87,6 +73,8 @@ class MainWindow(QMainWindow):
         f = bar.addMenu(_("&File"))
         self._action(f, _("&New project..."), self.new_project, QKeySequence.New)
         self._action(f, _("&Open project..."), self.open_project, QKeySequence.Open)
+        self.recent_menu = f.addMenu(_("Open &recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
         f.addSeparator()
         self.act_import = self._action(f, _("&Import transcripts..."), self.import_transcripts,
                                        "Ctrl+I")
@@ -96,36 +84,81 @@ class MainWindow(QMainWindow):
         self._action(f, _("&Quit"), self.close, QKeySequence.Quit)
         e = bar.addMenu(_("&Edit"))
         self.act_undo = self._action(e, _("&Undo"), self._undo, QKeySequence.Undo)
-        self.act_redo = self._action(e, _("&Redo"), self._redo, QKeySequence.Redo)
+        self.act_redo = self._action(e, _("&Redo"), self._redo)
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         e.addSeparator()
+        self._action(e, _("Snap selection to whole &words"), self.snap_words, "Ctrl+Shift+W")
+        self._action(e, _("Snap selection to the whole speaker &turn"), self.snap_turn,
+                     "Ctrl+Shift+T")
+        self._action(e, _("&Memo on selected coding..."), self.memo_selected, "Ctrl+M")
         self.act_remove = self._action(e, _("&Remove selected coding"), self.remove_selected,
                                        QKeySequence.Delete)
+        c = bar.addMenu(_("&Codes"))
+        self._action(c, _("&New code..."), lambda: self.create_code(None), "Ctrl+Shift+N")
+        self._action(c, _("New &child code..."), lambda: self.current_code and
+                     self.create_code(self.current_code))
+        self._action(c, _("&Edit selected code..."), lambda: self.current_code and
+                     self.edit_code(self.current_code), "F2")
+        self._action(c, _("&Pin or unpin selected code (quick key)"), lambda: self.current_code
+                     and self.toggle_pin(self.current_code), "Ctrl+P")
         v = bar.addMenu(_("&View"))
         self._action(v, _("Zoom &in"), lambda: self.transcript.zoom(1), QKeySequence.ZoomIn)
         self._action(v, _("Zoom &out"), lambda: self.transcript.zoom(-1), QKeySequence.ZoomOut)
+        self._action(v, _("&Normal size"), lambda: self.transcript.zoom(0), "Ctrl+0")
         self.act_by_coder = self._action(v, _("Colour codings by &coder"), self._recolour)
         self.act_by_coder.setCheckable(True)
-        tools = QToolBar(_("Coder"), self)
+        lang = v.addMenu(_("&Language"))
+        group = QActionGroup(self)
+        from app.i18n import current_language
+
+        for code, label in LANGUAGES.items():
+            act = self._action(lang, label, lambda _c=False, code=code: self.switch_language(code))
+            act.setCheckable(True)
+            act.setChecked(code == current_language())
+            group.addAction(act)
+        h = bar.addMenu(_("&Help"))
+        self._action(h, _("&Keyboard and shortcuts"), self.show_shortcuts, QKeySequence.HelpContents)
+        tools = QToolBar(_("Coders"), self)
         tools.setObjectName("coder-toolbar")
         tools.setMovable(False)
-        tools.addWidget(QLabel(_("Coder:") + " ", self))
-        self.coder_edit = QLineEdit(self)
-        self.coder_edit.setMaximumWidth(180)
-        self.coder_edit.setAccessibleName(_("Coder name"))
-        self.coder_edit.editingFinished.connect(self._coder_edited)
-        tools.addWidget(self.coder_edit)
-        tools.addSeparator()
         tools.addWidget(QLabel(_("Show codings of:") + " ", self))
         self.filter_combo = QComboBox(self)
+        self.filter_combo.setAccessibleName(_("Show codings of"))
         self.filter_combo.addItem(_("all coders"), FILTER_ALL)
         self.filter_combo.addItem(_("me only"), FILTER_MINE)
-        self.filter_combo.currentIndexChanged.connect(self._filter_chosen)
+        self.filter_combo.addItem(_("chosen coders..."), FILTER_CHOSEN)
+        self.filter_combo.activated.connect(self._filter_chosen)
         tools.addWidget(self.filter_combo)
         self.addToolBar(tools)
+        for n in range(1, 10):
+            sc = QShortcut(QKeySequence(str(n)), self)
+            sc.activated.connect(lambda n=n: self.quick_key(n))
+
+    def _connect_panels(self) -> None:
+        self.docs.documentChosen.connect(self.show_document)
+        self.docs.deleteRequested.connect(self.delete_documents)
+        self.docs.filesDropped.connect(self.import_files)
+        self.docs.model.attributeEdited.connect(self._attribute_edited)
+        self.codes.applyRequested.connect(self.apply_code)
+        self.codes.codeClicked.connect(self._code_clicked)
+        self.codes.createRequested.connect(self.create_code)
+        self.codes.renameRequested.connect(self.rename_code)
+        self.codes.editRequested.connect(self.edit_code)
+        self.codes.deleteRequested.connect(self.delete_code)
+        self.codes.mergeRequested.connect(self.merge_code)
+        self.codes.pinRequested.connect(self.toggle_pin)
+        self.codes.model.moveRequested.connect(self.move_code)
+        self.codes.model.selectionDropped.connect(self._selection_dropped)
+        self.codes.tree.selectionModel().currentChanged.connect(
+            lambda index, _p: self.show_retrieval(index.data(Qt.UserRole + 1)))
+        self.retrieval.segmentActivated.connect(self.jump_to)
+        self.transcript.codingClicked.connect(lambda g: self.transcript.select_coding(g))
+        self.transcript.cpSelectionChanged.connect(self._selection_changed)
+        self.transcript.customContextMenuRequested.connect(self._transcript_menu)
 
     # -- session ---------------------------------------------------------------------------
     def set_session(self, session: Session) -> None:
-        if self.session is not None:
+        if self.session is not None and self.session is not session:
             self.session.close()
         self.session = session
         self.current_doc = None
@@ -138,15 +171,19 @@ class MainWindow(QMainWindow):
         session.codingRemoved.connect(self._coding_removed)
         session.codingUpdated.connect(self._coding_updated)
         session.filterChanged.connect(self._refilter)
-        session.undo_stack.canUndoChanged.connect(self.act_undo.setEnabled)
-        session.undo_stack.canRedoChanged.connect(self.act_redo.setEnabled)
-        session.undo_stack.undoTextChanged.connect(
+        session.coderChanged.connect(self._show_coder)
+        stack = session.undo_stack
+        stack.canUndoChanged.connect(self.act_undo.setEnabled)
+        stack.canRedoChanged.connect(self.act_redo.setEnabled)
+        stack.undoTextChanged.connect(
             lambda t: self.act_undo.setText(_("&Undo {what}").format(what=t) if t else _("&Undo")))
-        session.undo_stack.redoTextChanged.connect(
+        stack.redoTextChanged.connect(
             lambda t: self.act_redo.setText(_("&Redo {what}").format(what=t) if t else _("&Redo")))
-        self.act_undo.setEnabled(False)
-        self.act_redo.setEnabled(False)
-        self.coder_edit.setText(session.coder_name)
+        self.act_undo.setEnabled(stack.canUndo())
+        self.act_redo.setEnabled(stack.canRedo())
+        self.codes.model.set_pinned(settings.pinned_codes(session.project.id))
+        self.filter_combo.setCurrentIndex(self.filter_combo.findData(session.filter_mode))
+        self._show_coder()
         self.reload_documents()
         self.reload_codes()
         rows = self.docs.model.rows
@@ -164,7 +201,13 @@ class MainWindow(QMainWindow):
         for act in (self.act_import, self.act_cb_in, self.act_cb_out):
             act.setEnabled(self.session is not None)
 
+    def _show_coder(self) -> None:
+        name = self.session.coder_name if self.session else ""
+        self.coder_button.setText(_("Coder: {name}").format(name=name or _("(none)")))
+
     def show_error(self, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         self.statusBar().showMessage(message, 10000)
         QMessageBox.warning(self, _("Sitat"), message)
 
@@ -184,7 +227,7 @@ class MainWindow(QMainWindow):
 
         with self.session.read() as s:
             columns, rows = wd.document_rows(s)
-        self.docs.model.set_data(columns, rows)
+        self.docs.set_data(columns, rows)
         if self.current_doc and self.docs.model.row_of(self.current_doc) < 0:
             self.current_doc = None
             self.transcript.show_document(None)
@@ -195,17 +238,24 @@ class MainWindow(QMainWindow):
         with self.session.read() as s:
             nodes = codetree.code_nodes(s, self.session.visible_coder_ids())
         self.codes.set_nodes(nodes)
+        self.codes.model.set_pinned([g for g in self.codes.model.pinned
+                                     if any(n.guid == g for n in nodes)])
+        if self.current_code and not any(n.guid == self.current_code for n in nodes):
+            self.current_code = None
+            self.retrieval.clear()
 
     def reload_counts(self) -> None:
         self.reload_codes()
         self.reload_documents()
+        self.show_retrieval(self.current_code)
 
     def _visible(self, codings: list[wb.ShownCoding]) -> list[wb.ShownCoding]:
         ids = self.session.visible_coder_ids() if self.session else None
         return codings if ids is None else [c for c in codings if c.coder_id in ids]
 
     def _colour_by(self):
-        return coder_colour if self.act_by_coder.isChecked() else code_colour
+        comparing = self.session is not None and self.session.comparing()
+        return coder_colour if comparing or self.act_by_coder.isChecked() else code_colour
 
     def show_document(self, guid: str | None) -> None:
         if self.session is None or not guid:
@@ -217,12 +267,38 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc))
             return
         self.current_doc = guid
-        self.transcript.show_document(content, self._visible(content.codings))
-        self.transcript.set_codings(self._visible(content.codings), self._colour_by())
+        visible = self._visible(content.codings)
+        self.transcript.show_document(content, visible)
+        self.transcript.set_codings(visible, self._colour_by())
+
+    def show_retrieval(self, code_guid: str | None) -> None:
+        self.current_code = code_guid
+        if self.session is None or not code_guid:
+            self.retrieval.clear()
+            return
+        from app.core import attributes as attrs
+        from app.core.codebook import code_paths
+        from app.core.retrieval import retrieve
+
+        with self.session.read() as s:
+            code = wb.get_code_by_guid(s, code_guid)
+            path = code_paths(s)[code.id]
+            rows = retrieve(s, code_guid, self.session.visible_coder_ids())
+            names = [d.name for d in attrs.definitions(s)][:3]
+        self.retrieval.show_segments(path, rows, names)
+
+    def jump_to(self, segment) -> None:
+        if segment.document_guid != self.current_doc:
+            self.docs.select(segment.document_guid)
+            if self.current_doc != segment.document_guid:  # filtered out of the list
+                self.show_document(segment.document_guid)
+        self.transcript.select_coding(segment.guid)
+        self.transcript.setFocus()
 
     def _refilter(self) -> None:
         self.reload_codes()
         self._codings_changed(None)
+        self.show_retrieval(self.current_code)
 
     def _recolour(self) -> None:
         self.transcript.set_codings(self.transcript.shown_codings(), self._colour_by())
@@ -246,222 +322,58 @@ class MainWindow(QMainWindow):
             self.transcript.update_coding(shown)
 
     def _selection_changed(self, start: int, end: int) -> None:
-        if end > start:
-            self.selection_label.setText(_("Selected {start}-{end} ({n} characters)").format(
-                start=start, end=end, n=end - start))
-        else:
-            self.selection_label.setText("")
+        text = _("Selected {start}-{end} ({n} characters)").format(
+            start=start, end=end, n=end - start) if end > start else ""
+        self.selection_label.setText(text)
 
-    # -- coding ------------------------------------------------------------------------------
-    def apply_code(self, code_guid: str) -> None:
-        if self.session is None or not self.current_doc:
-            return
-        start, end = self.transcript.selection_cp()
-        if end <= start:
-            self.statusBar().showMessage(_("Select some text in the transcript first."), 6000)
-            return
-        self._apply(code_guid, self.current_doc, start, end)
+    # -- coders and filter -------------------------------------------------------------------
+    def choose_coder(self) -> bool:
+        from app.views.dialogs import CoderDialog
 
-    def _apply(self, code_guid: str, doc_guid: str, start: int, end: int) -> None:
-        if not self.session.coder_name:
-            self.show_error(_("Write your name as coder in the toolbar before coding."))
-            return
-        with self.session.read() as s:
-            name = wb.get_code_by_guid(s, code_guid).name
-        if self.session.execute(ApplyCodingCommand(self.session, doc_guid, code_guid, name,
-                                                   start, end)):
-            self.statusBar().showMessage(_("Coded {n} characters with {code}.").format(
-                n=end - start, code=name), 5000)
-
-    def _selection_dropped(self, code_guid: str, doc_guid: str, start: int, end: int) -> None:
-        if self.session is not None:
-            self._apply(code_guid, doc_guid, start, end)
-
-    def _selected_coding(self) -> wb.ShownCoding | None:
-        guid = self.transcript.selected_guid
-        return next((c for c in self.transcript.shown_codings() if c.guid == guid), None)
-
-    def remove_selected(self) -> None:
-        coding = self._selected_coding()
-        if self.session and coding:
-            self.session.execute(RemoveCodingCommand(self.session, coding, self.current_doc))
-
-    def _transcript_menu(self, pos) -> None:
-        if self.session is None or not self.current_doc:
-            return
-        menu = QMenu(self)
-        start, end = self.transcript.selection_cp()
-        guid = self.codes.current_guid()
-        if guid and end > start:
-            node = self.codes.model.node(self.codes.proxy.mapToSource(
-                self.codes.tree.currentIndex()))
-            if node and node.codable:
-                menu.addAction(_("Code with {name}").format(name=node.name),
-                               lambda: self.apply_code(guid))
-        for c in self.transcript.codings_at_point(pos):
-            sub = menu.addMenu(_("{code} ({coder})").format(code=c.code_name, coder=c.coder_name))
-            sub.addAction(_("Select"), lambda c=c: self.transcript.select_coding(c.guid))
-            sub.addAction(_("Memo..."), lambda c=c: self.edit_memo(c))
-            sub.addAction(_("Remove coding"), lambda c=c: self.session.execute(
-                RemoveCodingCommand(self.session, c, self.current_doc)))
-        if not menu.isEmpty():
-            menu.exec(self.transcript.viewport().mapToGlobal(pos))
-
-    def edit_memo(self, coding: wb.ShownCoding) -> None:
-        text, ok = QInputDialog.getMultiLineText(self, _("Memo"), _("Memo on this coding:"),
-                                                 coding.memo)
-        if ok and text != coding.memo:
-            self.session.execute(CodingMemoCommand(self.session, coding, self.current_doc, text))
-
-    # -- codebook edits (each one undoable command) -------------------------------------------
-    def _code_edit(self, text: str, operation, scope=lambda s: set()) -> bool:
-        return self.session.execute(CodebookCommand(self.session, text, operation, scope))
-
-    def create_code(self, parent_guid: str | None) -> None:
         if self.session is None:
-            return
-        name, ok = QInputDialog.getText(self, _("New code"), _("Name of the new code:"))
-        if not ok or not name.strip():
-            return
-
-        def op(s):
-            parent = wb.get_code_by_guid(s, parent_guid) if parent_guid else None
-            return cb.create_code(s, name, parent, parent.color if parent else None).guid
-
-        self._code_edit(_("New code {name}").format(name=name.strip()), op)
-
-    def rename_code(self, guid: str) -> None:
-        with self.session.read() as s:
-            old = wb.get_code_by_guid(s, guid).name
-        name, ok = QInputDialog.getText(self, _("Rename code"), _("New name:"), text=old)
-        if ok and name.strip() and name.strip() != old:
-            self._code_edit(_("Rename {old} to {new}").format(old=old, new=name.strip()),
-                            lambda s: cb.rename_code(s, wb.get_code_by_guid(s, guid), name))
-
-    def delete_code(self, guid: str) -> None:
-        with self.session.read() as s:
-            code = wb.get_code_by_guid(s, guid)
-            name = code.name
-            n = len(list(cb.subtree_ids(s, code.id))) - 1
-        nodes = {x.guid: x for x in self.codes.model.nodes()}
-        total = nodes[guid].total_codings if guid in nodes else 0
-        answer = QMessageBox.question(
-            self, _("Delete code"),
-            _("Delete {name}, its {children} child codes and {codings} codings? You can undo "
-              "this with Edit > Undo.").format(name=name, children=n, codings=total))
-        if answer == QMessageBox.Yes:
-            self._code_edit(_("Delete {name}").format(name=name),
-                            lambda s: cb.delete_code(s, wb.get_code_by_guid(s, guid)),
-                            lambda s: codetree.subtree_guids(s, guid))
-
-    def merge_code(self, guid: str) -> None:
-        paths = {n.guid: n for n in self.codes.model.nodes() if n.guid != guid and n.codable}
-        if not paths:
-            return
-        with self.session.read() as s:
-            all_paths = cb.code_paths(s)
-            by_guid = {wb.get_code_by_guid(s, g).guid: all_paths[wb.get_code_by_guid(s, g).id]
-                       for g in paths}
-        labels = sorted(by_guid.values(), key=str.casefold)
-        target, ok = QInputDialog.getItem(self, _("Merge code"),
-                                          _("Merge into (its codings move there):"), labels, 0,
-                                          False)
-        if not ok:
-            return
-        target_guid = next(g for g, p in by_guid.items() if p == target)
-        self._code_edit(_("Merge into {name}").format(name=target),
-                        lambda s: cb.merge_codes(s, wb.get_code_by_guid(s, guid),
-                                                 wb.get_code_by_guid(s, target_guid)),
-                        lambda s: codetree.subtree_guids(s, guid) | {target_guid})
-
-    def move_code(self, guid: str, parent_guid, index: int) -> None:
-        def op(s):
-            parent = wb.get_code_by_guid(s, parent_guid) if parent_guid else None
-            cb.move_code(s, wb.get_code_by_guid(s, guid), parent, index)
-
-        self._code_edit(_("Move code"), op)
-
-    # -- documents ------------------------------------------------------------------------------
-    def _attribute_edited(self, doc_guid: str, name: str, value: str) -> None:
-        self.session.execute(SetAttributeCommand(self.session, doc_guid, name, value))
-
-    def delete_documents(self, guids: list[str]) -> None:
-        from app.views.importer import RemoveDocumentsCommand
-
-        answer = QMessageBox.question(
-            self, _("Delete documents"),
-            _("Delete {n} document(s) with all their codings? You can undo this with Edit > "
-              "Undo.").format(n=len(guids)))
-        if answer == QMessageBox.Yes:
-            self.session.execute(RemoveDocumentsCommand(self.session, guids))
-
-    def import_transcripts(self) -> None:
-        from app.views.importer import ImportRunner
-
-        files, _f = QFileDialog.getOpenFileNames(
-            self, _("Import transcripts"), str(Path.home()),
-            _("Transcripts (*.txt *.docx *.odt *.md);;All files (*)"))
-        if files:
-            runner = ImportRunner(self.session, [Path(f) for f in files], self)
-            runner.finished.connect(lambda names: self.statusBar().showMessage(
-                _("Imported {n} documents.").format(n=len(names)), 8000))
-            runner.start()
-
-    # -- files -------------------------------------------------------------------------------------
-    def _coder_edited(self) -> None:
-        if self.session and self.coder_edit.text().strip() != self.session.coder_name:
-            self.session.set_coder_name(self.coder_edit.text())
-            settings.set_coder_name(self.session.coder_name)
+            return False
+        names = [c.name for c in self.session.coders()]
+        dlg = CoderDialog(names, self.session.coder_name, self)
+        if dlg.exec() and dlg.name():
+            self.session.set_coder_name(dlg.name())
+            settings.set_coder_name(dlg.name())
+            return True
+        return False
 
     def _filter_chosen(self) -> None:
-        if self.session:
-            self.session.set_filter(self.filter_combo.currentData())
-
-    def new_project(self) -> None:
-        from app.views.application import create_project_dialog
-
-        create_project_dialog(self)
-
-    def open_project(self) -> None:
-        from app.views.application import open_project_dialog
-
-        open_project_dialog(self)
-
-    def import_codebook(self) -> None:
-        from app.core.refi.qdc import parse_qdc
-
-        path, _f = QFileDialog.getOpenFileName(self, _("Import codebook"), str(Path.home()),
-                                               _("REFI-QDA codebook (*.qdc);;All files (*)"))
-        if not path:
+        if self.session is None:
             return
-        try:
-            roots = parse_qdc(Path(path).read_bytes())
-        except OSError as exc:
-            self.show_error(str(exc))
-            return
-        except Exception as exc:  # noqa: BLE001 - CodebookError message for the user
-            self.show_error(str(exc))
-            return
-        self._code_edit(_("Import codebook {name}").format(name=Path(path).name),
-                        lambda s: cb.import_codebook(s, roots))
+        mode = self.filter_combo.currentData()
+        if mode == FILTER_CHOSEN:
+            from app.views.dialogs import CodersChoiceDialog
 
-    def export_codebook(self) -> None:
-        from app.core.refi.qdc import write_qdc
+            coders = [(c.id, c.name, c.colour) for c in self.session.coders()]
+            dlg = CodersChoiceDialog(coders, self.session.chosen_coders, self)
+            if not dlg.exec():
+                self.filter_combo.setCurrentIndex(
+                    self.filter_combo.findData(self.session.filter_mode))
+                return
+            self.session.set_filter(FILTER_CHOSEN, dlg.chosen())
+        else:
+            self.session.set_filter(mode)
 
-        path, _f = QFileDialog.getSaveFileName(self, _("Export codebook"),
-                                               str(Path.home() / "kodebok.qdc"),
-                                               _("REFI-QDA codebook (*.qdc)"))
-        if not path:
-            return
-        with self.session.read() as s:
-            data = write_qdc(cb.codebook_specs(s))
-        try:
-            Path(path).write_bytes(data)
-        except OSError as exc:
-            self.show_error(_("Cannot write {name}: {reason}").format(
-                name=Path(path).name, reason=exc.strerror or exc))
-            return
-        self.statusBar().showMessage(_("Codebook written to {name}.").format(name=path), 8000)
+    def switch_language(self, code: str) -> None:
+        from app.views.application import replace_window
+
+        settings.set_language(code)
+        replace_window(self, code)
+
+    def show_shortcuts(self) -> None:
+        from app.views.dialogs import shortcuts_dialog
+
+        rows = [(a.text().replace("&", ""), a.shortcut().toString(QKeySequence.NativeText))
+                for menu in self.menuBar().findChildren(QMenu) for a in menu.actions()
+                if not a.shortcut().isEmpty()]
+        rows += [(_("Code the selection with a pinned code"), "1 - 9"),
+                 (_("Code the selection with the code in the tree"), _("Enter, or click")),
+                 (_("Open the coding under the mouse"), _("Ctrl+click")),
+                 (_("Zoom the transcript"), _("Ctrl+mouse wheel"))]
+        shortcuts_dialog(rows, self).exec()
 
     def closeEvent(self, event) -> None:
         if self.session is not None:

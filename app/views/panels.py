@@ -5,9 +5,14 @@ the main window turns them into undoable commands.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QMenu,
@@ -23,9 +28,44 @@ from app.views.code_tree_model import COL_NAME, CodeTreeModel, GuidRole
 from app.views.documents_model import DocumentsFilter, DocumentsModel
 
 
+class _DropTable(QTableView):
+    """The document table; files dropped on it are offered for import."""
+
+    filesDropped = Signal(list)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+
+    def _files(self, event) -> list[Path]:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        return [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+
+    def dragEnterEvent(self, event) -> None:
+        if self._files(event):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if self._files(event):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:
+        files = self._files(event)
+        if files:
+            event.acceptProposedAction()
+            self.filesDropped.emit(files)
+        else:
+            super().dropEvent(event)
+
+
 class DocumentsPanel(QWidget):
     documentChosen = Signal(str)  # document guid
     deleteRequested = Signal(list)  # document guids
+    filesDropped = Signal(list)  # paths to import
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -36,7 +76,14 @@ class DocumentsPanel(QWidget):
         self.search.setPlaceholderText(_("Filter documents by name"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
-        self.table = QTableView(self)
+        self.attribute = QComboBox(self)
+        self.attribute.setAccessibleName(_("Filter by attribute"))
+        self.value = QComboBox(self)
+        self.value.setAccessibleName(_("Attribute value"))
+        self.attribute.currentIndexChanged.connect(self._attribute_chosen)
+        self.value.currentIndexChanged.connect(self._value_chosen)
+        self.table = _DropTable(self)
+        self.table.filesDropped.connect(self.filesDropped)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.AscendingOrder)
@@ -44,7 +91,9 @@ class DocumentsPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setMaximumSectionSize(260)
         self.table.setAccessibleName(_("Documents"))
         self.table.setContextMenuPolicy(Qt.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
@@ -52,7 +101,58 @@ class DocumentsPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.search)
+        row = QHBoxLayout()
+        row.addWidget(self.attribute, 1)
+        row.addWidget(self.value, 1)
+        lay.addLayout(row)
         lay.addWidget(self.table)
+        self._fill_attributes()
+
+    def set_data(self, columns, rows) -> None:
+        self.model.set_data(columns, rows)
+        self._fill_attributes()
+
+    def _fill_attributes(self) -> None:
+        names = [c.name for c in self.model.columns]
+        current = self.attribute.currentData()
+        if [self.attribute.itemData(i) for i in range(1, self.attribute.count())] != names:
+            self.attribute.blockSignals(True)
+            self.attribute.clear()
+            self.attribute.addItem(_("All documents"), None)
+            for n in names:
+                self.attribute.addItem(n, n)
+            self.attribute.setCurrentIndex(max(0, self.attribute.findData(current)))
+            self.attribute.blockSignals(False)
+        self._fill_values()
+
+    def _fill_values(self) -> None:
+        attribute = self.attribute.currentData()
+        values = self.model.values_of(attribute) if attribute else []
+        current = self.value.currentData()
+        self.value.blockSignals(True)
+        self.value.clear()
+        self.value.setEnabled(bool(attribute))
+        for v in values:
+            self.value.addItem(v, v)
+        if values:
+            self.value.setCurrentIndex(max(0, self.value.findData(current)))
+        self.value.blockSignals(False)
+        self._apply_filter()
+
+    def _attribute_chosen(self) -> None:
+        self._fill_values()
+
+    def _value_chosen(self) -> None:
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        attribute = self.attribute.currentData()
+        self.proxy.set_attribute_filter(attribute, self.value.currentData() if attribute else None)
+
+    def filter_by(self, attribute: str | None, value: str | None = None) -> None:
+        self.attribute.setCurrentIndex(max(0, self.attribute.findData(attribute)))
+        if value is not None:
+            self.value.setCurrentIndex(max(0, self.value.findData(value)))
 
     def _current(self, index: QModelIndex, _prev: QModelIndex) -> None:
         if index.isValid():
@@ -99,6 +199,9 @@ class CodesPanel(QWidget):
     renameRequested = Signal(str)
     deleteRequested = Signal(str)
     mergeRequested = Signal(str)  # source guid (the window asks for the target)
+    editRequested = Signal(str)
+    pinRequested = Signal(str)  # toggle the code's quick key
+    codeClicked = Signal(str)  # retrieval, and coding when text is selected
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -121,8 +224,8 @@ class CodesPanel(QWidget):
         self.tree.setAccessibleName(_("Codes"))
         self.tree.setContextMenuPolicy(Qt.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._menu)
-        self.tree.doubleClicked.connect(self._activated)
         self.tree.activated.connect(self._activated)
+        self.tree.clicked.connect(self._clicked)
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL_NAME, QHeaderView.Stretch)
@@ -170,6 +273,10 @@ class CodesPanel(QWidget):
         if index.isValid():
             self.applyRequested.emit(index.data(GuidRole))
 
+    def _clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.codeClicked.emit(index.data(GuidRole))
+
     def _menu(self, pos) -> None:
         index = self.tree.indexAt(pos)
         guid = index.data(GuidRole) if index.isValid() else None
@@ -183,7 +290,13 @@ class CodesPanel(QWidget):
             menu.addAction(_("New child code..."), lambda: self.createRequested.emit(guid))
         menu.addAction(_("New top-level code..."), lambda: self.createRequested.emit(None))
         if guid:
+            menu.addAction(_("Edit definition and colour..."), lambda: self.editRequested.emit(guid))
             menu.addAction(_("Rename..."), lambda: self.renameRequested.emit(guid))
+            pinned = guid in self.model.pinned
+            act = menu.addAction(_("Unpin from quick key {n}").format(
+                n=self.model.pinned.index(guid) + 1) if pinned else _("Pin to a quick key (1-9)"),
+                lambda: self.pinRequested.emit(guid))
+            act.setEnabled(pinned or node.codable)
             menu.addAction(_("Merge into another code..."), lambda: self.mergeRequested.emit(guid))
             menu.addSeparator()
             menu.addAction(_("Delete..."), lambda: self.deleteRequested.emit(guid))

@@ -1,0 +1,183 @@
+"""Coding and document actions of the main window (mixin): apply a code to the selection, snap
+the selection, remove and annotate codings, edit attributes, import and delete documents, open
+and create projects. Changes are undoable commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
+
+from app.core import snapping
+from app.core import workbench as wb
+from app.i18n import _
+from app.views import settings
+from app.views.commands import (
+    ApplyCodingCommand,
+    CodingMemoCommand,
+    RemoveCodingCommand,
+    SetAttributeCommand,
+)
+
+
+class CodingActions:
+    """Mixed into MainWindow; expects `self.session`, `self.transcript`, `self.codes` ..."""
+
+    # -- applying codes ------------------------------------------------------------------
+    def apply_code(self, code_guid: str) -> bool:
+        if self.session is None or not self.current_doc:
+            return False
+        start, end = self.transcript.selection_cp()
+        if end <= start:
+            self.statusBar().showMessage(_("Select some text in the transcript first."), 6000)
+            return False
+        return self._apply(code_guid, self.current_doc, start, end)
+
+    def _apply(self, code_guid: str, doc_guid: str, start: int, end: int) -> bool:
+        if not self.session.coder_name and not self.choose_coder():
+            return False
+        with self.session.read() as s:
+            name = wb.get_code_by_guid(s, code_guid).name
+        if self.session.execute(ApplyCodingCommand(self.session, doc_guid, code_guid, name,
+                                                   start, end)):
+            self.statusBar().showMessage(_("Coded {n} characters with {code}.").format(
+                n=end - start, code=name), 5000)
+            return True
+        return False
+
+    def _code_clicked(self, code_guid: str) -> None:
+        """A click on a code codes the selected text, if any (the selection is then cleared so
+        a second click does not code it twice); it also lists the code's segments."""
+        start, end = self.transcript.selection_cp()
+        if self.current_doc and end > start and self.apply_code(code_guid):
+            cursor = self.transcript.textCursor()
+            cursor.clearSelection()
+            self.transcript.setTextCursor(cursor)
+
+    def _selection_dropped(self, code_guid: str, doc_guid: str, start: int, end: int) -> None:
+        if self.session is not None:
+            self._apply(code_guid, doc_guid, start, end)
+
+    def snap_words(self) -> None:
+        start, end = self.transcript.selection_cp()
+        if end > start:
+            self.transcript.select_cp(*snapping.snap_to_words(self.transcript.text, start, end),
+                                      reveal=False)
+
+    def snap_turn(self) -> None:
+        start, end = self.transcript.selection_cp()
+        turns = [(t.start, t.end) for t in self.transcript.turns]
+        if end <= start:  # no selection: the turn under the cursor
+            end = start
+        a, b = snapping.snap_to_turns(turns, start, end)
+        if b > a:
+            self.transcript.select_cp(a, b, reveal=False)
+
+    # -- codings ------------------------------------------------------------------------------
+    def _selected_coding(self) -> wb.ShownCoding | None:
+        guid = self.transcript.selected_guid
+        return next((c for c in self.transcript.shown_codings() if c.guid == guid), None)
+
+    def remove_selected(self) -> None:
+        coding = self._selected_coding()
+        if self.session and coding:
+            self.session.execute(RemoveCodingCommand(self.session, coding, self.current_doc))
+        elif self.session:
+            self.statusBar().showMessage(_("Select a coding first: click its bar in the margin "
+                                           "or Ctrl+click the highlight."), 6000)
+
+    def memo_selected(self) -> None:
+        coding = self._selected_coding()
+        if coding:
+            self.edit_memo(coding)
+
+    def edit_memo(self, coding: wb.ShownCoding) -> None:
+        text, ok = QInputDialog.getMultiLineText(self, _("Memo"), _("Memo on this coding:"),
+                                                 coding.memo)
+        if ok and text != coding.memo:
+            self.session.execute(CodingMemoCommand(self.session, coding, self.current_doc, text))
+
+    def _transcript_menu(self, pos) -> None:
+        if self.session is None or not self.current_doc:
+            return
+        menu = QMenu(self)
+        start, end = self.transcript.selection_cp()
+        if end > start:
+            nodes = {n.guid: n for n in self.codes.model.nodes()}
+            for i, guid in enumerate(self.codes.model.pinned):
+                if guid in nodes:
+                    menu.addAction(_("Code with {name}").format(name=nodes[guid].name)
+                                   + f"\t{i + 1}", lambda g=guid: self.apply_code(g))
+            current = nodes.get(self.current_code or "")
+            if current and current.codable and current.guid not in self.codes.model.pinned:
+                menu.addAction(_("Code with {name}").format(name=current.name),
+                               lambda g=current.guid: self.apply_code(g))
+            menu.addAction(_("Snap selection to whole words"), self.snap_words)
+            menu.addAction(_("Snap selection to the whole speaker turn"), self.snap_turn)
+            menu.addSeparator()
+        for c in self.transcript.codings_at_point(pos):
+            sub = menu.addMenu(_("{code} ({coder})").format(code=c.code_name, coder=c.coder_name))
+            sub.addAction(_("Select"), lambda c=c: self.transcript.select_coding(c.guid))
+            sub.addAction(_("Memo..."), lambda c=c: self.edit_memo(c))
+            sub.addAction(_("Remove coding"), lambda c=c: self.session.execute(
+                RemoveCodingCommand(self.session, c, self.current_doc)))
+        if not menu.isEmpty():
+            menu.exec(self.transcript.viewport().mapToGlobal(pos))
+
+    # -- documents ------------------------------------------------------------------------------
+    def _attribute_edited(self, doc_guid: str, name: str, value: str) -> None:
+        self.session.execute(SetAttributeCommand(self.session, doc_guid, name, value))
+
+    def delete_documents(self, guids: list[str]) -> None:
+        from app.views.importer import RemoveDocumentsCommand
+
+        answer = QMessageBox.question(
+            self, _("Delete documents"),
+            _("Delete {n} document(s) with all their codings? You can undo this with Edit > "
+              "Undo.").format(n=len(guids)))
+        if answer == QMessageBox.Yes:
+            self.session.execute(RemoveDocumentsCommand(self.session, guids))
+
+    def import_transcripts(self) -> None:
+        files, _f = QFileDialog.getOpenFileNames(
+            self, _("Import transcripts"), str(Path.home()),
+            _("Transcripts (*.txt *.docx *.odt *.md);;All files (*)"))
+        if files:
+            self.import_files([Path(f) for f in files])
+
+    def import_files(self, paths: list[Path]):
+        """Import files (menu or dropped on the document list) off the GUI thread."""
+        from app.views.importer import ImportRunner
+
+        if self.session is None:
+            return None
+        runner = ImportRunner(self.session, paths, self)
+        runner.finished.connect(lambda names: self.statusBar().showMessage(
+            _("Imported {n} documents.").format(n=len(names)), 8000))
+        runner.start()
+        return runner
+
+    # -- projects ---------------------------------------------------------------------------------
+    def new_project(self) -> None:
+        from app.views.application import create_project_dialog
+
+        create_project_dialog(self)
+
+    def open_project(self) -> None:
+        from app.views.application import open_project_dialog
+
+        open_project_dialog(self)
+
+    def _fill_recent(self) -> None:
+        from app.views.application import open_session
+
+        self.recent_menu.clear()
+        for path in settings.recent_projects():
+            def go(_c=False, path=path):
+                session = open_session(Path(path), self)
+                if session is not None:
+                    self.set_session(session)
+
+            self.recent_menu.addAction(Path(path).name, go).setToolTip(path)
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction(_("(no recent projects)")).setEnabled(False)
