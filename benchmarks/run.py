@@ -36,6 +36,9 @@ BUDGETS = {
     "query": (0.05, "p95 < 50 ms (words, phrases, filters); within 1.3x of bare whoosh", "#7"),
     "apply_coding": (0.03, "< 30 ms", "#4"),
     "viewer_open": (0.3, "300k characters, 2,000 codings < 300 ms", "#4"),
+    "viewer_scroll": (None, "smooth: one page scrolled and painted (frame time)", "#4"),
+    "apply_coding_view": (0.03, "< 30 ms including the highlight update", "#4"),
+    "switch_document": (None, "no budget; ratio to a plain QTextEdit", "#4"),
     "matrix": (0.3, "< 300 ms, within 2x of one SQL GROUP BY", "#6"),
     "agreement": (1.0, "2 coders x 30 codes over 5M characters < 1 s", "#5"),
     "merge": (5.0, "4 coder copies of an Oslo project < 5 s", "#5"),
@@ -166,8 +169,16 @@ def bench_viewer_open(folder: Path, repeat: int, tmp: Path) -> dict:
             "baseline_times": base, "note": "300,000 characters, 2,000 codings"}
 
 
+from benchmarks.gui import (  # noqa: E402
+    bench_apply_coding_view,
+    bench_switch_document,
+    bench_viewer_scroll,
+)
+
 IMPLEMENTED = {"import": bench_import, "apply_coding": bench_apply_coding,
-               "viewer_open": bench_viewer_open}
+               "viewer_open": bench_viewer_open, "viewer_scroll": bench_viewer_scroll,
+               "apply_coding_view": bench_apply_coding_view,
+               "switch_document": bench_switch_document}
 
 
 def child(name: str, size: str, repeat: int) -> dict:

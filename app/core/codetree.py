@@ -190,3 +190,49 @@ def _parents_first(rows: tuple[CodeRow, ...]) -> list[CodeRow]:
         out.append(r)
         stack.extend(reversed(by_parent.get(r.guid, [])))
     return out
+
+
+def counts_after_coding(s: Session, nodes: list[CodeNode], document_guid: str, code_guid: str,
+                        sign: int, coder_ids: Iterable[int] | None = None
+                        ) -> dict[str, tuple[int, int, int, int]]:
+    """(codings, documents, total codings, total documents) of `code_guid` and its ancestors
+    after one coding of it in one document was added (sign +1) or removed (-1).
+
+    Works from the counts in `nodes` (as code_nodes gave them, same coder filter) and one
+    small query of that document's codings, so the tree can follow each coding at once
+    instead of recounting the whole project.
+    """
+    by_guid = {n.guid: n for n in nodes}
+    if code_guid not in by_guid:
+        return {}
+    q = (select(Code.guid, func.count()).join(Coding, Coding.code_id == Code.id)
+         .join(Document, Document.id == Coding.document_id)
+         .where(Document.guid == document_guid).group_by(Code.guid))
+    if coder_ids is not None:
+        q = q.where(Coding.coder_id.in_(list(coder_ids)))
+    in_doc = {g: n for g, n in s.execute(q).all()}
+    kids: dict[str | None, list[str]] = {}
+    for n in nodes:
+        kids.setdefault(n.parent_guid, []).append(n.guid)
+
+    def in_subtree(guid: str) -> int:
+        total, stack = 0, [guid]
+        while stack:
+            g = stack.pop()
+            total += in_doc.get(g, 0)
+            stack.extend(kids.get(g, ()))
+        return total
+
+    out = {}
+    node, first = by_guid[code_guid], True
+    while node is not None:
+        now = in_subtree(node.guid)
+        total_docs = node.total_documents + (now > 0) - (now - sign > 0)
+        codings, documents = node.codings, node.documents
+        if first:
+            own = in_doc.get(node.guid, 0)
+            codings += sign
+            documents += (own > 0) - (own - sign > 0)
+        out[node.guid] = (codings, documents, node.total_codings + sign, total_docs)
+        node, first = by_guid.get(node.parent_guid) if node.parent_guid else None, False
+    return out

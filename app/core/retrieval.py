@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core import attributes as attrs
@@ -38,8 +38,12 @@ def retrieve(s: Session, code_guid: str, coder_ids: Iterable[int] | None = None,
     guids = subtree_guids(s, code_guid) if include_children else {code_guid}
     if not guids:
         return []
+    # The quote is cut out by SQLite (substr counts characters, i.e. code points, from 1), so
+    # no whole transcript is loaded into Python for a list of segments.
+    quote = func.substr(Document.text, Coding.start + 1, Coding.end - Coding.start)
     q = (select(Coding.guid, Document.id, Document.guid, Document.name, Coding.start, Coding.end,
-                Code.guid, Code.name, Coder.name, Coder.color, Coding.memo, Coding.valence)
+                quote, Code.guid, Code.name, Coder.name, Coder.color, Coding.memo,
+                Coding.valence)
          .join(Document, Document.id == Coding.document_id)
          .join(Code, Code.id == Coding.code_id)
          .join(Coder, Coder.id == Coding.coder_id)
@@ -51,11 +55,8 @@ def retrieve(s: Session, code_guid: str, coder_ids: Iterable[int] | None = None,
     if not rows:
         return []
     values = attrs.values_by_document(s)
-    doc_ids = {r[1] for r in rows}
-    texts = {i: t for i, t in s.execute(select(Document.id, Document.text)
-                                        .where(Document.id.in_(doc_ids)))}
     return [
-        RetrievedSegment(guid, dguid, dname, a, b, texts[did][a:b], cguid, cname, coder, ccol,
+        RetrievedSegment(guid, dguid, dname, a, b, text, cguid, cname, coder, ccol,
                          memo or "", valence, values.get(did, {}))
-        for guid, did, dguid, dname, a, b, cguid, cname, coder, ccol, memo, valence in rows
+        for guid, did, dguid, dname, a, b, text, cguid, cname, coder, ccol, memo, valence in rows
     ]

@@ -18,13 +18,14 @@ GuidRole = Qt.UserRole + 1
 
 
 class _Item:
-    __slots__ = ("node", "parent", "children", "row")
+    __slots__ = ("node", "parent", "children", "row", "cache")
 
     def __init__(self, node: CodeNode | None, parent: "_Item | None") -> None:
         self.node = node
         self.parent = parent
         self.children: list[_Item] = []
         self.row = 0
+        self.cache: dict | None = None  # (column, role) -> value, built on first paint
 
 
 def colour_icon(colour: str, size: int = 14) -> QIcon:
@@ -57,7 +58,8 @@ class CodeTreeModel(QAbstractItemModel):
             for i in self._iter_items()]
         if same:
             for n in nodes:
-                self._by_guid[n.guid].node = n
+                item = self._by_guid[n.guid]
+                item.node, item.cache = n, None
             self._emit_all_changed()
             return
         self.beginResetModel()
@@ -72,14 +74,22 @@ class CodeTreeModel(QAbstractItemModel):
         self.endResetModel()
 
     def set_pinned(self, guids: list[str]) -> None:
+        if list(guids) == self.pinned:
+            return
         self.pinned = list(guids)
-        self._emit_all_changed()
-
-    def _emit_all_changed(self) -> None:
         for item in self._iter_items():
-            a = self.createIndex(item.row, 0, item)
-            b = self.createIndex(item.row, COL_DOCS, item)
-            self.dataChanged.emit(a, b)
+            item.cache = None
+        self._emit_all_changed(COL_KEY, COL_KEY)
+
+    def _emit_all_changed(self, first: int = 0, last: int = COL_DOCS) -> None:
+        """One dataChanged per group of siblings (not per code): views and proxies then do
+        one pass instead of one per row."""
+        parents = [self._root] + [i for i in self._iter_items() if i.children]
+        for parent in parents:
+            kids = parent.children
+            if kids:
+                self.dataChanged.emit(self.createIndex(0, first, kids[0]),
+                                      self.createIndex(len(kids) - 1, last, kids[-1]))
 
     def _iter_items(self):
         stack = list(reversed(self._root.children))
@@ -134,47 +144,62 @@ class CodeTreeModel(QAbstractItemModel):
         return None
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
+        """Values come from a per-code cache: painting asks for many roles of every cell, and a
+        dictionary lookup keeps that cheap however often the tree is repainted."""
         if not index.isValid():
             return None
-        n: CodeNode = index.internalPointer().node
-        col = index.column()
-        if role == Qt.DisplayRole:
-            if col == COL_NAME:
-                return n.name
-            if col == COL_KEY:
-                return str(self.pinned.index(n.guid) + 1) if n.guid in self.pinned else ""
-            if col == COL_CODINGS:
-                return str(n.total_codings)
-            if col == COL_DOCS:
-                return str(n.total_documents)
-        elif role == Qt.DecorationRole and col == COL_NAME:
-            icon = self._icons.get(n.colour)
-            if icon is None:
-                icon = self._icons[n.colour] = colour_icon(n.colour)
-            return icon
-        elif role == Qt.ToolTipRole:
-            tip = f"<b>{_html(n.name)}</b>"
-            if n.description:
-                tip += f"<br/>{_html(n.description)}"
-            tip += "<br/>" + _("{own} codings here, {total} with child codes, in {docs} "
-                               "documents").format(own=n.codings, total=n.total_codings,
-                                                   docs=n.total_documents)
-            if not n.codable:
-                tip += "<br/><i>" + _("Groups other codes; not applied to text.") + "</i>"
-            return tip
-        elif role == Qt.TextAlignmentRole and col != COL_NAME:
-            return int(Qt.AlignRight | Qt.AlignVCenter) if col != COL_KEY else int(Qt.AlignCenter)
-        elif role == Qt.FontRole and col == COL_NAME and not n.codable:
+        item: _Item = index.internalPointer()
+        cache = item.cache
+        if cache is None:
+            cache = item.cache = self._values(item.node)
+        return cache.get((index.column(), int(role)))
+
+    def _values(self, n: CodeNode) -> dict:
+        key = str(self.pinned.index(n.guid) + 1) if n.guid in self.pinned else ""
+        icon = self._icons.get(n.colour)
+        if icon is None:
+            icon = self._icons[n.colour] = colour_icon(n.colour)
+        tip = f"<b>{_html(n.name)}</b>"
+        if n.description:
+            tip += f"<br/>{_html(n.description)}"
+        tip += "<br/>" + _("{own} codings here, {total} with child codes, in {docs} "
+                           "documents").format(own=n.codings, total=n.total_codings,
+                                               docs=n.total_documents)
+        if not n.codable:
+            tip += "<br/><i>" + _("Groups other codes; not applied to text.") + "</i>"
+        grey = QColor("#666666") if n.total_codings else QColor("#aaaaaa")
+        right, centre = int(Qt.AlignRight | Qt.AlignVCenter), int(Qt.AlignCenter)
+        D, T, A, F, G = (int(Qt.DisplayRole), int(Qt.ToolTipRole), int(Qt.TextAlignmentRole),
+                         int(Qt.ForegroundRole), int(GuidRole))
+        out = {
+            (COL_NAME, D): n.name, (COL_KEY, D): key, (COL_CODINGS, D): str(n.total_codings),
+            (COL_DOCS, D): str(n.total_documents), (COL_NAME, int(Qt.DecorationRole)): icon,
+            (COL_KEY, A): centre, (COL_CODINGS, A): right, (COL_DOCS, A): right,
+            (COL_CODINGS, F): grey, (COL_DOCS, F): grey,
+            (COL_NAME, int(Qt.AccessibleTextRole)): _("{name}, {n} codings").format(
+                name=n.name, n=n.total_codings),
+        }
+        for col in range(4):
+            out[(col, T)] = tip
+            out[(col, G)] = n.guid
+        if not n.codable:
             f = QFont()
             f.setItalic(True)
-            return f
-        elif role == Qt.ForegroundRole and col in (COL_CODINGS, COL_DOCS):
-            return QColor("#666666") if n.total_codings else QColor("#aaaaaa")
-        elif role == GuidRole:
-            return n.guid
-        elif role == Qt.AccessibleTextRole and col == COL_NAME:
-            return _("{name}, {n} codings").format(name=n.name, n=n.total_codings)
-        return None
+            out[(COL_NAME, int(Qt.FontRole))] = f
+        return out
+
+    def update_counts(self, counts: dict[str, tuple[int, int, int, int]]) -> None:
+        """New (codings, documents, total codings, total documents) for some codes: only
+        their rows are repainted."""
+        for guid, (own, docs, total, total_docs) in counts.items():
+            item = self._by_guid.get(guid)
+            if item is None:
+                continue
+            n = item.node
+            n.codings, n.documents, n.total_codings, n.total_documents = own, docs, total, total_docs
+            item.cache = None
+            self.dataChanged.emit(self.createIndex(item.row, 0, item),
+                                  self.createIndex(item.row, COL_DOCS, item))
 
     def flags(self, index: QModelIndex):
         base = Qt.ItemIsDropEnabled

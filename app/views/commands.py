@@ -35,10 +35,10 @@ class ApplyCodingCommand(SessionCommand):
     def undo_it(self) -> None:
         with self.session.project.write() as s:
             wb.delete_coding(s, self.snapshot.guid)
-        self.session.codingRemoved.emit(self.document_guid, self.snapshot.guid)
+        self.session.codingRemoved.emit(self.document_guid, self.shown)
 
     def notify(self) -> None:
-        self.session.countsChanged.emit()
+        pass  # the window follows codingAdded / codingRemoved, counts included
 
 
 class RemoveCodingCommand(SessionCommand):
@@ -50,7 +50,7 @@ class RemoveCodingCommand(SessionCommand):
     def do(self) -> None:
         with self.session.project.write() as s:
             self.snapshot = wb.delete_coding(s, self.coding.guid)
-        self.session.codingRemoved.emit(self.document_guid, self.coding.guid)
+        self.session.codingRemoved.emit(self.document_guid, self.coding)
 
     def undo_it(self) -> None:
         with self.session.project.write() as s:
@@ -59,7 +59,7 @@ class RemoveCodingCommand(SessionCommand):
         self.session.codingAdded.emit(self.document_guid, shown)
 
     def notify(self) -> None:
-        self.session.countsChanged.emit()
+        pass  # the window follows codingAdded / codingRemoved, counts included
 
 
 class CodingMemoCommand(SessionCommand):

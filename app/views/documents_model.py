@@ -35,6 +35,17 @@ class DocumentsModel(QAbstractTableModel):
         self.columns, self.rows = columns, rows
         self.endResetModel()
 
+    def bump_codings(self, guid: str, delta: int) -> None:
+        """One document's number of codings changed by `delta`: repaint that cell only."""
+        import dataclasses
+
+        row = self.row_of(guid)
+        if row < 0:
+            return
+        self.rows[row] = dataclasses.replace(self.rows[row],
+                                             codings=self.rows[row].codings + delta)
+        self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
+
     def row_of(self, guid: str) -> int:
         return next((i for i, r in enumerate(self.rows) if r.guid == guid), -1)
 

@@ -312,10 +312,26 @@ class MainWindow(QMainWindow, CodeActions, CodingActions):
     def _coding_added(self, doc_guid: str, shown: wb.ShownCoding) -> None:
         if doc_guid == self.current_doc and self._visible([shown]):
             self.transcript.add_coding(shown)
+        self._follow_counts(doc_guid, shown, +1)
 
-    def _coding_removed(self, doc_guid: str, coding_guid: str) -> None:
+    def _coding_removed(self, doc_guid: str, shown: wb.ShownCoding) -> None:
         if doc_guid == self.current_doc:
-            self.transcript.remove_coding(coding_guid)
+            self.transcript.remove_coding(shown.guid)
+        self._follow_counts(doc_guid, shown, -1)
+
+    def _follow_counts(self, doc_guid: str, shown: wb.ShownCoding, sign: int) -> None:
+        """Counts in the document list, code tree and retrieval list after one coding came or
+        went, without recounting the whole project."""
+        self.docs.model.bump_codings(doc_guid, sign)
+        if not self._visible([shown]):
+            return
+        nodes = self.codes.model.nodes()
+        with self.session.read() as s:
+            counts = codetree.counts_after_coding(s, nodes, doc_guid, shown.code_guid, sign,
+                                                  self.session.visible_coder_ids())
+        self.codes.model.update_counts(counts)
+        if self.current_code in counts:
+            self.show_retrieval(self.current_code)
 
     def _coding_updated(self, doc_guid: str, shown: wb.ShownCoding) -> None:
         if doc_guid == self.current_doc:

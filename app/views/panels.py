@@ -92,7 +92,7 @@ class DocumentsPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.Interactive)  # sized on new data, not per edit
         header.setMaximumSectionSize(260)
         self.table.setAccessibleName(_("Documents"))
         self.table.setContextMenuPolicy(Qt.CustomContextMenu)
@@ -109,7 +109,11 @@ class DocumentsPanel(QWidget):
         self._fill_attributes()
 
     def set_data(self, columns, rows) -> None:
+        reshaped = ([c.name for c in columns] != [c.name for c in self.model.columns]
+                    or len(rows) != len(self.model.rows))
         self.model.set_data(columns, rows)
+        if reshaped:
+            self.table.resizeColumnsToContents()
         self._fill_attributes()
 
     def _fill_attributes(self) -> None:
@@ -209,6 +213,7 @@ class CodesPanel(QWidget):
         self.proxy = _CodeFilter(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setRecursiveFilteringEnabled(False)
+        self.proxy.setDynamicSortFilter(False)  # the tree is never sorted; filtered on typing
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(_("Find a code"))
         self.search.setClearButtonEnabled(True)
@@ -229,8 +234,14 @@ class CodesPanel(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL_NAME, QHeaderView.Stretch)
+        # Fixed widths for the key and count columns: resizing to contents would make the view
+        # read every row again after each coding.
+        digits = self.tree.fontMetrics().horizontalAdvance("00000") + 16
         for col in range(1, self.model.columnCount()):
-            header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
+            header.setSectionResizeMode(col, QHeaderView.Fixed)
+            title = str(self.model.headerData(col, Qt.Horizontal) or "")
+            header.resizeSection(col, max(digits if col > 1 else 0,
+                                          self.tree.fontMetrics().horizontalAdvance(title) + 18))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.search)

@@ -23,7 +23,7 @@ FILTER_MINE, FILTER_ALL, FILTER_CHOSEN = "mine", "all", "chosen"
 class Session(QObject):
     codingsChanged = Signal(object)  # set of document guids, or None for every document
     codingAdded = Signal(str, object)  # document guid, ShownCoding
-    codingRemoved = Signal(str, str)  # document guid, coding guid
+    codingRemoved = Signal(str, object)  # document guid, ShownCoding that was removed
     codingUpdated = Signal(str, object)  # document guid, ShownCoding (same span)
     countsChanged = Signal()  # numbers of codings changed (code tree, documents)
     codebookChanged = Signal()
