@@ -73,6 +73,10 @@ def make_app() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Sitat")
     app.setOrganizationName("Sitat")
+    from app.i18n import current_language
+    from app.views import qt_translation
+
+    qt_translation.install(current_language())
     return app
 
 
@@ -81,7 +85,10 @@ def replace_window(window, language: str):
     history (the session moves to the new window)."""
     from app.views.main_window import MainWindow
 
+    from app.views import qt_translation
+
     set_language(language)
+    qt_translation.install(language)
     session, window.session = window.session, None
     new = MainWindow()
     new.setGeometry(window.geometry())

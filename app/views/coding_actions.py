@@ -152,6 +152,12 @@ class CodingActions:
         if self.session is None:
             return None
         runner = ImportRunner(self.session, paths, self)
+        # Keep the runner (and so its worker) alive until it reports back: a worker whose
+        # Python object is collected while its thread runs would crash the program.
+        running = self.__dict__.setdefault("_import_runners", set())
+        running.add(runner)
+        for signal in (runner.finished, runner.failed, runner.cancelled):
+            signal.connect(lambda *_a, r=runner: running.discard(r))
         runner.finished.connect(lambda names: self.statusBar().showMessage(
             _("Imported {n} documents.").format(n=len(names)), 8000))
         runner.start()

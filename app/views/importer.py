@@ -5,10 +5,11 @@ written, in one transaction, as an undoable command. Cancel before that and noth
 
 from __future__ import annotations
 
+import queue
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.core import workbench_docs as wd
@@ -18,33 +19,34 @@ from app.i18n import _
 from app.views.session import Session, SessionCommand
 
 
-class _Reader(QObject):
-    progress = Signal(int, str)
-    done = Signal(object)  # list[PreparedDocument] | str (error) | None (cancelled)
+class _Reader:
+    """Reads and checks the files in a plain Python thread. It never touches Qt: progress and
+    the result go through a queue that the GUI thread polls (signals emitted from worker
+    threads have crashed PySide6 builds)."""
 
     def __init__(self, paths: list[Path]) -> None:
-        super().__init__()
         self.paths = paths
         self.cancel = threading.Event()
+        self.events: queue.SimpleQueue = queue.SimpleQueue()
 
-    @Slot()
     def run(self) -> None:
         batch: list[PreparedDocument] = []
+        path = self.paths[0] if self.paths else Path()
         try:
             for i, path in enumerate(self.paths):
                 if self.cancel.is_set():
-                    self.done.emit(None)
+                    self.events.put(("done", None))
                     return
-                self.progress.emit(i, path.name)
+                self.events.put(("progress", (i, path.name)))
                 batch += prepare_files([path])
         except SitatError as exc:
-            self.done.emit(str(exc))
+            self.events.put(("done", str(exc)))
             return
         except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
-            self.done.emit(_("Could not read {name}: {reason}").format(name=path.name,
-                                                                       reason=exc))
+            self.events.put(("done", _("Could not read {name}: {reason}").format(
+                name=path.name, reason=exc)))
             return
-        self.done.emit(None if self.cancel.is_set() else batch)
+        self.events.put(("done", None if self.cancel.is_set() else batch))
 
 
 class ImportDocumentsCommand(SessionCommand):
@@ -77,12 +79,11 @@ class ImportRunner(QObject):
         super().__init__(parent)
         self.session = session
         self.paths = [Path(p) for p in paths]
-        self.thread = QThread(self)
         self.reader = _Reader(self.paths)
-        self.reader.moveToThread(self.thread)
-        self.thread.started.connect(self.reader.run)
-        self.reader.progress.connect(self._progress, Qt.QueuedConnection)
-        self.reader.done.connect(self._done, Qt.QueuedConnection)
+        self.worker = threading.Thread(target=self.reader.run, name="sitat-import", daemon=True)
+        self.timer = QTimer(self)
+        self.timer.setInterval(40)
+        self.timer.timeout.connect(self._poll)
         self.dialog = QProgressDialog(_("Reading transcripts..."), _("Cancel"), 0,
                                       len(self.paths), parent)
         self.dialog.setWindowTitle(_("Import"))
@@ -92,10 +93,24 @@ class ImportRunner(QObject):
 
     def start(self) -> None:
         self.dialog.setValue(0)
-        self.thread.start()
+        self.worker.start()
+        self.timer.start()
 
     def cancel(self) -> None:
         self.reader.cancel.set()
+
+    def _poll(self) -> None:
+        while True:
+            try:
+                kind, value = self.reader.events.get_nowait()
+            except queue.Empty:
+                return
+            if kind == "progress":
+                self._progress(*value)
+            else:
+                self.timer.stop()
+                self._done(value)
+                return
 
     def _progress(self, i: int, name: str) -> None:
         self.dialog.setLabelText(_("Reading {name} ({i} of {n})").format(
@@ -103,8 +118,7 @@ class ImportRunner(QObject):
         self.dialog.setValue(i)
 
     def _done(self, result) -> None:
-        self.thread.quit()
-        self.thread.wait()
+        self.worker.join()
         self.dialog.reset()
         self.dialog.hide()
         if result is None:

@@ -136,3 +136,24 @@ def test_opening_a_broken_file_says_why(qtbot, tmp_path, monkeypatch):
     assert open_session(bad) is None
     assert shown and "not a Sitat project" in shown[0]
     assert bad.read_text(encoding="utf-8") == "ikke et prosjekt"
+
+
+def test_qt_own_buttons_follow_the_language(qtbot):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from app.i18n import set_language
+    from app.views import qt_translation
+
+    try:
+        set_language("nb")
+        qt_translation.install("nb")
+        box = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel | QDialogButtonBox.Close)
+        qtbot.addWidget(box)
+        texts = {b.text().replace("&", "") for b in box.buttons()}
+        assert texts == {"OK", "Avbryt", "Lukk"}
+    finally:
+        set_language("en")
+        qt_translation.install("en")
+    box = QDialogButtonBox(QDialogButtonBox.Cancel)
+    qtbot.addWidget(box)
+    assert box.buttons()[0].text().replace("&", "") == "Cancel"

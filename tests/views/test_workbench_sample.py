@@ -219,3 +219,18 @@ def test_language_switch_keeps_project_and_undo(qtbot, win):
     finally:
         set_language("en")
         new.close()
+
+
+def test_dropped_bad_file_says_why_and_changes_nothing(qtbot, win, tmp_path, monkeypatch):
+    messages = []
+    monkeypatch.setattr(win, "show_error", messages.append)
+    win.session.failed.disconnect()
+    win.session.failed.connect(messages.append)
+    good, bad = tmp_path / "god.txt", tmp_path / "tom.txt"
+    good.write_text("Intervjuer: Hei.\n", encoding="utf-8")
+    bad.write_bytes(b"")
+    runner = win.import_files([good, bad])
+    with qtbot.waitSignal(runner.failed, timeout=10000):
+        pass
+    assert messages and "empty" in messages[0]
+    assert len(win.docs.model.rows) == 16 and not win.session.undo_stack.canUndo()
