@@ -239,13 +239,13 @@ def run_one(name: str, size: str, repeat: int) -> dict:
 
 
 def table(results: list[dict], size: str) -> str:
-    head = f"{'benchmark':<13}{'median':>10}{'max':>10}{'baseline':>10}{'ratio':>7}{'peak MB':>9}" \
+    head = f"{'benchmark':<18}{'median':>10}{'max':>10}{'baseline':>10}{'ratio':>7}{'peak MB':>9}" \
            f"{'budget':>9}  status"
     lines = [head, "-" * len(head)]
     for r in results:
         budget = f"{r['budget_s']:.3g} s" if r.get("budget_s") else "-"
         if r.get("status") in ("missing", "failed"):
-            lines.append(f"{r['name']:<13}{'':>55}{budget:>9}  {r['status']}: {r.get('note', '')}")
+            lines.append(f"{r['name']:<18}{'':>55}{budget:>9}  {r['status']}: {r.get('note', '')}")
             continue
         base = f"{r['baseline_median_s']:.4f}" if r["baseline_median_s"] is not None else "-"
         ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
@@ -254,7 +254,7 @@ def table(results: list[dict], size: str) -> str:
             verdict = "ok" if r["median_s"] <= r["budget_s"] else "OVER BUDGET"
         elif r.get("budget_s"):
             verdict = "ok (budgets are for oslo)"
-        lines.append(f"{r['name']:<13}{r['median_s']:>10.4f}{r['max_s']:>10.4f}{base:>10}"
+        lines.append(f"{r['name']:<18}{r['median_s']:>10.4f}{r['max_s']:>10.4f}{base:>10}"
                      f"{ratio:>7}{r['peak_mb']:>9.0f}{budget:>9}  {verdict}")
     return "\n".join(lines)
 
