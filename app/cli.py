@@ -117,32 +117,6 @@ def cmd_attributes(a) -> int:
     return 0
 
 
-def cmd_codebook(a) -> int:
-    from app.core.codebook import codebook_specs, import_codebook
-    from app.core.refi.qdc import parse_qdc, write_qdc
-    from app.errors import CodebookError
-
-    if a.action == "import":
-        try:
-            data = Path(a.file).read_bytes()
-        except OSError as exc:
-            raise CodebookError(_("Cannot read {name}: {reason}").format(
-                name=Path(a.file).name, reason=exc.strerror or exc)) from exc
-        roots = parse_qdc(data)
-        with _open(a.project) as p, p.write() as s:
-            report = import_codebook(s, roots)
-        print(_("Codebook imported: {added} codes added, {matched} already present.").format(
-            added=report.added, matched=report.matched))
-        for path in report.differing:
-            print(_("  {path}: the definition differs; the project's was kept.").format(path=path))
-        return 0
-    with _open(a.project, read_only=True) as p, p.read() as s:
-        data = write_qdc(codebook_specs(s))
-    _write_file(a.file, data)
-    print(_("Codebook written to {name}.").format(name=a.file))
-    return 0
-
-
 def _write_file(path: str, data: bytes) -> None:
     """Write via a temporary file and rename, so a failed write never leaves half a file."""
     import os
@@ -289,8 +263,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from app.core.codelog import acting_as
+
     try:
-        return int(args.func(args) or 0)
+        with acting_as(args.actor):
+            return int(args.func(args) or 0)
     except SitatError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

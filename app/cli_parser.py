@@ -22,6 +22,8 @@ def build(commands: dict) -> argparse.ArgumentParser:
     )
     parser.add_argument("--lang", choices=["nb", "en"],
                         help=_("language of messages (default: from the system)"))
+    parser.add_argument("--as", dest="actor", metavar="NAME",
+                        help=_("who is acting, for the codebook log (default: the system user)"))
     sub = parser.add_subparsers(title=_("commands"), metavar=_("COMMAND"))
 
     def command(name: str, func: str, help_: str) -> argparse.ArgumentParser:
@@ -81,11 +83,6 @@ def build(commands: dict) -> argparse.ArgumentParser:
     project_arg(p)
     json_flag(p)
 
-    p = command("codebook", "cmd_codebook", _("import or export a REFI-QDA codebook (.qdc)"))
-    p.add_argument("action", choices=["import", "export"], help=_("import or export"))
-    project_arg(p)
-    p.add_argument("file", metavar="FILE.qdc", help=_("the codebook file"))
-
     p = command("codes", "cmd_codes", _("list the codebook as paths"))
     project_arg(p)
     json_flag(p)
@@ -124,4 +121,7 @@ def build(commands: dict) -> argparse.ArgumentParser:
     p = command("demo", "cmd_demo", _("build the bundled sample project and summarise it"))
     p.add_argument("--out", default=None, help=_("folder for the sample project and outputs"))
     p.add_argument("--force", action="store_true", help=_("rebuild even if it exists"))
+    from app.cli_team import add_team_commands
+
+    add_team_commands(sub, commands, project_arg, json_flag)
     return parser

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from app.core import codelog
 from app.core.lookup import suggestion
 from app.errors import CodebookError, NotFound
 from app.i18n import _
@@ -150,8 +151,18 @@ def check_colour(colour: str | None) -> str:
     return colour.strip().upper()
 
 
+def path_of(s: Session, code: Code) -> str:
+    names = []
+    cur: Code | None = code
+    while cur is not None:
+        names.append(cur.name)
+        cur = s.get(Code, cur.parent_id) if cur.parent_id else None
+    return join_path(list(reversed(names)))
+
+
 def create_code(s: Session, name: str, parent: Code | None = None, colour: str | None = None,
-                description: str = "", codable: bool = True, guid: str | None = None) -> Code:
+                description: str = "", codable: bool = True, guid: str | None = None,
+                log_as: str | None = "create") -> Code:
     name = _check_name(name)
     parent_id = parent.id if parent else None
     _check_sibling_free(s, parent_id, name)
@@ -160,14 +171,19 @@ def create_code(s: Session, name: str, parent: Code | None = None, colour: str |
                 sort_order=_next_order(s, parent_id))
     s.add(code)
     s.flush()
+    if log_as:
+        codelog.record(s, log_as, code.guid, path_of(s, code))
     return code
 
 
 def rename_code(s: Session, code: Code, name: str) -> None:
     name = _check_name(name)
     _check_sibling_free(s, code.parent_id, name, except_id=code.id)
+    old = path_of(s, code)
     code.name = name
     s.flush()
+    if path_of(s, code) != old:
+        codelog.record(s, "rename", code.guid, path_of(s, code), old=old)
 
 
 def move_code(s: Session, code: Code, new_parent: Code | None, position: int | None = None) -> None:
@@ -181,10 +197,12 @@ def move_code(s: Session, code: Code, new_parent: Code | None, position: int | N
         Code.id != code.id).order_by(Code.sort_order, Code.id)))
     position = len(siblings) if position is None else max(0, min(position, len(siblings)))
     siblings.insert(position, code)
+    old = path_of(s, code)
     code.parent_id = parent_id
     for i, c in enumerate(siblings):
         c.sort_order = i
     s.flush()
+    codelog.record(s, "move", code.guid, path_of(s, code), old=old, position=position)
 
 
 def update_code(s: Session, code: Code, *, name: str | None = None, colour: str | None = None,
@@ -195,25 +213,33 @@ def update_code(s: Session, code: Code, *, name: str | None = None, colour: str 
     A code that already has codings cannot be made a pure group code."""
     if name is not None and name.strip() != code.name:
         rename_code(s, code, name)
-    if colour is not None:
+    changed = {}
+    if colour is not None and check_colour(colour) != code.color:
+        changed["colour"] = [code.color, check_colour(colour)]
         code.color = check_colour(colour)
     for field_name, value in (("description", description), ("inclusion", inclusion),
                               ("exclusion", exclusion), ("example", example)):
-        if value is not None:
+        if value is not None and value.strip() != (getattr(code, field_name) or ""):
+            changed[field_name] = [getattr(code, field_name) or "", value.strip()]
             setattr(code, field_name, value.strip())
     if codable is not None and bool(codable) != bool(code.codable):
         if not codable and s.scalar(select(func.count()).select_from(Coding)
                                     .where(Coding.code_id == code.id)):
             raise CodebookError(_("{name} has codings, so it cannot become a group code; "
                                   "move or remove its codings first.").format(name=code.name))
+        changed["codable"] = [bool(code.codable), bool(codable)]
         code.codable = bool(codable)
     s.flush()
+    if changed:
+        codelog.record(s, "definition", code.guid, path_of(s, code), changes=changed)
 
 
 def delete_code(s: Session, code: Code) -> int:
     """Delete a code, its children and all their codings (schema cascade). Returns codings removed."""
     ids = subtree_ids(s, code.id)
     n = s.scalar(select(func.count()).select_from(Coding).where(Coding.code_id.in_(ids))) or 0
+    codelog.record(s, "delete", code.guid, path_of(s, code), codings=int(n),
+                   children=len(ids) - 1)
     s.execute(Code.__table__.delete().where(Code.id == code.id))
     s.expire_all()
     return int(n)
@@ -229,6 +255,7 @@ def merge_codes(s: Session, source: Code, target: Code) -> int:
                               "codings.").format(name=target.name))
     existing = set(s.execute(select(Coding.document_id, Coding.coder_id, Coding.start,
                                     Coding.end).where(Coding.code_id == target.id)))
+    source_path = path_of(s, source)
     moved = 0
     for c in list(s.scalars(select(Coding).where(Coding.code_id == source.id))):
         key = (c.document_id, c.coder_id, c.start, c.end)
@@ -241,10 +268,34 @@ def merge_codes(s: Session, source: Code, target: Code) -> int:
     s.flush()
     for child in list(s.scalars(select(Code).where(Code.parent_id == source.id))):
         move_code(s, child, target)
+    codelog.record(s, "merge", source.guid, source_path, into=target.guid,
+                   into_path=path_of(s, target), codings=moved)
     s.execute(update(Code).where(Code.id == source.id).values(parent_id=None))
     s.execute(Code.__table__.delete().where(Code.id == source.id))
     s.expire_all()
     return moved
+
+
+def split_code(s: Session, code: Code, new_name: str, coding_guids: list[str]) -> Code:
+    """Split a code: a new sibling named `new_name` (same colour and definition to start
+    from) receives the given codings of `code`; the rest stay. Returns the new code."""
+    guids = set(coding_guids)
+    if not guids:
+        raise CodebookError(_("Choose the codings that go to the new code."))
+    mine = {g for g, in s.execute(select(Coding.guid).where(Coding.code_id == code.id,
+                                                           Coding.guid.in_(guids)))}
+    if mine != guids:
+        raise CodebookError(_("{n} of the chosen codings do not belong to {name}.").format(
+            n=len(guids - mine), name=code.name))
+    parent = s.get(Code, code.parent_id) if code.parent_id else None
+    new = create_code(s, new_name, parent, code.color, code.description, True, log_as=None)
+    new.inclusion, new.exclusion, new.example = code.inclusion, code.exclusion, code.example
+    s.execute(update(Coding).where(Coding.guid.in_(guids)).values(code_id=new.id))
+    s.flush()
+    codelog.record(s, "split", code.guid, path_of(s, code), into=new.guid,
+                   into_path=path_of(s, new), codings=len(guids))
+    s.expire_all()
+    return new
 
 
 # -- codebook exchange ---------------------------------------------------------------------
@@ -310,7 +361,7 @@ def import_codebook(s: Session, roots: list[CodeSpec]) -> CodebookImport:
         else:
             guid = spec.guid if spec.guid and spec.guid not in by_guid else new_guid()
             code = create_code(s, spec.name, parent, spec.colour or None, spec.description,
-                               spec.codable, guid)
+                               spec.codable, guid, log_as="import")
             code.inclusion, code.exclusion, code.example = (
                 spec.inclusion, spec.exclusion, spec.example)
             by_guid[guid] = code.id

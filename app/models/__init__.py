@@ -6,12 +6,18 @@ from app.models.codebook import Code, Coder
 from app.models.coding import Coding
 from app.models.document import Document, SpeakerTurn
 from app.models.project import ProjectInfo
+from app.models.team import CodebookVersion, CodeEvent, Round, round_coder, round_document
 
 __all__ = [
     "ATTRIBUTE_TYPES",
     "AttributeDefinition",
     "AttributeValue",
     "Base",
+    "CodeEvent",
+    "CodebookVersion",
+    "Round",
+    "round_coder",
+    "round_document",
     "Code",
     "Coder",
     "Coding",

@@ -1,0 +1,1 @@
+"""Team work: coder copies, merging, agreement, rounds."""

@@ -1,0 +1,68 @@
+"""Team work: frozen codebook versions, the log of code operations, and coding rounds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, new_guid, utcnow
+
+
+class CodebookVersion(Base):
+    """The codebook frozen at one moment, as JSON (codes with guid, parent, name, definition)."""
+
+    __tablename__ = "codebook_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    memo: Mapped[str] = mapped_column(Text, default="")
+    snapshot: Mapped[str] = mapped_column(Text)
+
+
+class CodeEvent(Base):
+    """One code operation (create, rename, move, merge, split, definition, delete, import)."""
+
+    __tablename__ = "code_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    operation: Mapped[str] = mapped_column(String(20))
+    code_guid: Mapped[str] = mapped_column(String(36), index=True)
+    # The code's path at the time, and what changed, as JSON.
+    path: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[str] = mapped_column(Text, default="{}")
+
+
+round_document = Table(
+    "round_document", Base.metadata,
+    Column("round_id", ForeignKey("round.id", ondelete="CASCADE"), primary_key=True),
+    Column("document_id", ForeignKey("document.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+round_coder = Table(
+    "round_coder", Base.metadata,
+    Column("round_id", ForeignKey("round.id", ondelete="CASCADE"), primary_key=True),
+    Column("coder_id", ForeignKey("coder.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Round(Base):
+    """A coding round: a document set, its coders, and the codebook version in force."""
+
+    __tablename__ = "round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    codebook_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("codebook_version.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    memo: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    version: Mapped[CodebookVersion | None] = relationship()

@@ -1,0 +1,105 @@
+"""Codebook versions, the code log, splitting codes and rounds from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import file_digest
+
+ROOT = Path(__file__).resolve().parents[2]
+TEXT = ("Moderator: Hvordan var det? 🙂\nDeltaker 1: Jeg ble hørt, og hun hadde tid.\n"
+        "Deltaker 2: Jeg måtte forklare alt på nytt.\n")
+
+
+def _project(cli, tmp_path):
+    proj = tmp_path / "lag.sitat"
+    assert cli("new", proj).code == 0
+    for name in ("fg-a", "fg-b"):
+        src = tmp_path / f"{name}.txt"
+        src.write_text(TEXT + name + "\n", encoding="utf-8")
+        assert cli("import", proj, src).code == 0
+    assert cli("codebook", "import", proj, ROOT / "codebooks" / "ti-kjennetegn.qdc").code == 0
+    return proj
+
+
+def test_freeze_diff_and_log(cli, tmp_path):
+    proj = _project(cli, tmp_path)
+    assert cli("--as", "Lead", "codebook", "freeze", proj, "v1").code == 0
+    r = cli("codebook", "freeze", proj, "v1")
+    assert r.code == 1 and "already" in r.err
+    from app.core import codebook as cb
+    from app.core.codelog import acting_as
+    from app.core.project import Project
+
+    with acting_as("Lead"), Project.open(proj) as p, p.write() as s:
+        cb.rename_code(s, cb.resolve_code(s, "Respekt"), "Respekt og verdighet")
+        cb.move_code(s, cb.resolve_code(s, "Ansvarsfrihet"),
+                     cb.resolve_code(s, "Grunnleggende kjennetegn"))
+        cb.update_code(s, cb.resolve_code(s, "Informasjon"), description="Ny tekst.")
+        cb.create_code(s, "Trygghet", cb.resolve_code(s, "Andre kjennetegn"))
+        cb.delete_code(s, cb.resolve_code(s, "Sosial kontakt"))
+    d = cli("codebook", "diff", proj, "v1", "--json").json()
+    assert d["renamed"] == [{"old": "Grunnleggende kjennetegn/Respekt",
+                             "new": "Grunnleggende kjennetegn/Respekt og verdighet",
+                             "guid": d["renamed"][0]["guid"]}]
+    assert [x["new"] for x in d["moved"]] == ["Grunnleggende kjennetegn/Ansvarsfrihet"]
+    assert [(x["path"], x["field"]) for x in d["changed"]] == [
+        ("Andre kjennetegn/Informasjon", "description")]
+    assert [x["path"] for x in d["added"]] == ["Andre kjennetegn/Trygghet"]
+    assert [x["path"] for x in d["removed"]] == ["Andre kjennetegn/Sosial kontakt"]
+    assert cli("codebook", "freeze", proj, "v2").code == 0
+    assert cli("codebook", "diff", proj, "v2", "current", "--json").json()["added"] == []
+    text = cli("--lang", "nb", "codebook", "diff", proj, "v1", "v2").out
+    assert "Respekt og verdighet" in text
+    log = cli("codebook", "log", proj, "--json").json()
+    ops = [(e["operation"], e["actor"]) for e in log]
+    assert [op for op, _actor in ops[:12]] == ["import"] * 12  # 2 groups + 10 codes
+    tail = [(e["operation"], e["actor"], e["path"]) for e in log[-5:]]
+    assert tail == [
+        ("rename", "Lead", "Grunnleggende kjennetegn/Respekt og verdighet"),
+        ("move", "Lead", "Grunnleggende kjennetegn/Ansvarsfrihet"),
+        ("definition", "Lead", "Andre kjennetegn/Informasjon"),
+        ("create", "Lead", "Andre kjennetegn/Trygghet"),
+        ("delete", "Lead", "Andre kjennetegn/Sosial kontakt"),
+    ]
+    assert cli("codebook", "versions", proj, "--json").json()[0]["created_by"] == "Lead"
+    r = cli("codebook", "diff", proj, "v9")
+    assert r.code == 1 and "v1" in r.err  # did you mean
+
+
+def test_split_moves_chosen_codings(cli, tmp_path):
+    proj = _project(cli, tmp_path)
+    for start, end in ((13, 20), (40, 60)):
+        assert cli("code", proj, "--doc", "fg-a", "--start", start, "--end", end,
+                   "--code", "Respekt", "--coder", "Hanne").code == 0
+    rows = cli("codings", proj, "--json").json()
+    r = cli("codebook", "split", proj, "--code", "Respekt", "--into", "Bli hørt",
+            "--codings", rows[1]["guid"])
+    assert r.code == 0, r.err
+    codes = {(x["code"], x["start"]) for x in cli("codings", proj, "--json").json()}
+    assert codes == {("Grunnleggende kjennetegn/Respekt", 13),
+                     ("Grunnleggende kjennetegn/Bli hørt", 40)}
+    before = file_digest(proj)
+    r = cli("codebook", "split", proj, "--code", "Informasjon", "--into", "X",
+            "--codings", rows[0]["guid"])
+    assert r.code == 1 and "do not belong" in r.err and file_digest(proj) == before
+
+
+def test_rounds(cli, tmp_path):
+    proj = _project(cli, tmp_path)
+    assert cli("codebook", "freeze", proj, "v1").code == 0
+    r = cli("round", "new", proj, "Runde 1", "--documents", "fg-a,fg-b",
+            "--coders", "Hanne,Tor", "--version", "v1", "--json")
+    assert r.code == 0, r.err
+    assert r.json()["coders"] == ["Hanne", "Tor"] and r.json()["codebook_version"] == "v1"
+    rows = cli("round", "list", proj, "--json").json()
+    assert [(x["name"], x["documents"]) for x in rows] == [("Runde 1", ["fg-a", "fg-b"])]
+    before = file_digest(proj)
+    for args, needle in ((("Runde 1",), "already"), (("Runde 2", "--version", "v7"), "v1"),
+                         (("Runde 3", "--documents", "nei"), "no document")):
+        base = ["round", "new", proj, args[0], "--coders", "Hanne"]
+        if "--documents" not in args:
+            base += ["--documents", "fg-a"]
+        r = cli(*base, *args[1:])
+        assert r.code == 1 and needle in r.err, (args, r.err)
+    assert file_digest(proj) == before
