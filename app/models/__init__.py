@@ -6,7 +6,14 @@ from app.models.codebook import Code, Coder
 from app.models.coding import Coding
 from app.models.document import Document, SpeakerTurn
 from app.models.project import ProjectInfo
-from app.models.team import CodebookVersion, CodeEvent, Round, round_coder, round_document
+from app.models.team import (
+    CodebookVersion,
+    CodeEvent,
+    ReviewDecision,
+    Round,
+    round_coder,
+    round_document,
+)
 
 __all__ = [
     "ATTRIBUTE_TYPES",
@@ -23,6 +30,7 @@ __all__ = [
     "Coding",
     "Document",
     "ProjectInfo",
+    "ReviewDecision",
     "SpeakerTurn",
     "new_guid",
     "utcnow",

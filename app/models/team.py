@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, new_guid, utcnow
@@ -66,3 +66,28 @@ class Round(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     version: Mapped[CodebookVersion | None] = relationship()
+
+
+class ReviewDecision(Base):
+    """A research lead's decision on one disagreement between two coders (a cluster of
+    overlapping segments of one code in one document); the result is the consensus coder's
+    codings, the decision row remembers that the disagreement was settled (also 'neither')."""
+
+    __tablename__ = "review_decision"
+    __table_args__ = (
+        UniqueConstraint("document_id", "code_guid", "coder_a", "coder_b", "start", "end",
+                         name="uq_review_decision_cluster"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"),
+                                             index=True)
+    code_guid: Mapped[str] = mapped_column(String(36))
+    coder_a: Mapped[str] = mapped_column(String(200))
+    coder_b: Mapped[str] = mapped_column(String(200))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[str] = mapped_column(String(10))  # a, b, both, neither, edit
+    consensus: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

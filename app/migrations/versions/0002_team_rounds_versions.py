@@ -82,7 +82,32 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_round_coder_coder_id"), ["coder_id"])
 
 
+    op.create_table(
+        "review_decision",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("document_id", sa.Integer(), nullable=False),
+        sa.Column("code_guid", sa.String(length=36), nullable=False),
+        sa.Column("coder_a", sa.String(length=200), nullable=False),
+        sa.Column("coder_b", sa.String(length=200), nullable=False),
+        sa.Column("start", sa.Integer(), nullable=False),
+        sa.Column("end", sa.Integer(), nullable=False),
+        sa.Column("decision", sa.String(length=10), nullable=False),
+        sa.Column("consensus", sa.String(length=200), nullable=False),
+        sa.Column("actor", sa.String(length=200), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["document_id"], ["document.id"],
+                                name=op.f("fk_review_decision_document_id_document"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_decision")),
+        sa.UniqueConstraint("document_id", "code_guid", "coder_a", "coder_b", "start", "end",
+                            name="uq_review_decision_cluster"),
+    )
+    with op.batch_alter_table("review_decision") as batch_op:
+        batch_op.create_index(batch_op.f("ix_review_decision_document_id"), ["document_id"])
+
+
 def downgrade() -> None:
+    op.drop_table("review_decision")
     op.drop_table("round_coder")
     op.drop_table("round_document")
     op.drop_table("round")
