@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from app.models import CodeEvent
 
-OPERATIONS = ("create", "rename", "move", "merge", "split", "definition", "delete", "import")
+OPERATIONS = ("create", "rename", "move", "merge", "split", "definition", "delete", "import",
+              "undo", "redo")
 _actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("sitat_actor", default=None)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from app.core import codetree
+from app.core import codelog, codetree
 from app.core import workbench as wb
 from app.i18n import _
 from app.views.session import Session, SessionCommand
@@ -108,10 +108,12 @@ class CodebookCommand(SessionCommand):
                 self.after = codetree.checkpoint(s, scope)
             else:
                 codetree.restore(s, self.after)
+                codelog.record(s, "redo", "", "", what=self.text())
 
     def undo_it(self) -> None:
         with self.session.project.write() as s:
             codetree.restore(s, self.before)
+            codelog.record(s, "undo", "", "", what=self.text())
 
     def notify(self) -> None:
         self.session.codebookChanged.emit()

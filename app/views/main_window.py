@@ -15,13 +15,14 @@ from app.i18n import LANGUAGES, _
 from app.views import settings
 from app.views.code_actions import CodeActions
 from app.views.coding_actions import CodingActions
+from app.views.team_actions import TeamActions
 from app.views.panels import CodesPanel, DocumentsPanel
 from app.views.retrieval_panel import RetrievalPanel
 from app.views.session import FILTER_ALL, FILTER_CHOSEN, FILTER_MINE, Session
 from app.views.transcript import TranscriptView, code_colour, coder_colour
 
 
-class MainWindow(QMainWindow, CodeActions, CodingActions):
+class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions):
     def __init__(self, session: Session | None = None) -> None:
         super().__init__()
         self.session: Session | None = None
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow, CodeActions, CodingActions):
                      self.edit_code(self.current_code), "F2")
         self._action(c, _("&Pin or unpin selected code (quick key)"), lambda: self.current_code
                      and self.toggle_pin(self.current_code), "Ctrl+P")
+        self.build_team_menu(bar)
         v = bar.addMenu(_("&View"))
         self._action(v, _("Zoom &in"), lambda: self.transcript.zoom(1), QKeySequence.ZoomIn)
         self._action(v, _("Zoom &out"), lambda: self.transcript.zoom(-1), QKeySequence.ZoomOut)

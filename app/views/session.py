@@ -39,6 +39,9 @@ class Session(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(500)
         self.coder_name = coder_name.strip()
+        from app.core.codelog import set_actor
+
+        set_actor(self.coder_name)  # the codebook log names who changed a code
         self.filter_mode = FILTER_ALL
         self.chosen_coders: set[int] = set()
 
@@ -70,7 +73,10 @@ class Session(QObject):
 
     # -- coder and filter ------------------------------------------------------------------
     def set_coder_name(self, name: str) -> None:
+        from app.core.codelog import set_actor
+
         self.coder_name = name.strip()
+        set_actor(self.coder_name)
         self.coderChanged.emit()
         if self.filter_mode == FILTER_MINE:
             self.filterChanged.emit()

@@ -1,0 +1,63 @@
+"""The Team menu of the main window (mixin): merge coder copies, agreement, disagreement review,
+codebook versions and log."""
+
+from __future__ import annotations
+
+from app.i18n import _
+
+
+class TeamActions:
+    """Mixed into MainWindow; expects `self.session`."""
+
+    def build_team_menu(self, bar) -> None:
+        t = bar.addMenu(_("&Team"))
+        self._action(t, _("&Merge coder copies..."), self.merge_copies)
+        self._action(t, _("Inter-coder &agreement..."), self.show_agreement)
+        self._action(t, _("&Review disagreements..."), self.review_disagreements)
+        self._action(t, _("Codebook &versions and log..."), self.show_versions)
+        self.team_menu = t
+
+    def _coder_names(self) -> list[str]:
+        return [c.name for c in self.session.coders()] if self.session else []
+
+    def merge_copies(self) -> None:
+        from app.views.team_dialogs import MergeDialog
+
+        if self.session:
+            MergeDialog(self.session, self).exec()
+
+    def show_agreement(self) -> None:
+        from app.core.team.rounds import rounds
+        from app.views.team_dialogs import AgreementDialog
+
+        if not self.session:
+            return
+        with self.session.read() as s:
+            names = [r.name for r in rounds(s)]
+        AgreementDialog(self.session, self._coder_names(), names, self).exec()
+
+    def review_disagreements(self) -> None:
+        from app.core.codebook import code_paths, ordered_codes
+        from app.views.review_dialog import ReviewDialog
+
+        if not self.session:
+            return
+        with self.session.read() as s:
+            paths = code_paths(s)
+            codable = [paths[c.id] for c in ordered_codes(s) if c.codable]
+        current = None
+        if self.current_code:
+            with self.session.read() as s:
+                from app.core import workbench as wb
+
+                current = paths.get(wb.get_code_by_guid(s, self.current_code).id)
+        dlg = ReviewDialog(self.session, codable, self._coder_names(), self)
+        if current in codable:
+            dlg.code.setCurrentText(current)
+        dlg.exec()
+
+    def show_versions(self) -> None:
+        from app.views.team_dialogs import VersionsDialog
+
+        if self.session:
+            VersionsDialog(self.session, self).exec()

@@ -1,0 +1,91 @@
+"""Team dialogs offscreen on the sample project: disagreement review with undo, codebook
+versions and log."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import select
+
+from app.models import Coder, Coding
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from app.core.demo import ensure_sample
+
+    return ensure_sample(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture
+def session(qtbot, tmp_path, built):
+    from app.views import settings
+    from app.views.application import open_session
+
+    settings.use_settings_dir(tmp_path / "settings")
+    path = tmp_path / "demo.sitat"
+    shutil.copyfile(built, path)
+    s = open_session(path)
+    s.set_coder_name("Lead")
+    yield s
+    s.close()
+
+
+def _consensus(session):
+    with session.read() as s:
+        kid = s.scalar(select(Coder.id).where(Coder.name == "Konsensus"))
+        return [] if kid is None else list(s.execute(
+            select(Coding.start, Coding.end).where(Coding.coder_id == kid)).all())
+
+
+def test_review_steps_through_disagreements_with_undo(qtbot, session):
+    from app.views.review_dialog import ReviewDialog
+
+    dlg = ReviewDialog(session, ["Grunnleggende kjennetegn/Respekt"], ["Hanne", "Tor"])
+    qtbot.addWidget(dlg)
+    total = len(dlg.items)
+    assert total > 10 and dlg.progress.text() == f"0 of {total} resolved"
+    first = dlg.items[0]
+    assert "Respekt" in dlg.where.text() and dlg.text.toPlainText()
+    dlg.decide("a")
+    assert dlg.index == 1 and dlg.progress.text() == f"1 of {total} resolved"
+    assert sorted(_consensus(session)) == sorted(first.a_spans)
+    dlg.decide("neither")
+    assert dlg.progress.text() == f"2 of {total} resolved"
+    # edit: the lead's own selection inside the excerpt
+    d = dlg.items[dlg.index]
+    from PySide6.QtGui import QTextCursor
+
+    cur = dlg.text.textCursor()
+    cur.setPosition(dlg.offsets.to_qt(d.start - dlg.base))
+    cur.setPosition(dlg.offsets.to_qt(d.start - dlg.base + 12), QTextCursor.KeepAnchor)
+    dlg.text.setTextCursor(cur)
+    dlg.decide("edit")
+    assert (d.start, d.start + 12) in _consensus(session)
+    session.undo_stack.undo()
+    session.undo_stack.undo()
+    assert dlg.progress.text() == f"1 of {total} resolved"
+    assert sorted(_consensus(session)) == sorted(first.a_spans)
+    session.undo_stack.undo()
+    assert _consensus(session) == [] and dlg.progress.text() == f"0 of {total} resolved"
+
+
+def test_versions_dialog_freezes_and_compares(qtbot, session, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from app.core import codebook as cb
+    from app.views.team_dialogs import VersionsDialog
+
+    dlg = VersionsDialog(session)
+    qtbot.addWidget(dlg)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("v1", True))
+    dlg.freeze()
+    with session.project.write() as s:
+        cb.rename_code(s, cb.resolve_code(s, "Respekt"), "Respekt og verdighet")
+    dlg.reload()
+    dlg.old.setCurrentIndex(dlg.old.findData("v1"))
+    dlg.new.setCurrentIndex(dlg.new.findData("current"))
+    assert "Respekt og verdighet" in dlg.diff.toPlainText()
+    top = [dlg.log.item(0, c).text() for c in range(4)]
+    assert top[1:] == ["Lead", "renamed", "Grunnleggende kjennetegn/Respekt og verdighet"]
