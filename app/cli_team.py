@@ -153,6 +153,102 @@ def cmd_round_list(a) -> int:
     return 0
 
 
+# -- copies, merge, agreement -------------------------------------------------------------------
+def cmd_coder_copy(a) -> int:
+    from app.core.team.copies import coder_copy
+
+    with _open(a.project) as p:
+        report = coder_copy(p, a.coder, Path(a.out), _list(a.documents) or None, a.blind)
+    print(_("Copy for {coder} written to {path}: {docs} documents, {codings} codings.").format(
+        coder=a.coder, path=a.out, docs=report.documents, codings=report.codings))
+    return 0
+
+
+def cmd_merge(a) -> int:
+    from app.core.team.merge import merge_projects
+
+    with _open(a.target) as p:
+        report = merge_projects(p, [Path(x) for x in a.sources], dry_run=a.dry_run)
+    data = report.as_json()
+    if a.json:
+        _emit(data)
+        return 0
+    from app.core.team.summaries import merge_text
+
+    print(merge_text(data))
+    return 0
+
+
+def cmd_agreement(a) -> int:
+    from app.core.team import agreement_report
+    from app.core.team.agreement import agreement
+    from app.core.team.rounds import round_info
+    from app.errors import InvalidInput
+
+    coders = _list(a.coders)
+    with _open(a.project, read_only=True) as p, p.read() as s:
+        documents = _list(a.documents) or None
+        if a.round:
+            info = round_info(s, a.round)
+            if documents:
+                raise InvalidInput(_("Give either --round or --documents, not both."))
+            documents = list(info.documents)
+            coders = coders or list(info.coders)
+        report = agreement(s, coders, _list(a.codes) or None, documents, a.overlap)
+    if a.csv:
+        agreement_report.write_csv(report, Path(a.csv))
+    if a.docx:
+        agreement_report.write_docx(report, Path(a.docx), _("Inter-coder agreement"))
+    data = report.as_json()
+    if a.json:
+        _emit(data)
+        return 0
+    from app.core.team.summaries import agreement_text
+
+    print(agreement_text(data))
+    return 0
+
+
+def cmd_round_report(a) -> int:
+    from app.core.team.round_report import write_round_docx
+
+    with _open(a.project, read_only=True) as p, p.read() as s:
+        write_round_docx(s, a.name, Path(a.docx), a.overlap)
+    print(_("Round report written to {path}.").format(path=a.docx))
+    return 0
+
+
+def cmd_disagreements(a) -> int:
+    from app.core.team.review import disagreements, progress
+    from app.errors import InvalidInput
+
+    coders = _list(a.coders)
+    if len(coders) != 2:
+        raise InvalidInput(_("Name exactly two coders, e.g. --coders Hanne,Tor."))
+    with _open(a.project, read_only=True) as p, p.read() as s:
+        items = disagreements(s, a.code, coders[0], coders[1], _list(a.documents) or None)
+        texts = {}
+        from app.models import Document
+
+        for d in items:
+            if d.document_id not in texts:
+                texts[d.document_id] = s.get(Document, d.document_id).text
+        rows = [{"document": d.document, "start": d.start, "end": d.end, "kind": d.kind,
+                 "a": [list(x) for x in d.a_spans], "b": [list(x) for x in d.b_spans],
+                 "decision": d.decision, "text": texts[d.document_id][d.start:d.end]}
+                for d in items]
+    if a.json:
+        _emit(rows)
+        return 0
+    for r in rows:
+        snippet = " ".join(r["text"].split())[:70]
+        print(f"{r['document']}\t{r['start']}-{r['end']}\t{r['kind']}\t"
+              f"{r['decision'] or '-'}\t«{snippet}»")
+    done, total = progress(items)
+    print(_("{done} of {total} resolved").format(done=done, total=total), file=sys.stderr)
+    return 0
+
+
 # -- registration ----------------------------------------------------------------------------
 def add_team_commands(sub, commands: dict, project_arg, json_flag) -> None:
     here = globals()
@@ -212,4 +308,53 @@ def add_team_commands(sub, commands: dict, project_arg, json_flag) -> None:
     json_flag(p)
     p = command(rd, "list", "cmd_round_list", _("list rounds"))
     project_arg(p)
+    json_flag(p)
+    p = command(rd, "report", "cmd_round_report",
+                _("Word report of a round: codebook version, documents, coders, agreement"))
+    project_arg(p)
+    p.add_argument("name", help=_("round name"))
+    p.add_argument("--docx", required=True, metavar="OUT.docx", help=_("the Word file"))
+    p.add_argument("--overlap", type=float, default=0.9,
+                   help=_("segment overlap needed to match (default 0.9)"))
+
+    p = sub.add_parser("coder-copy", help=_("a copy of the project for one coder"),
+                       description=_("a copy of the project for one coder"))
+    p.set_defaults(func=here["cmd_coder_copy"])
+    project_arg(p)
+    p.add_argument("--coder", required=True, help=_("the coder who works in the copy"))
+    p.add_argument("--out", required=True, metavar="COPY.sitat", help=_("the new file"))
+    p.add_argument("--documents", metavar="D1,D2,...", help=_("only these documents"))
+    p.add_argument("--blind", action="store_true",
+                   help=_("leave out other coders' codings (independent coding)"))
+
+    p = sub.add_parser("merge", help=_("merge coder copies into a project"),
+                       description=_("merge coder copies into a project"))
+    p.set_defaults(func=here["cmd_merge"])
+    p.add_argument("target", metavar="TARGET.sitat", help=_("the project that receives"))
+    p.add_argument("sources", nargs="+", metavar="SOURCE.sitat", help=_("projects to merge in"))
+    p.add_argument("--dry-run", action="store_true",
+                   help=_("only report what would change; write nothing"))
+    json_flag(p)
+
+    p = sub.add_parser("agreement", help=_("inter-coder agreement per code"),
+                       description=_("inter-coder agreement per code"))
+    p.set_defaults(func=here["cmd_agreement"])
+    project_arg(p)
+    p.add_argument("--coders", metavar="A,B[,C...]", help=_("coders (kappa for the first two)"))
+    p.add_argument("--codes", metavar="PATH,...", help=_("only these codes"))
+    p.add_argument("--documents", metavar="D1,D2,...", help=_("only these documents"))
+    p.add_argument("--round", help=_("the round's documents and coders"))
+    p.add_argument("--overlap", type=float, default=0.9,
+                   help=_("segment overlap needed to match (default 0.9)"))
+    p.add_argument("--docx", metavar="OUT.docx", help=_("also write a Word table"))
+    p.add_argument("--csv", metavar="OUT.csv", help=_("also write a CSV table"))
+    json_flag(p)
+
+    p = sub.add_parser("disagreements", help=_("where two coders differ on a code"),
+                       description=_("where two coders differ on a code"))
+    p.set_defaults(func=here["cmd_disagreements"])
+    project_arg(p)
+    p.add_argument("--code", required=True, metavar="PATH", help=_("the code"))
+    p.add_argument("--coders", required=True, metavar="A,B", help=_("two coders"))
+    p.add_argument("--documents", metavar="D1,D2,...", help=_("only these documents"))
     json_flag(p)

@@ -25,15 +25,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.core.team.summaries import number as _number
 from app.errors import SitatError
 from app.i18n import _
 from app.views.session import Session
-
-
-def _number(value, percent: bool = False) -> str:
-    if value is None:
-        return "–"
-    return (f"{value * 100:.1f} %" if percent else f"{value:.2f}").replace(".", ",")
 
 
 class VersionsDialog(QDialog):
@@ -184,20 +179,9 @@ class MergeDialog(QDialog):
 
 
 def describe_merge(report) -> str:
-    r = report.as_json()
-    lines = [
-        _("{n} documents added, {m} matched").format(n=r["documents_added"],
-                                                     m=r.get("documents_matched", 0)),
-        _("{n} codes added, {m} coders added").format(n=r["codes_added"], m=r["coders_added"]),
-        _("{n} codings added, {d} already present, {r} moved to edited text").format(
-            n=r["codings_added"], d=r["codings_duplicate"], r=r["codings_reanchored"]),
-    ]
-    if r.get("backup"):
-        lines.append(_("Backup: {path}").format(path=r["backup"]))
-    conflicts = r.get("conflicts") or []
-    lines.append(_("{n} conflicts:").format(n=len(conflicts)) if conflicts else _("No conflicts."))
-    lines += [f"  • {c.get('message', c)}" for c in conflicts]
-    return "\n".join(lines)
+    from app.core.team.summaries import merge_text
+
+    return merge_text(report.as_json())
 
 
 class AgreementDialog(QDialog):
