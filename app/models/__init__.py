@@ -4,6 +4,13 @@ from app.models.attribute import ATTRIBUTE_TYPES, AttributeDefinition, Attribute
 from app.models.base import Base, new_guid, utcnow
 from app.models.codebook import Code, Coder
 from app.models.coding import Coding
+from app.models.displays import (
+    Condensate,
+    IllustrativeQuote,
+    SavedDisplay,
+    Synthesis,
+    condensate_coding,
+)
 from app.models.document import Document, SpeakerTurn
 from app.models.project import ProjectInfo
 from app.models.team import (
@@ -28,6 +35,11 @@ __all__ = [
     "Code",
     "Coder",
     "Coding",
+    "Condensate",
+    "IllustrativeQuote",
+    "SavedDisplay",
+    "Synthesis",
+    "condensate_coding",
     "Document",
     "ProjectInfo",
     "ReviewDecision",
