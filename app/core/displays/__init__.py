@@ -1,0 +1,1 @@
+"""Matrix displays and condensation."""
