@@ -124,4 +124,7 @@ def build(commands: dict) -> argparse.ArgumentParser:
     from app.cli_team import add_team_commands
 
     add_team_commands(sub, commands, project_arg, json_flag)
+    from app.cli_reports import add_report_commands
+
+    add_report_commands(sub, project_arg, json_flag)
     return parser

@@ -32,6 +32,7 @@ class Session(QObject):
     filterChanged = Signal()
     failed = Signal(str)  # a message for the user
     jumpRequested = Signal(str, int, int, str)  # document guid, start, end, coding guid
+    condensationChanged = Signal(str)  # code guid
 
     def __init__(self, project: Project, coder_name: str, parent=None) -> None:
         super().__init__(parent)

@@ -15,6 +15,9 @@ class TeamActions:
         self._action(t, _("Inter-coder &agreement..."), self.show_agreement)
         self._action(t, _("&Review disagreements..."), self.review_disagreements)
         self._action(t, _("Codebook &versions and log..."), self.show_versions)
+        t.addSeparator()
+        self._action(t, _("&Condensation of the selected code..."), self.show_condensation,
+                     "Ctrl+K")
         self.team_menu = t
 
     def _coder_names(self) -> list[str]:
@@ -55,6 +58,16 @@ class TeamActions:
         if current in codable:
             dlg.code.setCurrentText(current)
         dlg.exec()
+
+    def show_condensation(self) -> None:
+        from app.views.condensation_dialog import CondensationDialog
+
+        if not self.session:
+            return
+        if not self.current_code:
+            self.statusBar().showMessage(_("Select a code in the code tree first."), 6000)
+            return
+        CondensationDialog(self.session, self.current_code, self).exec()
 
     def show_versions(self) -> None:
         from app.views.team_dialogs import VersionsDialog

@@ -103,3 +103,23 @@ def test_rounds(cli, tmp_path):
         r = cli(*base, *args[1:])
         assert r.code == 1 and needle in r.err, (args, r.err)
     assert file_digest(proj) == before
+
+
+def test_condensation_from_the_command_line(cli, tmp_path):
+    proj = _project(cli, tmp_path)
+    for start, end in ((13, 40), (45, 70)):
+        assert cli("code", proj, "--doc", "fg-a", "--start", start, "--end", end,
+                   "--code", "Respekt", "--coder", "Hanne").code == 0
+    units = [r["guid"] for r in cli("codings", proj, "--json").json()]
+    r = cli("condense", proj, "--code", "Respekt", "--text", "Jeg ble hørt.",
+            "--codings", ",".join(units))
+    assert r.code == 0, r.err
+    assert cli("illustrate", proj, "--code", "Respekt", "--coding", units[1]).code == 0
+    assert cli("synthesis", proj, "--code", "Respekt", "--text", "Å bli hørt.").code == 0
+    data = cli("condensation", proj, "--code", "Respekt", "--json").json()
+    assert data["synthesis"] == "Å bli hørt." and data["illustrative"] == [units[1]]
+    assert [c["text"] for c in data["condensates"]] == ["Jeg ble hørt."]
+    assert [u["text"] for u in data["units"]] == [TEXT[13:40], TEXT[45:70]]
+    before = file_digest(proj)
+    r = cli("condense", proj, "--code", "Informasjon", "--text", "X", "--codings", units[0])
+    assert r.code == 1 and file_digest(proj) == before

@@ -89,3 +89,38 @@ def test_versions_dialog_freezes_and_compares(qtbot, session, monkeypatch):
     assert "Respekt og verdighet" in dlg.diff.toPlainText()
     top = [dlg.log.item(0, c).text() for c in range(4)]
     assert top[1:] == ["Lead", "renamed", "Grunnleggende kjennetegn/Respekt og verdighet"]
+
+
+def test_condensation_dialog_condensates_stars_synthesis_and_undo(qtbot, session):
+    from PySide6.QtCore import Qt
+
+    from app.core import codebook as cb
+    from app.core.displays import condensation as stc
+    from app.views.condensation_dialog import COL_STAR, COL_USE, CondensationDialog
+
+    with session.read() as s:
+        guid = cb.resolve_code(s, "Forutsigbarhet").guid
+    dlg = CondensationDialog(session, guid)
+    qtbot.addWidget(dlg)
+    n = dlg.units.rowCount()
+    assert n > 50 and "Forutsigbarhet" in dlg.windowTitle()
+    for row in (0, 3):
+        dlg.units.item(row, COL_USE).setCheckState(Qt.Checked)
+    dlg.text.setPlainText("Jeg vil slippe å fortelle alt på nytt hver gang.")
+    dlg.new_condensate()
+    dlg.units.item(5, COL_STAR).setCheckState(Qt.Checked)
+    dlg.synthesis.setPlainText("Brukerne vil ha faste kontaktpersoner.")
+    dlg.save_synthesis()
+    with session.read() as s:
+        c = stc.condensation(s, "Forutsigbarhet")
+    assert [x.text for x in c.condensates] == ["Jeg vil slippe å fortelle alt på nytt hver gang."]
+    assert sorted(c.condensates[0].units) == sorted(
+        [dlg.units.item(r, COL_USE).data(Qt.UserRole) for r in (0, 3)])
+    assert c.illustrative == [dlg.units.item(5, COL_USE).data(Qt.UserRole)]
+    assert c.synthesis == "Brukerne vil ha faste kontaktpersoner."
+    for _ in range(3):
+        session.undo_stack.undo()
+    with session.read() as s:
+        c = stc.condensation(s, "Forutsigbarhet")
+    assert c.condensates == [] and c.illustrative == [] and c.synthesis == ""
+    assert dlg.condensates.count() == 0
