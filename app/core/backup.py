@@ -1,0 +1,82 @@
+"""Consistent copies of an open project file through SQLite's online backup API."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from app.core.project import PROJECT_SUFFIX, Project
+from app.errors import ProjectError
+from app.i18n import _
+
+
+def copy_database(project: Project, dest: Path) -> None:
+    """Write a consistent copy of `project` (as last committed) into the file `dest`.
+
+    `dest` must be absent or an empty file the caller has just created. The copy is a complete
+    SQLite file of its own (no -wal beside it); the source is only read.
+    """
+    raw = project.engine.raw_connection()
+    target = None
+    try:
+        source = raw.driver_connection
+        target = sqlite3.connect(str(dest), isolation_level=None)
+        source.backup(target)
+        # The copy keeps the source's WAL flag; fold everything into the main file now.
+        target.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except (sqlite3.Error, OSError) as exc:
+        raise ProjectError(
+            _("Could not copy {name}: {reason}").format(name=project.path.name, reason=exc)
+        ) from exc
+    finally:
+        if target is not None:
+            target.close()
+        raw.close()
+
+
+def remove_database(path: Path) -> None:
+    """Delete a database file and its -wal/-shm companions, if present."""
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        try:
+            p.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _reserve(folder: Path, stem: str) -> Path:
+    """Create (exclusively) an empty file named `stem` + suffix in `folder`, adding -2, -3 ...
+    when the name is taken, so no existing file is ever overwritten."""
+    n = 1
+    while True:
+        name = f"{stem}{'' if n == 1 else f'-{n}'}{PROJECT_SUFFIX}"
+        path = folder / name
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            n += 1
+            continue
+        except OSError as exc:
+            raise ProjectError(
+                _("Could not write a backup in {folder}: {reason}").format(
+                    folder=str(folder), reason=exc.strerror or exc)
+            ) from exc
+        os.close(fd)
+        return path
+
+
+def backup_project(project: Project, folder: Path | None = None) -> Path:
+    """Back up the open project to `<stem>.backup-YYYYmmdd-HHMMSS.sitat` beside it (or in
+    `folder`), never overwriting a file. Returns the backup's path."""
+    folder = Path(folder) if folder is not None else project.path.parent
+    if not folder.is_dir():
+        raise ProjectError(_("The folder {folder} does not exist.").format(folder=str(folder)))
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = _reserve(folder, f"{project.path.stem}.backup-{stamp}")
+    try:
+        copy_database(project, path)
+    except BaseException:
+        remove_database(path)
+        raise
+    return path
