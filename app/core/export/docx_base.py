@@ -1,0 +1,308 @@
+"""Shared Word helpers for the exports: documents, tables, shading, dates and atomic saving.
+
+A4 documents in Word's own styles with page numbers, tables whose header row repeats on every
+page, cell shading, landscape sections, long dates (24. november 2026) and saving through a
+temporary file in the target folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tempfile
+from datetime import date
+from html import escape
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from app.errors import InvalidInput
+from app.i18n import _, current_language
+
+TABLE_STYLE = "Light Grid Accent 1"
+TABLE_FONT_SIZE = 10.0
+FONT = "Calibri"
+MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
+             "september", "oktober", "november", "desember")
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+# Characters XML 1.0 cannot hold (lxml and openpyxl refuse them); transcripts rarely have any.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPACES = re.compile(r"\s+")
+
+
+# -- text ------------------------------------------------------------------------------------
+def xml_safe(text: str) -> str:
+    """`text` without the control characters a Word or Excel file cannot contain."""
+    return _NOT_XML.sub("", text or "")
+
+
+def normalise_space(text: str) -> str:
+    """Runs of whitespace (line breaks, tabs) become one space; ends are trimmed."""
+    return _SPACES.sub(" ", text or "").strip()
+
+
+def quoted(text: str) -> str:
+    """A quote in Norwegian quotation marks with its inner whitespace normalised: «...»."""
+    return "«" + normalise_space(xml_safe(text)) + "»"
+
+
+def number(n) -> str:
+    """1234 -> '1 234' (non-breaking space); a float keeps one decimal (comma) unless whole."""
+    if isinstance(n, float) and not n.is_integer():
+        return f"{n:,.1f}".replace(",", "\u00a0").replace(".", ",")
+    return f"{int(n):,}".replace(",", "\u00a0")
+
+
+def norwegian_date(d: date) -> str:
+    """24. november 2026."""
+    return f"{d.day}. {MONTHS_NB[d.month - 1]} {d.year}"
+
+
+def long_date(d: date | None = None) -> str:
+    """The date written out in the current language (Norwegian: 24. november 2026)."""
+    d = d or date.today()
+    if current_language() == "nb":
+        return norwegian_date(d)
+    return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
+
+
+def mix(light: str, dark: str, t: float) -> str:
+    """The colour `t` (0..1) of the way from `light` to `dark`, both #RRGGBB, as RRGGBB."""
+    t = min(1.0, max(0.0, t))
+    a = [int(light.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    b = [int(dark.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    return "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(a, b))
+
+
+# -- documents and sections ----------------------------------------------------------------
+def new_document():
+    """An empty A4 Word document with Word's built-in styles and page numbers in the footer."""
+    import docx
+    from docx.shared import Cm, Pt
+
+    d = docx.Document()
+    d.styles["Normal"].font.name = FONT
+    d.styles["Normal"].font.size = Pt(11)
+    section = d.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.0)
+    section.top_margin = section.bottom_margin = Cm(2.0)
+    add_page_number(section)
+    return d
+
+
+def add_page_number(section) -> None:
+    """A centred PAGE field in the section's footer."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def fld(kind: str) -> None:
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        p.add_run()._r.append(el)
+
+    fld("begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    p.add_run()._r.append(instr)
+    fld("separate")
+    p.add_run("1")
+    fld("end")
+
+
+def set_landscape(section) -> None:
+    """Turn a section to landscape (width and height swapped)."""
+    from docx.enum.section import WD_ORIENT
+
+    if section.orientation != WD_ORIENT.LANDSCAPE:
+        width, height = section.page_width, section.page_height
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = max(width, height), min(width, height)
+
+
+def text_width(section):
+    """The width between the margins, as a python-docx Length."""
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def add_heading(d, text: str, level: int):
+    """A paragraph in Word's Title (level 0) or Heading N style.
+
+    Same as python-docx's add_heading, without its slow search for the default style (it
+    adds up over the hundreds of headings of a large quote table)."""
+    p = d.add_paragraph(xml_safe(text))
+    p._p.style = d.styles["Title" if level == 0 else f"Heading {level}"].style_id
+    return p
+
+
+def add_labelled(d, label: str, text: str, italic: bool = False):
+    """A paragraph 'Label: text' with the label in bold."""
+    p = d.add_paragraph()
+    p.add_run(label + " ").bold = True
+    p.add_run(xml_safe(text)).italic = italic
+    return p
+
+
+# -- tables --------------------------------------------------------------------------------
+def add_table(d, headers: Sequence[str], widths: Sequence[int], style: str = TABLE_STYLE,
+              size: float | None = TABLE_FONT_SIZE):
+    """A table of fixed column `widths` (EMU, e.g. Cm(4)) whose bold header row repeats on
+    every page; only the header row is made here (see `append_rows`). `size` in points."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    table = d.add_table(rows=1, cols=len(headers))
+    table._tbl.tblPr.style = d.styles[style].style_id  # as table.style = style, but faster
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    look = tbl_pr.find(qn("w:tblLook"))
+    if look is not None:  # header row styled, first column plain (it holds quotes)
+        look.set(qn("w:firstColumn"), "0")
+        look.set(qn("w:val"), "0420")
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    for col, width in zip(table.columns, widths):
+        col.width = width
+    for cell, text, width in zip(table.rows[0].cells, headers, widths):
+        cell.width = width
+        run = cell.paragraphs[0].add_run(xml_safe(text))
+        run.bold = True
+        if size:
+            run.font.size = Pt(size)
+    repeat_header(table.rows[0])
+    return table
+
+
+def repeat_header(row) -> None:
+    """Mark a table row as a header row that Word repeats at the top of every page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:tblHeader")) is None:
+        el = OxmlElement("w:tblHeader")
+        el.set(qn("w:val"), "true")
+        tr_pr.append(el)
+
+
+def is_repeated_header(row) -> bool:
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.trPr
+    el = tr_pr.find(qn("w:tblHeader")) if tr_pr is not None else None
+    return el is not None and el.get(qn("w:val"), "true") in ("true", "1", "on")
+
+
+def append_rows(table, rows: Iterable[Sequence[str]], widths: Sequence[int],
+                size: float | None = TABLE_FONT_SIZE) -> int:
+    """Append plain-text rows, text in `size` points; returns how many were added.
+
+    The rows are written as one XML fragment and parsed at once: python-docx's add_row and
+    cell.text are several times slower for the thousands of rows of a quote table."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    run_pr = f'<w:rPr><w:sz w:val="{round(size * 2)}"/></w:rPr>' if size else ""
+    opening = [f'<w:tc><w:tcPr><w:tcW w:w="{int(w) // 635}" w:type="dxa"/></w:tcPr><w:p>'
+               for w in widths]  # EMU -> twentieths of a point
+    parts, n = [f"<w:tbl {nsdecls('w')}>"], 0
+    for values in rows:
+        parts.append("<w:tr>")
+        for value, head in zip(values, opening):
+            parts.append(head)
+            if value:
+                parts.append(f'<w:r>{run_pr}<w:t xml:space="preserve">'
+                             f'{escape(xml_safe(value), quote=False)}</w:t></w:r>')
+            parts.append("</w:p></w:tc>")
+        parts.append("</w:tr>")
+        n += 1
+    parts.append("</w:tbl>")
+    table._tbl.extend(list(parse_xml("".join(parts).encode("utf-8"))))
+    return n
+
+
+def shade_cell(cell, fill: str) -> None:
+    """Background colour of a table cell (RRGGBB or #RRGGBB)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tc_pr = cell._tc.get_or_add_tcPr()
+    for old in tc_pr.findall(qn("w:shd")):
+        tc_pr.remove(old)
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill.lstrip("#").upper())
+    # Schema order: tcW, gridSpan, hMerge, vMerge, tcBorders before shd; the rest after.
+    before = {qn("w:" + k) for k in ("tcW", "gridSpan", "hMerge", "vMerge", "tcBorders")}
+    index = sum(1 for child in tc_pr if child.tag in before)
+    tc_pr.insert(index, shd)
+
+
+def cell_fill(cell) -> str | None:
+    from docx.oxml.ns import qn
+
+    tc_pr = cell._tc.tcPr
+    shd = tc_pr.find(qn("w:shd")) if tc_pr is not None else None
+    return shd.get(qn("w:fill")) if shd is not None else None
+
+
+# -- saving --------------------------------------------------------------------------------
+def save_atomic(out: str | os.PathLike, write: Callable[[Path], None]) -> Path:
+    """Write a file through `write(temporary path)` in the target folder, then move it into
+    place in one step, so a failed export never leaves half a file behind."""
+    out = Path(out)
+    if not out.parent.is_dir():
+        raise InvalidInput(_("The folder {folder} does not exist.").format(folder=out.parent))
+    if out.is_dir():
+        raise InvalidInput(_("Cannot write {name}: {reason}").format(
+            name=out.name, reason=_("This is a folder, not a file.")))
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".sitat-", suffix=out.suffix)
+        os.close(fd)
+        write(Path(tmp))
+        os.chmod(tmp, _file_mode(out))  # mkstemp makes 0600; give what a plain save would
+        os.replace(tmp, out)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise InvalidInput(_("Cannot write {name}: {reason}").format(
+            name=out.name, reason=exc.strerror or exc)) from exc
+    except BaseException:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    return out
+
+
+def _file_mode(out: Path) -> int:
+    """The mode a replaced file had, or what the user's umask gives a new file."""
+    try:
+        return stat.S_IMODE(out.stat().st_mode)
+    except OSError:
+        pass
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def save_docx(d, out: str | os.PathLike) -> Path:
+    """Save a python-docx Document atomically (see `save_atomic`)."""
+    return save_atomic(out, lambda tmp: d.save(str(tmp)))
