@@ -40,6 +40,7 @@ SIZES = {
     "small": Size(6, 20_000, 2, 300, 3),
     "oslo": Size(60, 83_000, 4, 15_000, 10),
     "national": Size(600, 83_000, 4, 50_000, 20),
+    "oslo200k": Size(60, 83_000, 4, 50_000, 10),
 }
 
 DISTRICTS = ["Gamle Oslo", "Vestre Aker", "St. Hanshaugen", "Nordre Aker", "Østensjø", "Frogner",

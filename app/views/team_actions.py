@@ -15,10 +15,12 @@ class TeamActions:
         self._action(t, _("Inter-coder &agreement..."), self.show_agreement)
         self._action(t, _("&Review disagreements..."), self.review_disagreements)
         self._action(t, _("Codebook &versions and log..."), self.show_versions)
-        t.addSeparator()
-        self._action(t, _("&Condensation of the selected code..."), self.show_condensation,
-                     "Ctrl+K")
         self.team_menu = t
+        r = bar.addMenu(_("&Report"))
+        self._action(r, _("&Displays (matrix)..."), self.show_displays, "Ctrl+D")
+        self._action(r, _("&Condensation of the selected code..."), self.show_condensation,
+                     "Ctrl+K")
+        self.report_menu = r
 
     def _coder_names(self) -> list[str]:
         return [c.name for c in self.session.coders()] if self.session else []
@@ -58,6 +60,29 @@ class TeamActions:
         if current in codable:
             dlg.code.setCurrentText(current)
         dlg.exec()
+
+    def show_displays(self) -> None:
+        from app.views.display_view import DisplayDialog
+
+        if not self.session:
+            return
+        dlg = DisplayDialog(self.session, self)
+        dlg.quoteActivated.connect(self.jump_to_range)
+        dlg.setModal(False)
+        dlg.show()
+        self._display_dialog = dlg
+
+    def jump_to_range(self, document: str, start: int, end: int) -> None:
+        """Open a document by name and select [start, end) in the transcript."""
+        guid = next((r.guid for r in self.docs.model.rows if r.name == document), None)
+        if guid is None:
+            return
+        if guid != self.current_doc:
+            self.docs.select(guid)
+            if self.current_doc != guid:
+                self.show_document(guid)
+        self.transcript.select_cp(start, end)
+        self.activateWindow()
 
     def show_condensation(self) -> None:
         from app.views.condensation_dialog import CondensationDialog

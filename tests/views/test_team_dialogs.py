@@ -124,3 +124,37 @@ def test_condensation_dialog_condensates_stars_synthesis_and_undo(qtbot, session
         c = stc.condensation(s, "Forutsigbarhet")
     assert c.condensates == [] and c.illustrative == [] and c.synthesis == ""
     assert dlg.condensates.count() == 0
+
+
+def test_display_dialog_builds_shades_lists_quotes_and_saves(qtbot, session, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QInputDialog
+
+    from app.views.display_view import DisplayDialog
+
+    dlg = DisplayDialog(session)
+    qtbot.addWidget(dlg)
+    dlg.rows.setCurrentIndex(dlg.rows.findData("codes"))
+    dlg.cols.setCurrentIndex(dlg.cols.findData("bydel"))
+    dlg.cell.setCurrentIndex(dlg.cell.findData("count"))
+    assert dlg.build()
+    m = dlg.model.m
+    assert "Alna" in m.cols and any("Respekt" in r for r in m.rows)
+    row = next(i for i, r in enumerate(m.rows) if r.endswith("Respekt"))
+    col = m.cols.index("Alna")
+    assert dlg.model.index(row, col).data() == str(m.cells[row][col])
+    assert dlg.model.index(row, col).data(Qt.BackgroundRole) is not None
+    assert dlg.model.index(len(m.rows), len(m.cols)).data() == str(m.total)
+    seen = []
+    dlg.quoteActivated.connect(lambda *a: seen.append(a))
+    dlg.cell_clicked(dlg.model.index(row, col))
+    assert dlg.list.count() == m.cells[row][col]
+    dlg._quote_chosen(dlg.list.item(0))
+    name, start, end = seen[0]
+    assert name.startswith(("fg12", "fg14", "ind13")) and end > start
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Respekt etter bydel", True))
+    dlg.save()
+    dlg.cols.setCurrentIndex(dlg.cols.findData("coders"))
+    dlg.saved.setCurrentText("Respekt etter bydel")
+    dlg.open_saved()
+    assert dlg.cols.currentData() == "bydel" and dlg.model.m.cols == m.cols

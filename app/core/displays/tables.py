@@ -1,0 +1,121 @@
+"""A matrix display as a spreadsheet: CSV (UTF-8 with BOM) or an Excel workbook, saved atomically.
+
+Counts and document numbers stay numbers, shares are fractions (shown as per cent in Excel),
+quote cells are one `«text» (document)` line per quote and valence cells read `+n / -n`.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from pathlib import Path
+
+from app.core.displays.matrix import Matrix
+from app.core.export.docx_base import save_atomic, xml_safe
+from app.i18n import _
+
+EXCEL_CELL_MAX = 32_767  # characters Excel holds in one cell
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def axis_title(axis: str) -> str:
+    """The top-left header: what the rows are."""
+    return {"codes": _("Codes"), "documents": _("Documents"),
+            "coders": _("Coders")}.get(axis, axis)
+
+
+def quote_lines(quotes: list[dict]) -> str:
+    return "\n".join(f"«{q.get('text', '')}» ({q.get('document', '')})" for q in quotes)
+
+
+def valence_text(v: dict) -> str:
+    return f"+{int(v.get('positive') or 0)} / -{int(v.get('negative') or 0)}"
+
+
+def cell_value(kind: str, value, total: bool = False):
+    """A cell as a spreadsheet holds it: numbers as numbers, quotes and valence as text."""
+    if kind == "quotes":
+        if isinstance(value, list):
+            return len(value) if total else quote_lines(value)
+        return value
+    if kind == "valence" and isinstance(value, dict):
+        return valence_text(value)
+    if kind == "share" and isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+def table_rows(matrix: Matrix) -> list[list]:
+    """Header, one line per row with its total, and the column totals with the grand total."""
+    kind = matrix.cell
+    out = [[axis_title(matrix.row_axis)] + list(matrix.cols) + [_("Total")]]
+    for label, line, total in zip(matrix.rows, matrix.cells, matrix.row_totals):
+        out.append([label] + [cell_value(kind, v) for v in line]
+                   + [cell_value(kind, total, True)])
+    out.append([_("Total")] + [cell_value(kind, v, True) for v in matrix.col_totals]
+               + [cell_value(kind, matrix.total, True)])
+    return out
+
+
+def write_matrix_csv(matrix: Matrix, path: str | os.PathLike) -> Path:
+    """The matrix as CSV (UTF-8 with a byte-order mark so Excel reads æøå), totals included."""
+    rows = table_rows(matrix)
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows(rows)
+
+    return save_atomic(path, write)
+
+
+def sheet_name(title: str) -> str:
+    name = _SHEET_BAD.sub(" ", xml_safe(title or "")).strip().strip("'")[:31].strip()
+    return name or _("Matrix")
+
+
+def write_matrix_xlsx(matrix: Matrix, path: str | os.PathLike, title: str) -> Path:
+    """The matrix as an Excel workbook: the title on top, a bold header row and totals, the
+    header and row labels frozen, columns sized to their content; text is never a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    kind = matrix.cell
+    rows = table_rows(matrix)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_name(title)
+    ws.cell(row=1, column=1, value=_text(title or _("Matrix"))).font = Font(bold=True, size=14)
+    ws.cell(row=1, column=1).data_type = "s"
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    last_row, last_col = len(rows), len(rows[0])
+    widths = [0] * last_col
+    for i, values in enumerate(rows, start=1):
+        for j, value in enumerate(values, start=1):
+            cell = ws.cell(row=i + 1, column=j)
+            if isinstance(value, str):
+                cell.value = _text(value)
+                cell.data_type = "s"  # a quote starting with '=' stays text
+            else:
+                cell.value = value
+            if i in (1, last_row) or j == last_col:  # header, column totals, row totals
+                cell.font = bold
+            if kind == "share" and isinstance(value, float):
+                cell.number_format = "0%"
+            if kind == "quotes" and i != 1 and isinstance(value, str):
+                cell.alignment = wrap
+            longest = max((len(x) for x in str(value if value is not None else "").split("\n")),
+                          default=0)
+            widths[j - 1] = max(widths[j - 1], longest)
+    for j, width in enumerate(widths, start=1):
+        cap = 60 if kind == "quotes" and 1 < j < last_col else 50
+        ws.column_dimensions[get_column_letter(j)].width = max(8, min(cap, width + 2))
+    ws.freeze_panes = "B3"
+    return save_atomic(path, lambda tmp: wb.save(str(tmp)))
+
+
+def _text(value: str) -> str:
+    text = xml_safe(value)
+    return text if len(text) <= EXCEL_CELL_MAX else text[:EXCEL_CELL_MAX - 1] + "…"

@@ -1,0 +1,331 @@
+"""Matrix displays in the window: choose rows, columns, cell kind and filters; the table is shaded
+by count; clicking a cell lists its quotes (document, speaker, district) and a click on a quote
+opens it in the transcript. Displays are saved by name in the project and reopened."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import SitatError
+from app.i18n import _
+from app.views.session import Session
+
+HEAT_LIGHT, HEAT_DARK = QColor("#FFFFFF"), QColor("#E8833A")
+
+
+def cell_text(kind: str, value) -> str:
+    from app.core.team.summaries import number
+
+    if value is None:
+        return ""
+    if kind == "quotes":
+        return str(len(value)) if isinstance(value, list) else str(value)
+    if kind == "valence" and isinstance(value, dict):
+        return f"+{value.get('positive', 0)} / −{value.get('negative', 0)}"
+    if kind == "share":
+        return number(value, percent=True).replace(",0 %", " %")
+    return str(value)
+
+
+def _weight(kind: str, value) -> float:
+    if kind == "quotes":
+        return float(len(value)) if isinstance(value, list) else 0.0
+    if kind == "valence" and isinstance(value, dict):
+        return float(value.get("positive", 0) + value.get("negative", 0))
+    return float(value or 0)
+
+
+class MatrixModel(QAbstractTableModel):
+    """The display: one row per row label, the cells, and totals as last row and column."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.m = None
+        self.top = 1.0
+
+    def set_matrix(self, m) -> None:
+        self.beginResetModel()
+        self.m = m
+        weights = [_weight(m.cell, v) for row in m.cells for v in row] if m else []
+        self.top = max(weights, default=0) or 1.0
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() or self.m is None else len(self.m.rows) + 1
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() or self.m is None else len(self.m.cols) + 1
+
+    def value(self, row: int, col: int):
+        m = self.m
+        last_row, last_col = row == len(m.rows), col == len(m.cols)
+        if last_row and last_col:
+            return m.total
+        if last_row:
+            return m.col_totals[col]
+        if last_col:
+            return m.row_totals[row]
+        return m.cells[row][col]
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if self.m is None or role not in (Qt.DisplayRole, Qt.ToolTipRole):
+            return None
+        labels = self.m.cols if orientation == Qt.Horizontal else self.m.rows
+        return labels[section] if section < len(labels) else _("Total")
+
+    def data(self, index: QModelIndex, role=Qt.DisplayRole):
+        if not index.isValid() or self.m is None:
+            return None
+        r, c = index.row(), index.column()
+        total = r == len(self.m.rows) or c == len(self.m.cols)
+        value = self.value(r, c)
+        if role == Qt.DisplayRole:
+            return cell_text(self.m.cell, value)
+        if role == Qt.TextAlignmentRole:
+            return int(Qt.AlignCenter)
+        if role == Qt.BackgroundRole and not total:
+            t = min(1.0, _weight(self.m.cell, value) / self.top)
+            return QColor(*(round(a + (b - a) * t) for a, b in
+                            zip(HEAT_LIGHT.getRgb()[:3], HEAT_DARK.getRgb()[:3])))
+        if role == Qt.FontRole and total:
+            f = QFont()
+            f.setBold(True)
+            return f
+        if role == Qt.ToolTipRole:
+            return f"{self.headerData(r, Qt.Vertical)} × {self.headerData(c, Qt.Horizontal)}: " \
+                   f"{cell_text(self.m.cell, value)}"
+        return None
+
+
+class DisplayDialog(QDialog):
+    quoteActivated = Signal(str, int, int)  # document name, start, end
+
+    def __init__(self, session: Session, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.quotes = None  # the same display with quotes in the cells, for clicks
+        self.setWindowTitle(_("Displays"))
+        from app.core import attributes as attrs
+
+        with session.read() as s:
+            attributes = [d.name for d in attrs.definitions(s)]
+        self.rows, self.cols, self.cell = QComboBox(self), QComboBox(self), QComboBox(self)
+        for combo, choices in (
+            (self.rows, [("codes", _("codes")), ("documents", _("documents"))]
+             + [(a, a) for a in attributes]),
+            (self.cols, [(a, a) for a in attributes] + [("documents", _("documents")),
+                                                        ("coders", _("coders")),
+                                                        ("codes", _("codes (co-occurrence)"))]),
+            (self.cell, [("count", _("number of codings")), ("documents",
+                                                               _("number of documents")),
+                         ("share", _("share of documents")), ("quotes", _("quotes")),
+                         ("valence", _("positive / critical"))]),
+        ):
+            for key, label in choices:
+                combo.addItem(label, key)
+        self.level = QSpinBox(self)
+        self.level.setRange(0, 9)
+        self.level.setSpecialValueText(_("all levels"))
+        self.coder = QComboBox(self)
+        self.coder.addItem(_("all coders"), None)
+        for c in session.coders():
+            self.coder.addItem(c.name, c.name)
+        self.where_attr, self.where_value = QComboBox(self), QComboBox(self)
+        self.where_attr.addItem(_("no filter"), None)
+        for a in attributes:
+            self.where_attr.addItem(a, a)
+        self.where_attr.currentIndexChanged.connect(self._fill_values)
+        form = QFormLayout()
+        form.addRow(_("Rows:"), self.rows)
+        form.addRow(_("Columns:"), self.cols)
+        form.addRow(_("Cells:"), self.cell)
+        form.addRow(_("Code level:"), self.level)
+        form.addRow(_("Coder:"), self.coder)
+        where = QHBoxLayout()
+        where.addWidget(self.where_attr)
+        where.addWidget(self.where_value)
+        form.addRow(_("Only documents where:"), where)
+        build = QPushButton(_("&Show display"), self)
+        build.clicked.connect(self.build)
+        save = QPushButton(_("Sa&ve as..."), self)
+        save.clicked.connect(self.save)
+        self.saved = QComboBox(self)
+        self.saved.activated.connect(self.open_saved)
+        buttons = QHBoxLayout()
+        buttons.addWidget(build)
+        buttons.addWidget(save)
+        buttons.addWidget(QLabel(_("Saved:"), self))
+        buttons.addWidget(self.saved, 1)
+        self.model = MatrixModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(_("Display"))
+        self.table.clicked.connect(self.cell_clicked)
+        self.list = QListWidget(self)
+        self.list.setWordWrap(True)
+        self.list.itemActivated.connect(self._quote_chosen)
+        self.list.itemClicked.connect(self._quote_chosen)
+        self.list_title = QLabel(_("Click a cell to read its quotes."), self)
+        lower = QWidget(self)
+        ll = QVBoxLayout(lower)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.list_title)
+        ll.addWidget(self.list)
+        split = QSplitter(Qt.Vertical, self)
+        split.addWidget(self.table)
+        split.addWidget(lower)
+        split.setSizes([420, 220])
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addLayout(buttons)
+        lay.addWidget(split, 1)
+        self.resize(1100, 820)
+        self._fill_values()
+        self._fill_saved()
+
+    def _fill_values(self) -> None:
+        from app.core import attributes as attrs
+
+        self.where_value.clear()
+        name = self.where_attr.currentData()
+        if not name:
+            return
+        with self.session.read() as s:
+            values = sorted({v.get(name) for v in attrs.values_by_document(s).values()} - {None})
+        self.where_value.addItems(values)
+
+    def _fill_saved(self) -> None:
+        from app.core.displays.saved import saved_displays
+
+        with self.session.read() as s:
+            names = [n for n, _spec in saved_displays(s)]
+        self.saved.clear()
+        self.saved.addItems(names)
+
+    def spec(self) -> dict:
+        where = {self.where_attr.currentData(): self.where_value.currentText()} \
+            if self.where_attr.currentData() and self.where_value.currentText() else None
+        return {"rows": self.rows.currentData(), "cols": self.cols.currentData(),
+                "cell": self.cell.currentData(), "level": self.level.value() or None,
+                "coders": [self.coder.currentData()] if self.coder.currentData() else None,
+                "where": where}
+
+    def set_spec(self, spec: dict) -> None:
+        for combo, key in ((self.rows, "rows"), (self.cols, "cols"), (self.cell, "cell")):
+            i = combo.findData(spec.get(key))
+            if i >= 0:
+                combo.setCurrentIndex(i)
+        self.level.setValue(spec.get("level") or 0)
+        coders = spec.get("coders") or [None]
+        self.coder.setCurrentIndex(max(0, self.coder.findData(coders[0])))
+        where = spec.get("where") or {}
+        if where:
+            key, value = next(iter(where.items()))
+            self.where_attr.setCurrentIndex(max(0, self.where_attr.findData(key)))
+            self.where_value.setCurrentText(value)
+        else:
+            self.where_attr.setCurrentIndex(0)
+
+    def build(self) -> bool:
+        from app.core.displays.matrix import build_matrix
+
+        spec = self.spec()
+        args = {k: spec[k] for k in ("coders", "where", "level") if spec.get(k)}
+        try:
+            with self.session.read() as s:
+                m = build_matrix(s, spec["rows"], spec["cols"], spec["cell"], **args)
+                self.quotes = m if spec["cell"] == "quotes" else build_matrix(
+                    s, spec["rows"], spec["cols"], "quotes", **args)
+        except SitatError as exc:
+            self.session.failed.emit(str(exc))
+            return False
+        self.model.set_matrix(m)
+        self.table.resizeColumnsToContents()
+        self.list.clear()
+        return True
+
+    def cell_clicked(self, index: QModelIndex) -> None:
+        m = self.quotes
+        if m is None or index.row() >= len(m.rows) or index.column() >= len(m.cols):
+            return
+        items = m.cells[index.row()][index.column()] or []
+        self.list_title.setText(_("{row} × {col}: {n} quotes").format(
+            row=m.rows[index.row()], col=m.cols[index.column()], n=len(items)))
+        self.list.clear()
+        speakers = self._speakers(items)
+        for q in items:
+            who = speakers.get((q["document"], q["start"]), "")
+            label = f"«{' '.join(q['text'].split())}»\n{q['document']}" + (
+                f" · {who}" if who else "") + f" · {q.get('coder', '')}"
+            item = QListWidgetItem(label, self.list)
+            item.setData(Qt.UserRole, (q["document"], q["start"], q["end"]))
+
+    def _speakers(self, quotes: list[dict]) -> dict:
+        from sqlalchemy import select
+
+        from app.models import Document, SpeakerTurn
+
+        names = {q["document"] for q in quotes}
+        out = {}
+        with self.session.read() as s:
+            turns: dict[str, list] = {}
+            for name, a, b, who in s.execute(
+                    select(Document.name, SpeakerTurn.start, SpeakerTurn.end, SpeakerTurn.speaker)
+                    .join(Document, Document.id == SpeakerTurn.document_id)
+                    .where(Document.name.in_(names))):
+                turns.setdefault(name, []).append((a, b, who))
+        for q in quotes:
+            out[(q["document"], q["start"])] = next(
+                (w for a, b, w in turns.get(q["document"], []) if a <= q["start"] < b), "")
+        return out
+
+    def _quote_chosen(self, item: QListWidgetItem) -> None:
+        name, start, end = item.data(Qt.UserRole)
+        self.quoteActivated.emit(name, start, end)
+
+    def save(self) -> None:
+        from app.core.displays.saved import save_display
+
+        name, ok = QInputDialog.getText(self, _("Save display"), _("Name of the display:"))
+        if not ok or not name.strip():
+            return
+        try:
+            with self.session.project.write() as s:
+                save_display(s, name, self.spec(), replace=True)
+        except SitatError as exc:
+            self.session.failed.emit(str(exc))
+            return
+        self._fill_saved()
+        self.saved.setCurrentText(name.strip())
+
+    def open_saved(self) -> None:
+        from app.core.displays.saved import load_display
+
+        name = self.saved.currentText()
+        if not name:
+            return
+        try:
+            with self.session.read() as s:
+                spec = load_display(s, name)
+        except SitatError as exc:
+            self.session.failed.emit(str(exc))
+            return
+        self.set_spec(spec)
+        self.build()
