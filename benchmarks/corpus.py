@@ -244,6 +244,9 @@ def build(size: str, seed: int = 7, base: Path = DEFAULT_DIR) -> Path:
     folder = corpus_dir(size, seed, base)
     project_path = folder / "project.sitat"
     if project_path.exists():
+        from app.core.project import Project
+
+        Project.open(project_path).close()  # brings a corpus from an older schema up to date
         return folder
     folder.mkdir(parents=True, exist_ok=True)
     docs = documents(size, seed)

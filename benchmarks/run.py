@@ -169,16 +169,22 @@ def bench_viewer_open(folder: Path, repeat: int, tmp: Path) -> dict:
             "baseline_times": base, "note": "300,000 characters, 2,000 codings"}
 
 
+from benchmarks.displays import bench_matrix  # noqa: E402
+from benchmarks.export import bench_export_docx  # noqa: E402
 from benchmarks.gui import (  # noqa: E402
     bench_apply_coding_view,
     bench_switch_document,
     bench_viewer_scroll,
 )
+from benchmarks.merge import bench_merge  # noqa: E402
+from benchmarks.team import bench_agreement  # noqa: E402
 
 IMPLEMENTED = {"import": bench_import, "apply_coding": bench_apply_coding,
                "viewer_open": bench_viewer_open, "viewer_scroll": bench_viewer_scroll,
                "apply_coding_view": bench_apply_coding_view,
-               "switch_document": bench_switch_document}
+               "switch_document": bench_switch_document, "matrix": bench_matrix,
+               "merge": bench_merge, "export_docx": bench_export_docx,
+               "agreement": bench_agreement}
 
 
 def child(name: str, size: str, repeat: int) -> dict:
