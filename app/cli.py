@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from app.cli_common import emit_json as _emit_json
+from app.cli_common import open_project as _open
 from app.i18n import _, set_language
 
 
@@ -17,17 +18,6 @@ def _kv(value: str) -> tuple[str, str]:
     if not key.strip():
         raise argparse.ArgumentTypeError(_("expected KEY=VALUE, got {value}").format(value=value))
     return key.strip(), val
-
-
-def _emit_json(data) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-
-
-def _open(path: str, read_only: bool = False):
-    from app.core.project import Project
-
-    return Project.open(path, read_only=read_only)
 
 
 # -- commands ------------------------------------------------------------------------------

@@ -4,26 +4,12 @@ Word, CSV and XLSX. Thin over app/core; registered by cli_parser."""
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 
+from app.cli_common import emit_json as _emit
+from app.cli_common import open_project as _open
+from app.cli_common import split_list as _list
 from app.i18n import _
-
-
-def _emit(data) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-
-
-def _open(path: str, read_only: bool = False):
-    from app.core.project import Project
-
-    return Project.open(path, read_only=read_only)
-
-
-def _list(value: str | None) -> list[str]:
-    return [x.strip() for x in (value or "").split(",") if x.strip()]
 
 
 # -- condensation ------------------------------------------------------------------------------
@@ -71,6 +57,119 @@ def cmd_condensation(a) -> int:
     return 0
 
 
+# -- displays and exports ------------------------------------------------------------------------
+def _where(values: list[str] | None) -> dict[str, str]:
+    from app.errors import InvalidInput
+
+    out = {}
+    for v in values or []:
+        if "=" not in v or not v.split("=", 1)[0].strip():
+            raise InvalidInput(_("expected KEY=VALUE, got {value}").format(value=v))
+        key, val = v.split("=", 1)
+        out[key.strip()] = val.strip()
+    return out
+
+
+def _matrix_spec(a) -> dict:
+    spec = {"rows": a.rows, "cols": a.cols, "cell": a.cell, "coders": a.coder or None,
+            "where": _where(a.where) or None, "codes": a.code or None, "round": a.round,
+            "level": a.level}
+    if getattr(a, "load", None):
+        from app.core.displays.saved import load_display
+
+        with _open(a.project, read_only=True) as p, p.read() as s:
+            saved = load_display(s, a.load)
+        spec.update({k: v for k, v in saved.items() if v is not None})
+    return spec
+
+
+def _build(s, spec: dict):
+    from app.core.displays.matrix import build_matrix
+
+    args = {k: spec[k] for k in ("coders", "where", "codes", "round", "level")
+            if spec.get(k) is not None}
+    return build_matrix(s, spec["rows"], spec["cols"], spec["cell"], **args)
+
+
+def _filters_text(spec: dict) -> str:
+    parts = [f"{k}={v}" for k, v in (spec.get("where") or {}).items()]
+    if spec.get("coders"):
+        parts.append(_("coders: {names}").format(names=", ".join(spec["coders"])))
+    if spec.get("round"):
+        parts.append(_("round: {name}").format(name=spec["round"]))
+    if spec.get("codes"):
+        parts.append(_("codes: {names}").format(names=", ".join(spec["codes"])))
+    return "; ".join(parts) or _("none")
+
+
+def cmd_matrix(a) -> int:
+    from app.core.displays import tables
+    from app.core.export.matrix_docx import write_matrix_docx
+
+    spec = _matrix_spec(a)
+    with _open(a.project, read_only=not a.save) as p:
+        with p.read() as s:
+            m = _build(s, spec)
+        if a.save:
+            from app.core.displays.saved import save_display
+
+            with p.write() as s:
+                save_display(s, a.save, spec, replace=True)
+    title = a.title or _("{rows} by {cols}").format(rows=spec["rows"], cols=spec["cols"])
+    if a.csv:
+        tables.write_matrix_csv(m, a.csv)
+    if a.xlsx:
+        tables.write_matrix_xlsx(m, a.xlsx, title)
+    if a.docx:
+        write_matrix_docx(m.as_json(), a.docx, title, _filters_text(spec))
+    if a.json:
+        _emit(m.as_json())
+    elif not (a.csv or a.xlsx or a.docx):
+        for row in tables.table_rows(m):
+            print("\t".join(str(v) for v in row))
+    return 0
+
+
+def cmd_export(a) -> int:
+    from app.core.export import quotes as q
+
+    what = a.what
+    with _open(a.project, read_only=True) as p, p.read() as s:
+        if what == "quotes":
+            if not (a.docx or a.csv or a.xlsx):
+                from app.errors import InvalidInput
+
+                raise InvalidInput(_("Give --docx, --csv or --xlsx (or several)."))
+            args = dict(codes=a.code or None, group_by=a.group_by, coders=a.coder or None,
+                        anonymise=a.anonymise)
+            if a.docx:
+                q.write_quotes_docx(s, a.docx, title=a.title, **args)
+            if a.csv:
+                q.write_quotes_csv(s, a.csv, **args)
+            if a.xlsx:
+                q.write_quotes_xlsx(s, a.xlsx, **args)
+        elif what == "codebook":
+            from app.core.export.codebook_docx import write_codebook_docx
+
+            write_codebook_docx(s, _need_docx(a), a.title)
+        elif what == "report":
+            from app.core.export.report_docx import write_report_docx
+
+            write_report_docx(s, _need_docx(a), a.code or None, a.title)
+    for out in (a.docx, a.csv, a.xlsx):
+        if out:
+            print(_("Written: {path}").format(path=out))
+    return 0
+
+
+def _need_docx(a) -> str:
+    from app.errors import InvalidInput
+
+    if not a.docx:
+        raise InvalidInput(_("Give --docx OUT.docx."))
+    return a.docx
+
+
 def add_report_commands(sub, project_arg, json_flag) -> None:
     here = globals()
 
@@ -95,6 +194,44 @@ def add_report_commands(sub, project_arg, json_flag) -> None:
     p.add_argument("--code", required=True, metavar="PATH", help=_("the code"))
     p.add_argument("--coding", required=True, metavar="GUID", help=_("the coding"))
     p.add_argument("--off", action="store_true", help=_("unmark it instead"))
+    p = command("matrix", "cmd_matrix", _("a matrix display: rows by columns, with counts or "
+                                          "quotes in the cells"))
+    project_arg(p)
+    p.add_argument("--rows", default="codes", help=_("codes, documents or an attribute"))
+    p.add_argument("--cols", default="bydel",
+                   help=_("an attribute, documents, coders or codes (co-occurrence)"))
+    p.add_argument("--cell", default="count",
+                   choices=["count", "documents", "share", "quotes", "valence"],
+                   help=_("what the cells show (default: count)"))
+    p.add_argument("--coder", action="append", help=_("only this coder (repeatable)"))
+    p.add_argument("--where", action="append", metavar="KEY=VALUE",
+                   help=_("only documents with this attribute value (repeatable)"))
+    p.add_argument("--code", action="append", metavar="PATH",
+                   help=_("only this code and its children (repeatable)"))
+    p.add_argument("--round", help=_("only the round's documents and coders"))
+    p.add_argument("--level", type=int, help=_("roll codes up to this level (1 = top)"))
+    p.add_argument("--title", help=_("title of the exported table"))
+    p.add_argument("--save", metavar="NAME", help=_("save the display in the project"))
+    p.add_argument("--load", metavar="NAME", help=_("show a saved display"))
+    p.add_argument("--csv", metavar="OUT.csv")
+    p.add_argument("--xlsx", metavar="OUT.xlsx")
+    p.add_argument("--docx", metavar="OUT.docx")
+    json_flag(p)
+
+    p = command("export", "cmd_export", _("export quotes, the codebook or the STC report"))
+    p.add_argument("what", choices=["quotes", "codebook", "report"], help=_("what to export"))
+    project_arg(p)
+    p.add_argument("--docx", metavar="OUT.docx")
+    p.add_argument("--csv", metavar="OUT.csv", help=_("quotes only"))
+    p.add_argument("--xlsx", metavar="OUT.xlsx", help=_("quotes only"))
+    p.add_argument("--code", action="append", metavar="PATH",
+                   help=_("only this code and its children (repeatable)"))
+    p.add_argument("--group-by", metavar="ATTR", help=_("group quotes by an attribute"))
+    p.add_argument("--coder", action="append", help=_("only this coder (repeatable)"))
+    p.add_argument("--anonymise", action="store_true",
+                   help=_("number documents, letter coders, replace named speakers"))
+    p.add_argument("--title", help=_("the document's title"))
+
     p = command("condensation", "cmd_condensation",
                 _("show a code's meaning units, condensates and synthesis"))
     project_arg(p)

@@ -8,22 +8,10 @@ import json
 import sys
 from pathlib import Path
 
+from app.cli_common import emit_json as _emit
+from app.cli_common import open_project as _open
+from app.cli_common import split_list as _list
 from app.i18n import _
-
-
-def _emit(data) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-
-
-def _open(path: str, read_only: bool = False):
-    from app.core.project import Project
-
-    return Project.open(path, read_only=read_only)
-
-
-def _list(value: str | None) -> list[str]:
-    return [x.strip() for x in (value or "").split(",") if x.strip()]
 
 
 # -- codebook --------------------------------------------------------------------------------

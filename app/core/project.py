@@ -216,6 +216,17 @@ class Project:
         return cls(path, engine, read_only=read_only)
 
     @staticmethod
+    def needs_upgrade(path: str | os.PathLike) -> bool:
+        """True for a Sitat project written by an older (known) schema."""
+        path = Path(path)
+        try:
+            app_id, revision, has_project = _inspect_file(path)
+        except ProjectError:
+            return False
+        return (app_id == APPLICATION_ID and has_project and revision in known_revisions()
+                and revision != schema_head())
+
+    @staticmethod
     def _upgrade(engine: Engine) -> None:
         from alembic import command
 
