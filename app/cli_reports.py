@@ -115,7 +115,8 @@ def cmd_matrix(a) -> int:
 
             with p.write() as s:
                 save_display(s, a.save, spec, replace=True)
-    title = a.title or _("{rows} by {cols}").format(rows=spec["rows"], cols=spec["cols"])
+    title = a.title or _("{rows} by {cols}").format(rows=tables.axis_title(spec["rows"]),
+                                                    cols=tables.axis_title(spec["cols"]).lower())
     if a.csv:
         tables.write_matrix_csv(m, a.csv)
     if a.xlsx:

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from app.core.export import docx_base as base
+from app.core.export.quotes import display_path
 from app.i18n import _
 
 KINDS = ("count", "documents", "share", "quotes", "valence")
@@ -100,11 +101,14 @@ def write_matrix_docx(matrix_json: dict, out: str | os.PathLike, title: str,
 
     size = 10.0 if len(cols) <= 6 else 9.0 if len(cols) <= 10 else 8.0
     total_w = base.text_width(section)
-    first = Cm(4.5 if kind != "quotes" else 3.5)
+    # Row labels (often code paths, shown as "Parent / Child") get room for their longest word
+    longest = max((w for r in rows for w in display_path(label(r)).split()), key=len, default="")
+    first = max(Cm(4.5 if kind != "quotes" else 3.5),
+                min(int(total_w * 0.3), Cm(_text_cm(len(longest), size) + 0.6)))
     tot_w = Cm(2.2) if with_row_totals else 0
     col_w = int((total_w - first - tot_w) / len(cols))
     widths = [first] + [col_w] * len(cols) + ([tot_w] if with_row_totals else [])
-    headers = [""] + [label(c) for c in cols] + ([_("Total")] if with_row_totals else [])
+    headers = [""] + [display_path(label(c)) for c in cols] + ([_("Total")] if with_row_totals else [])
     table = base.add_table(d, headers, widths, style="Table Grid", size=size)
     for cell in table.rows[0].cells:
         base.shade_cell(cell, HEADER_FILL)
@@ -115,7 +119,7 @@ def write_matrix_docx(matrix_json: dict, out: str | os.PathLike, title: str,
     top = max((v for v in values if v is not None), default=0.0)
     for i, row in enumerate(rows):
         out_cells = table.add_row().cells
-        _fill(out_cells[0], label(row), size)
+        _fill(out_cells[0], display_path(label(row)), size)
         for j, value in enumerate(cells[i]):
             _put(out_cells[j + 1], kind, value, size)
             heat = heat_value(kind, value)
