@@ -173,6 +173,9 @@ class DisplayDialog(QDialog):
         buttons.addWidget(save)
         buttons.addWidget(QLabel(_("Saved:"), self))
         buttons.addWidget(self.saved, 1)
+        export = QPushButton(_("&Export..."), self)
+        export.clicked.connect(self.export)
+        buttons.addWidget(export)
         self.model = MatrixModel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
@@ -329,3 +332,36 @@ class DisplayDialog(QDialog):
             return
         self.set_spec(spec)
         self.build()
+
+    def export(self) -> None:
+        from app.views.export_dialogs import ask_path
+
+        if self.model.m is None and not self.build():
+            return
+        path = ask_path(self, _("Export display"), "display.docx")
+        if path is not None:
+            self.export_to(path)
+
+    def export_to(self, path) -> bool:
+        from pathlib import Path
+
+        from app.core.displays import tables
+        from app.core.export.matrix_docx import write_matrix_docx
+
+        m, spec = self.model.m, self.spec()
+        title = self.saved.currentText() if self.saved.currentText() else \
+            f"{self.rows.currentText()} × {self.cols.currentText()}"
+        filters = "; ".join([f"{k}={v}" for k, v in (spec.get("where") or {}).items()]
+                            + (spec.get("coders") or []))
+        try:
+            suffix = Path(path).suffix.lower()
+            if suffix == ".csv":
+                tables.write_matrix_csv(m, path)
+            elif suffix == ".xlsx":
+                tables.write_matrix_xlsx(m, path, title)
+            else:
+                write_matrix_docx(m.as_json(), path, title, filters)
+        except SitatError as exc:
+            self.session.failed.emit(str(exc))
+            return False
+        return True

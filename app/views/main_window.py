@@ -15,6 +15,7 @@ from app.i18n import LANGUAGES, _
 from app.views import settings
 from app.views.code_actions import CodeActions
 from app.views.coding_actions import CodingActions
+from app.views.export_dialogs import ExportActions
 from app.views.team_actions import TeamActions
 from app.views.panels import CodesPanel, DocumentsPanel
 from app.views.retrieval_panel import RetrievalPanel
@@ -22,7 +23,7 @@ from app.views.session import FILTER_ALL, FILTER_CHOSEN, FILTER_MINE, Session
 from app.views.transcript import TranscriptView, code_colour, coder_colour
 
 
-class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions):
+class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportActions):
     def __init__(self, session: Session | None = None) -> None:
         super().__init__()
         self.session: Session | None = None

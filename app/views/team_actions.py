@@ -20,6 +20,7 @@ class TeamActions:
         self._action(r, _("&Displays (matrix)..."), self.show_displays, "Ctrl+D")
         self._action(r, _("&Condensation of the selected code..."), self.show_condensation,
                      "Ctrl+K")
+        self.build_export_items(r)
         self.report_menu = r
 
     def _coder_names(self) -> list[str]:

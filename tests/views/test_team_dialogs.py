@@ -158,3 +158,24 @@ def test_display_dialog_builds_shades_lists_quotes_and_saves(qtbot, session, mon
     dlg.saved.setCurrentText("Respekt etter bydel")
     dlg.open_saved()
     assert dlg.cols.currentData() == "bydel" and dlg.model.m.cols == m.cols
+
+
+def test_exports_from_the_window(qtbot, session, tmp_path):
+    import docx
+
+    from app.views.display_view import DisplayDialog
+    from app.views.export_dialogs import export_quotes
+
+    out = export_quotes(session, tmp_path / "q.docx",
+                        {"codes": ["Grunnleggende kjennetegn/Respekt"], "group_by": "bydel",
+                         "coders": ["Hanne"], "anonymise": False})
+    d = docx.Document(str(out))
+    heads = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
+    assert heads[0].endswith("Respekt") and "bydel: Alna" in heads
+    dlg = DisplayDialog(session)
+    qtbot.addWidget(dlg)
+    assert dlg.build()
+    for name in ("m.docx", "m.csv", "m.xlsx"):
+        assert dlg.export_to(tmp_path / name) and (tmp_path / name).stat().st_size > 0
+    table = docx.Document(str(tmp_path / "m.docx")).tables[0]
+    assert table.rows[-1].cells[-1].text.replace("\u00a0", "") == str(dlg.model.m.total)

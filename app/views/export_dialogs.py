@@ -1,0 +1,148 @@
+"""Exports from the window: quote tables (Word, CSV, XLSX), the codebook and the STC synthesis
+as Word documents, and the current display. The work is done by app.core.export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QVBoxLayout,
+)
+
+from app.errors import SitatError
+from app.i18n import _
+from app.views.session import Session
+
+FORMATS = "Word (*.docx);;CSV (*.csv);;Excel (*.xlsx)"
+
+
+def ask_path(parent, title: str, name: str, pattern: str = FORMATS) -> Path | None:
+    path, chosen = QFileDialog.getSaveFileName(parent, title, str(Path.home() / name), pattern)
+    if not path:
+        return None
+    path = Path(path)
+    if not path.suffix:
+        ext = ".csv" if "csv" in chosen else ".xlsx" if "xlsx" in chosen else ".docx"
+        path = path.with_suffix(ext)
+    return path
+
+
+class QuotesDialog(QDialog):
+    """Which quotes: one code (with its child codes) or all, grouped by an attribute, one coder
+    or all, anonymised or not."""
+
+    def __init__(self, session: Session, code_paths: list[str], current: str | None,
+                 attributes: list[str], coders: list[str], parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Export quotes"))
+        self.code = QComboBox(self)
+        self.code.addItem(_("all codes"), None)
+        for p in code_paths:
+            self.code.addItem(p, p)
+        if current:
+            self.code.setCurrentIndex(max(0, self.code.findData(current)))
+        self.group = QComboBox(self)
+        self.group.addItem(_("no grouping"), None)
+        for a in attributes:
+            self.group.addItem(a, a)
+        self.coder = QComboBox(self)
+        self.coder.addItem(_("all coders"), None)
+        for c in coders:
+            self.coder.addItem(c, c)
+        self.anonymise = QCheckBox(_("Anonymise (number documents, letter coders)"), self)
+        form = QFormLayout()
+        form.addRow(_("Code:"), self.code)
+        form.addRow(_("Group by:"), self.group)
+        form.addRow(_("Coder:"), self.coder)
+        form.addRow("", self.anonymise)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(buttons)
+
+    def options(self) -> dict:
+        return {"codes": [self.code.currentData()] if self.code.currentData() else None,
+                "group_by": self.group.currentData(),
+                "coders": [self.coder.currentData()] if self.coder.currentData() else None,
+                "anonymise": self.anonymise.isChecked()}
+
+
+def export_quotes(session: Session, path: Path, options: dict) -> Path:
+    from app.core.export import quotes as q
+
+    writer = {".csv": q.write_quotes_csv, ".xlsx": q.write_quotes_xlsx}.get(
+        path.suffix.lower(), q.write_quotes_docx)
+    with session.read() as s:
+        return writer(s, path, **options)
+
+
+class ExportActions:
+    """Mixed into MainWindow: the export items of the Report menu."""
+
+    def build_export_items(self, menu) -> None:
+        menu.addSeparator()
+        self._action(menu, _("Export &quotes..."), self.export_quotes, "Ctrl+E")
+        self._action(menu, _("Export the code&book to Word..."), self.export_codebook_docx)
+        self._action(menu, _("Export the &synthesis to Word..."), self.export_report_docx)
+
+    def _done(self, path: Path) -> None:
+        self.statusBar().showMessage(_("Written: {path}").format(path=path), 10000)
+
+    def export_quotes(self) -> None:
+        from app.core import attributes as attrs
+        from app.core.codebook import code_paths, ordered_codes
+
+        if not self.session:
+            return
+        with self.session.read() as s:
+            paths = code_paths(s)
+            codes = [paths[c.id] for c in ordered_codes(s)]
+            names = [d.name for d in attrs.definitions(s)]
+            current = None
+            if self.current_code:
+                from app.core import workbench as wb
+
+                current = paths.get(wb.get_code_by_guid(s, self.current_code).id)
+        dlg = QuotesDialog(self.session, codes, current, names,
+                           [c.name for c in self.session.coders()], self)
+        if not dlg.exec():
+            return
+        path = ask_path(self, _("Export quotes"), "sitater.docx")
+        if path is None:
+            return
+        try:
+            self._done(export_quotes(self.session, path, dlg.options()))
+        except SitatError as exc:
+            self.show_error(str(exc))
+
+    def _export_docx(self, title: str, name: str, write) -> None:
+        if not self.session:
+            return
+        path = ask_path(self, title, name, "Word (*.docx)")
+        if path is None:
+            return
+        try:
+            with self.session.read() as s:
+                self._done(write(s, path))
+        except SitatError as exc:
+            self.show_error(str(exc))
+
+    def export_codebook_docx(self) -> None:
+        from app.core.export.codebook_docx import write_codebook_docx
+
+        self._export_docx(_("Export the codebook"), "kodebok.docx",
+                          lambda s, p: write_codebook_docx(s, p))
+
+    def export_report_docx(self) -> None:
+        from app.core.export.report_docx import write_report_docx
+
+        self._export_docx(_("Export the synthesis"), "syntese.docx",
+                          lambda s, p: write_report_docx(s, p))
