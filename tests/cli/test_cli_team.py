@@ -123,3 +123,45 @@ def test_condensation_from_the_command_line(cli, tmp_path):
     before = file_digest(proj)
     r = cli("condense", proj, "--code", "Informasjon", "--text", "X", "--codings", units[0])
     assert r.code == 1 and file_digest(proj) == before
+
+
+def test_copies_merge_agreement_and_round_report_end_to_end(cli, tmp_path):
+    """A round as a research lead runs it: blind copies, independent coding, merge back,
+    agreement on the round, and the round's Word report."""
+    import docx
+
+    proj = _project(cli, tmp_path)
+    assert cli("codebook", "freeze", proj, "v1").code == 0
+    r = cli("round", "new", proj, "R1", "--documents", "fg-a,fg-b", "--coders", "Hanne,Tor",
+            "--version", "v1", "--copies", tmp_path / "kopier", "--json")
+    assert r.code == 0, r.err
+    copies = {Path(p).stem: Path(p) for p in r.json()["copies"]}
+    assert set(copies) == {"R1-Hanne", "R1-Tor"}
+    spans = {"Hanne": [(13, 40), (45, 70)], "Tor": [(13, 40), (50, 80)]}
+    for coder, items in spans.items():
+        for start, end in items:
+            assert cli("code", copies[f"R1-{coder}"], "--doc", "fg-a", "--start", start,
+                       "--end", end, "--code", "Respekt", "--coder", coder).code == 0
+    before = file_digest(proj)
+    dry = cli("merge", proj, *copies.values(), "--dry-run", "--json").json()
+    assert dry["codings_added"] == 4 and dry["dry_run"] and file_digest(proj) == before
+    merged = cli("merge", proj, *copies.values(), "--json").json()
+    assert merged["codings_added"] == 4 and merged["conflicts"] == []
+    assert Path(merged["backup"]).exists()
+    again = cli("merge", proj, *copies.values(), "--json").json()
+    assert again["codings_added"] == 0 and again["codings_duplicate"] == 4
+    data = cli("agreement", proj, "--round", "R1", "--json").json()
+    assert data["coders"] == ["Hanne", "Tor"]
+    respekt = next(c for c in data["codes"] if c["code"].endswith("Respekt"))
+    assert (respekt["a"], respekt["b"], respekt["c"]) == (27 + 20, 5, 10)
+    assert respekt["segments_matched"] == 2  # [13,40) on both sides
+    out = tmp_path / "runde.docx"
+    assert cli("round", "report", proj, "R1", "--docx", out).code == 0
+    d = docx.Document(str(out))
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "R1" in text and "v1" in text and "fg-a" in text and "Hanne, Tor" in text
+    rows = [[c.text for c in row.cells] for row in d.tables[0].rows]
+    assert rows[0][0] == "Code" and rows[-1][0] == "Overall"
+    assert any(r[0].endswith("Respekt") for r in rows)
+    dis = cli("disagreements", proj, "--code", "Respekt", "--coders", "Hanne,Tor", "--json")
+    assert [(x["start"], x["end"], x["kind"]) for x in dis.json()] == [(45, 80, "boundary")]
