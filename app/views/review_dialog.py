@@ -144,8 +144,10 @@ class ReviewDialog(QDialog):
         with self.session.read() as s:
             text = s.get(Document, d.document_id).text
             where = review.describe(s, d)
-        decided = _("decided: {decision}").format(decision=d.decision) if d.decision else \
-            _("not decided yet")
+        names = {"a": _("accept A"), "b": _("accept B"), "both": _("both"),
+                 "neither": _("neither"), "edit": _("own selection")}
+        decided = _("decided: {decision}").format(decision=names.get(d.decision, d.decision)) \
+            if d.decision else _("not decided yet")
         self.where.setText(f"{self.index + 1}/{len(self.items)} · {where} · {decided}")
         lo, hi = max(0, d.start - CONTEXT), min(len(text), d.end + CONTEXT)
         self.base = lo

@@ -88,7 +88,11 @@ class CodebookDiff:
         lines += [_("- removed: {path}").format(path=x["path"]) for x in self.removed]
         lines += [_("~ renamed: {old} -> {new}").format(**x) for x in self.renamed]
         lines += [_("~ moved: {old} -> {new}").format(**x) for x in self.moved]
-        lines += [_("~ {field} of {path} changed").format(field=x["field"], path=x["path"])
+        names = {"description": _("definition"), "inclusion": _("inclusion criteria"),
+                 "exclusion": _("exclusion criteria"), "example": _("example"),
+                 "colour": _("colour"), "codable": _("codable")}
+        lines += [_("~ {field} of {path} changed").format(field=names.get(x["field"], x["field"]),
+                                                          path=x["path"])
                   for x in self.changed]
         return "\n".join(lines)
 
