@@ -1,0 +1,1 @@
+"""Full-text search: Norwegian analysis, the whoosh index, queries."""
