@@ -1,9 +1,10 @@
-"""`sitat` commands for report writing: matrix displays, condensation (STC) and exports to
-Word, CSV and XLSX. Thin over app/core; registered by cli_parser."""
+"""`sitat` commands for reading and report writing: search, matrix displays, condensation (STC)
+and exports to Word, CSV and XLSX. Thin over app/core; registered by cli_parser."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from app.cli_common import emit_json as _emit
@@ -171,6 +172,54 @@ def _need_docx(a) -> str:
     return a.docx
 
 
+# -- search ------------------------------------------------------------------------------------
+def cmd_search(a) -> int:
+    from app.core.search.service import code_hits, search
+
+    if a.code_as and not a.coder:
+        from app.errors import InvalidInput
+
+        raise InvalidInput(_("Give --coder NAME with --code-as."))
+    with _open(a.project, read_only=not a.code_as) as p:
+        result = search(p, a.query, where=_where(a.where) or None, speaker=a.speaker,
+                        coders=a.in_coder or None, codes=a.in_code or None,
+                        uncoded=a.uncoded, exact=a.exact)
+        if result.warning:
+            print(f"warning: {result.warning}", file=sys.stderr)
+        made = None
+        if a.code_as:
+            with p.write() as s:
+                made = code_hits(s, result.hits, a.code_as, a.coder, a.spread)
+    if a.json:
+        _emit([h.as_json() for h in result.hits] if made is None else
+              {"hits": len(result.hits), "codings_made": made})
+        return 0
+    for h in result.hits:
+        ctx = " ".join(h.context.split())
+        print(f"{h.document}\t{h.start}-{h.end}\t{h.speaker}\t{ctx}")
+    print(_("{n} hits in {docs} documents").format(n=len(result.hits),
+                                                    docs=len(result.per_document())),
+          file=sys.stderr)
+    if made is not None:
+        print(_("{n} codings made.").format(n=made))
+    return 0
+
+
+def cmd_reindex(a) -> int:
+    import time
+
+    from app.core.search.index import ProjectIndex
+
+    with _open(a.project, read_only=True) as p:
+        index = ProjectIndex(p)
+        t0 = time.perf_counter()
+        n = index.rebuild()
+        index.close()
+    print(_("Search index rebuilt: {n} passages in {s:.1f} s ({folder}).").format(
+        n=n, s=time.perf_counter() - t0, folder=index.folder))
+    return 0
+
+
 def add_report_commands(sub, project_arg, json_flag) -> None:
     here = globals()
 
@@ -232,6 +281,29 @@ def add_report_commands(sub, project_arg, json_flag) -> None:
     p.add_argument("--anonymise", action="store_true",
                    help=_("number documents, letter coders, replace named speakers"))
     p.add_argument("--title", help=_("the document's title"))
+
+    p = command("search", "cmd_search",
+                _("search the transcripts (Norwegian word forms found together)"))
+    project_arg(p)
+    p.add_argument("query", help=_('words, "phrases", AND/OR/NOT (OG/ELLER/IKKE), prefix*, '
+                                   'fuzzy~'))
+    p.add_argument("--where", action="append", metavar="KEY=VALUE",
+                   help=_("only documents with this attribute value (repeatable)"))
+    p.add_argument("--speaker", help=_("only what this speaker says"))
+    p.add_argument("--in-code", action="append", metavar="PATH",
+                   help=_("only inside text coded with this code (repeatable)"))
+    p.add_argument("--in-coder", action="append", metavar="NAME",
+                   help=_("only inside text coded by this coder (repeatable)"))
+    p.add_argument("--uncoded", action="store_true",
+                   help=_("only in text nobody has coded (or not with --in-code)"))
+    p.add_argument("--exact", action="store_true", help=_("exact word forms, no inflections"))
+    p.add_argument("--code-as", metavar="PATH", help=_("code every hit with this code"))
+    p.add_argument("--coder", help=_("the coder of those codings"))
+    p.add_argument("--spread", default="hit", choices=["hit", "sentence", "paragraph", "turn"],
+                   help=_("what to code around each hit (default: the hit)"))
+    json_flag(p)
+    p = command("reindex", "cmd_reindex", _("rebuild the search index"))
+    project_arg(p)
 
     p = command("condensation", "cmd_condensation",
                 _("show a code's meaning units, condensates and synthesis"))

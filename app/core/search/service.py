@@ -1,0 +1,172 @@
+"""Run a search on a project (index kept up to date first), filter it, and code all hits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.core.search.index import ProjectIndex, attr_field
+from app.core.search.query import Hit, SearchResult, parse, sentence_around, spans_in
+from app.errors import InvalidInput
+from app.i18n import _
+
+SPREADS = ("hit", "sentence", "paragraph", "turn")
+
+
+def _filter_query(s, where: dict[str, str] | None, speaker: str | None):
+    from whoosh import query as Q
+
+    from app.core.attributes import get_definition, normalise_value
+
+    terms = []
+    for key, value in (where or {}).items():
+        d = get_definition(s, key)
+        terms.append(Q.Term(attr_field(d.name), normalise_value(d, value)))
+    if speaker:
+        terms.append(Q.Term("speaker", speaker))
+    return Q.And(terms) if terms else None
+
+
+def _coded(s, coders: list[str] | None, codes: list[str] | None) -> dict[int, list]:
+    """document id -> sorted coded intervals of the given codes (and children) and coders."""
+    from app.core.codebook import resolve_code, subtree_ids
+    from app.core.lookup import get_coder
+    from app.models import Coding
+
+    q = select(Coding.document_id, Coding.start, Coding.end)
+    if codes:
+        ids: set[int] = set()
+        for path in codes:
+            ids |= subtree_ids(s, resolve_code(s, path).id)
+        q = q.where(Coding.code_id.in_(ids))
+    if coders:
+        q = q.where(Coding.coder_id.in_([get_coder(s, c).id for c in coders]))
+    raw: dict[int, list] = {}
+    for doc_id, a, b in s.execute(q):
+        raw.setdefault(doc_id, []).append((a, b))
+    return {k: _union(v) for k, v in raw.items()}
+
+
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+def _inside(spans: list, a: int, b: int) -> bool:
+    return any(x <= a and b <= y for x, y in spans)
+
+
+def _touches(spans: list, a: int, b: int) -> bool:
+    return any(x < b and a < y for x, y in spans)
+
+
+def search(project, query: str, *, where: dict[str, str] | None = None,
+           speaker: str | None = None, coders: list[str] | None = None,
+           codes: list[str] | None = None, uncoded: bool = False, exact: bool = False,
+           index: ProjectIndex | None = None) -> SearchResult:
+    """Every hit of `query`, in document and text order."""
+    from app.core.attributes import values_by_document
+    from app.core.search.norwegian import exact_analyzer, norwegian_analyzer
+    from app.models import Document
+
+    own = index is None
+    index = index or ProjectIndex(project)
+    status = index.ensure()
+    try:
+        with project.read() as s, index.searcher() as searcher:
+            q = parse(query, searcher.schema, exact)
+            flt = _filter_query(s, where, speaker)
+            leaves = list(_leaves(q))
+            analyzers = {"content": norwegian_analyzer(), "exact": exact_analyzer()}
+            results = searcher.search(q, filter=flt, limit=None)
+            found = [(r["doc"], r["start"], r["end"], r["speaker"]) for r in results]
+            docs = {g: (i, n, t) for i, g, n, t in s.execute(
+                select(Document.id, Document.guid, Document.name, Document.text)
+                .where(Document.guid.in_({f[0] for f in found})))}
+            coded = _coded(s, coders, codes) if (coders or codes or uncoded) else {}
+            values = values_by_document(s)
+    finally:
+        if own:
+            index.close()
+    hits: list[Hit] = []
+    for guid, lo, hi, speaker_label in sorted(found, key=lambda f: (docs[f[0]][1], f[1])):
+        doc_id, name, text = docs[guid]
+        for a, b in spans_in(text[lo:hi], lo, leaves, analyzers):
+            spans = coded.get(doc_id, [])
+            if uncoded and _touches(spans, a, b):
+                continue
+            if (coders or codes) and not uncoded and not _inside(spans, a, b):
+                continue
+            ca, cb = sentence_around(text, lo, hi, a, b)
+            hits.append(Hit(name, guid, a, b, text[a:b], text[ca:cb], ca, speaker_label,
+                            values.get(doc_id, {})))
+    return SearchResult(hits, len(found), status, index.warning)
+
+
+def _leaves(q):
+    from app.core.search.query import _leaves as leaves
+
+    return leaves(q)
+
+
+@dataclass(frozen=True)
+class SpreadSpan:
+    document_guid: str
+    start: int
+    end: int
+
+
+def spread(s, hits: list[Hit], how: str) -> list[SpreadSpan]:
+    """The ranges to code for each hit: the hit, its sentence, paragraph or speaker turn
+    (overlapping ranges in one document merged)."""
+    from app.core.snapping import snap_to_turns
+    from app.models import Document, SpeakerTurn
+
+    if how not in SPREADS:
+        raise InvalidInput(_("Spread is one of: {choices}.").format(choices=", ".join(SPREADS)))
+    out: dict[str, list[tuple[int, int]]] = {}
+    texts: dict[str, tuple[str, list]] = {}
+    for h in hits:
+        if h.document_guid not in texts:
+            doc = s.scalar(select(Document).where(Document.guid == h.document_guid))
+            turns = [(a, b) for a, b in s.execute(
+                select(SpeakerTurn.start, SpeakerTurn.end)
+                .where(SpeakerTurn.document_id == doc.id).order_by(SpeakerTurn.start))]
+            texts[h.document_guid] = (doc.text, turns)
+        text, turns = texts[h.document_guid]
+        a, b = h.start, h.end
+        if how == "sentence":
+            a, b = h.context_start, h.context_start + len(h.context)
+        elif how == "paragraph":
+            a = text.rfind("\n\n", 0, a)
+            a = 0 if a < 0 else a + 2
+            e = text.find("\n\n", b)
+            b = len(text) if e < 0 else e
+        elif how == "turn":
+            a, b = snap_to_turns(turns, a, b)
+        out.setdefault(h.document_guid, []).append((a, b))
+    return [SpreadSpan(g, a, b) for g, spans in out.items() for a, b in _union(spans)]
+
+
+def code_hits(s, hits: list[Hit], code_path: str, coder: str, how: str = "hit") -> int:
+    """Code every hit (spread as asked) with one code for one coder, in the caller's
+    transaction; exact duplicates are skipped. Returns the number of codings made."""
+    from app.core.codebook import resolve_code
+    from app.core.coding import NewCoding, add_codings_bulk, get_or_create_coder
+    from app.models import Document
+
+    code = resolve_code(s, code_path)
+    if not code.codable:
+        raise InvalidInput(_("The code {name} only groups other codes and cannot be applied "
+                             "to text.").format(name=code.name))
+    who = get_or_create_coder(s, coder)
+    ids = {g: i for g, i in s.execute(select(Document.guid, Document.id))}
+    rows = [NewCoding(ids[x.document_guid], code.id, who.id, x.start, x.end)
+            for x in spread(s, hits, how)]
+    return add_codings_bulk(s, rows)
