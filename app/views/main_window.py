@@ -34,9 +34,17 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
         self.transcript = TranscriptView(self)
         self.retrieval = RetrievalPanel(self)
         self.codes = CodesPanel(self)
+        from PySide6.QtWidgets import QTabWidget
+
+        from app.views.search_panel import SearchPanel
+
+        self.search = SearchPanel(self)
+        self.lower_tabs = QTabWidget(self)
+        self.lower_tabs.addTab(self.retrieval, _("Coded segments"))
+        self.lower_tabs.addTab(self.search, _("Search"))
         middle = QSplitter(Qt.Vertical, self)
         middle.addWidget(self.transcript)
-        middle.addWidget(self.retrieval)
+        middle.addWidget(self.lower_tabs)
         middle.setSizes([640, 220])
         split = QSplitter(Qt.Horizontal, self)
         for w in (self.docs, middle, self.codes):
@@ -46,7 +54,7 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
         self.setCentralWidget(split)
         self.setTabOrder(self.docs.table, self.transcript)
         self.setTabOrder(self.transcript, self.codes.tree)
-        self.setTabOrder(self.codes.tree, self.retrieval.table)
+        self.setTabOrder(self.codes.tree, self.lower_tabs)
         self.coder_button = QPushButton(self)
         self.coder_button.setFlat(True)
         self.coder_button.setToolTip(_("Change who is coding"))
@@ -93,6 +101,7 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
         self._action(e, _("Snap selection to the whole speaker &turn"), self.snap_turn,
                      "Ctrl+Shift+T")
         self._action(e, _("&Memo on selected coding..."), self.memo_selected, "Ctrl+M")
+        self._action(e, _("&Find in all transcripts..."), self.focus_search, QKeySequence.Find)
         self.act_remove = self._action(e, _("&Remove selected coding"), self.remove_selected,
                                        QKeySequence.Delete)
         c = bar.addMenu(_("&Codes"))
@@ -155,6 +164,8 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
         self.codes.tree.selectionModel().currentChanged.connect(
             lambda index, _p: self.show_retrieval(index.data(Qt.UserRole + 1)))
         self.retrieval.segmentActivated.connect(self.jump_to)
+        self.search.hitActivated.connect(self.jump_to_range)
+        self.search.code_all.clicked.connect(self.code_all_hits)
         self.transcript.codingClicked.connect(lambda g: self.transcript.select_coding(g))
         self.transcript.cpSelectionChanged.connect(self._selection_changed)
         self.transcript.customContextMenuRequested.connect(self._transcript_menu)
@@ -189,6 +200,8 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
         self._show_coder()
         self.reload_documents()
         self.reload_codes()
+        self.search.set_session(session)
+        session.codebookChanged.connect(lambda: self.search.set_session(session))
         rows = self.docs.model.rows
         if rows:
             self.docs.select(rows[0].guid)

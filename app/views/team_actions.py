@@ -85,6 +85,25 @@ class TeamActions:
         self.transcript.select_cp(start, end)
         self.activateWindow()
 
+    def focus_search(self) -> None:
+        self.lower_tabs.setCurrentWidget(self.search)
+        self.search.query.setFocus()
+        self.search.query.selectAll()
+
+    def code_all_hits(self) -> None:
+        from app.core.codebook import code_paths
+        from app.core import workbench as wb
+
+        if not self.session or not self.current_code:
+            self.statusBar().showMessage(_("Select the code to use in the code tree first."),
+                                         6000)
+            return
+        if not self.session.coder_name and not self.choose_coder():
+            return
+        with self.session.read() as s:
+            path = code_paths(s)[wb.get_code_by_guid(s, self.current_code).id]
+        self.search.code_all_hits(path)
+
     def show_condensation(self) -> None:
         from app.views.condensation_dialog import CondensationDialog
 

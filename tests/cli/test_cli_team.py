@@ -165,3 +165,26 @@ def test_copies_merge_agreement_and_round_report_end_to_end(cli, tmp_path):
     assert any(r[0].endswith("Respekt") for r in rows)
     dis = cli("disagreements", proj, "--code", "Respekt", "--coders", "Hanne,Tor", "--json")
     assert [(x["start"], x["end"], x["kind"]) for x in dis.json()] == [(45, 80, "boundary")]
+
+
+def test_search_and_code_hits_from_the_command_line(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("SITAT_INDEX_DIR", str(tmp_path / "idx"))
+    proj = _project(cli, tmp_path)
+    rows = cli("search", proj, "forklare", "--json").json()
+    assert [r["document"] for r in rows] == ["fg-a", "fg-b"]
+    for r in rows:
+        assert r["text"] == "forklare" and TEXT[r["start"]:r["end"]] == "forklare"
+        assert r["speaker"] == "Deltaker 2" and "forklare alt på nytt" in r["context"]
+    r = cli("search", proj, "forklare", "--code-as", "Forutsigbarhet", "--coder", "Tor",
+            "--spread", "turn", "--json")
+    assert r.code == 0 and r.json() == {"hits": 2, "codings_made": 2}
+    coded = cli("codings", proj, "--coder", "Tor", "--json").json()
+    # a turn runs to the next label: here to the end of the file, the document's name line
+    assert [c["text"] for c in coded] == ["Jeg måtte forklare alt på nytt.\nfg-a",
+                                          "Jeg måtte forklare alt på nytt.\nfg-b"]
+    assert cli("search", proj, "forklare", "--in-code", "Forutsigbarhet", "--json").json()
+    assert cli("search", proj, "forklare", "--uncoded", "--json").json() == []
+    r = cli("search", proj, '"ikke lukket')
+    assert r.code == 1 and r.err.startswith("error: ")
+    r = cli("reindex", proj)
+    assert r.code == 0 and "rebuilt" in r.out

@@ -179,3 +179,46 @@ def test_exports_from_the_window(qtbot, session, tmp_path):
         assert dlg.export_to(tmp_path / name) and (tmp_path / name).stat().st_size > 0
     table = docx.Document(str(tmp_path / "m.docx")).tables[0]
     assert table.rows[-1].cells[-1].text.replace("\u00a0", "") == str(dlg.model.m.total)
+
+
+def test_search_panel_kwic_jump_and_code_all_undoable(qtbot, tmp_path, built, monkeypatch):
+    from app.views import settings
+    from app.views.application import open_session
+    from app.views.main_window import MainWindow
+
+    monkeypatch.setenv("SITAT_INDEX_DIR", str(tmp_path / "idx"))
+    settings.use_settings_dir(tmp_path / "settings")
+    path = tmp_path / "s.sitat"
+    shutil.copyfile(built, path)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    session = open_session(path)
+    session.set_coder_name("Hanne")
+    w.set_session(session)
+    w.focus_search()
+    assert w.lower_tabs.currentWidget() is w.search
+    w.search.query.setText('"fast kontaktperson" ELLER kontaktpersonen')
+    assert w.search.run()
+    hits = w.search.result.hits
+    assert hits and w.search.list.count() == len(hits)
+    html = w.search.list.item(0).data(w.search.list.itemDelegate().HtmlRole)
+    assert f"<b>{hits[0].text}</b>" in html
+    w.search._chosen(w.search.list.item(0))
+    assert w.transcript.selected_text() == hits[0].text
+    before = len(_codings_of(w, "Hanne"))
+    w.codes.select(next(n.guid for n in w.codes.model.nodes() if n.name == "Forutsigbarhet"))
+    w.search.spread.setCurrentIndex(w.search.spread.findData("sentence"))
+    w.code_all_hits()
+    made = len(_codings_of(w, "Hanne")) - before
+    assert 0 < made <= len(hits)
+    session.undo_stack.undo()
+    assert len(_codings_of(w, "Hanne")) == before
+    w.search.query.setText('"ikke lukket')
+    assert not w.search.run() and "quotation mark" in w.search.summary.text()
+    w.close()
+
+
+def _codings_of(w, coder):
+    with w.session.read() as s:
+        kid = s.scalar(select(Coder.id).where(Coder.name == coder))
+        return list(s.scalars(select(Coding.id).where(Coding.coder_id == kid)))
