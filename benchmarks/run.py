@@ -177,6 +177,7 @@ from benchmarks.gui import (  # noqa: E402
     bench_viewer_scroll,
 )
 from benchmarks.merge import bench_merge  # noqa: E402
+from benchmarks.search import bench_query, bench_reindex  # noqa: E402
 from benchmarks.team import bench_agreement  # noqa: E402
 
 IMPLEMENTED = {"import": bench_import, "apply_coding": bench_apply_coding,
@@ -184,7 +185,8 @@ IMPLEMENTED = {"import": bench_import, "apply_coding": bench_apply_coding,
                "apply_coding_view": bench_apply_coding_view,
                "switch_document": bench_switch_document, "matrix": bench_matrix,
                "merge": bench_merge, "export_docx": bench_export_docx,
-               "agreement": bench_agreement}
+               "agreement": bench_agreement, "reindex": bench_reindex,
+               "query": bench_query}
 
 
 def child(name: str, size: str, repeat: int) -> dict:

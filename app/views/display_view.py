@@ -273,12 +273,28 @@ class DisplayDialog(QDialog):
             row=m.rows[index.row()], col=m.cols[index.column()], n=len(items)))
         self.list.clear()
         speakers = self._speakers(items)
+        places = self._places()
         for q in items:
             who = speakers.get((q["document"], q["start"]), "")
-            label = f"«{' '.join(q['text'].split())}»\n{q['document']}" + (
-                f" · {who}" if who else "") + f" · {q.get('coder', '')}"
+            where = " · ".join(x for x in (q["document"], who, places.get(q["document"], ""),
+                                           q.get("coder", "")) if x)
+            label = f"«{' '.join(q['text'].split())}»\n{where}"
             item = QListWidgetItem(label, self.list)
             item.setData(Qt.UserRole, (q["document"], q["start"], q["end"]))
+
+    def _places(self) -> dict[str, str]:
+        """document name -> its first attributes (district, service ...) for the quote list."""
+        from sqlalchemy import select
+
+        from app.core import attributes as attrs
+        from app.models import Document
+
+        with self.session.read() as s:
+            names = [d.name for d in attrs.definitions(s)][:2]
+            values = attrs.values_by_document(s)
+            return {n: ", ".join(values.get(i, {}).get(a, "") for a in names
+                                 if values.get(i, {}).get(a))
+                    for i, n in s.execute(select(Document.id, Document.name))}
 
     def _speakers(self, quotes: list[dict]) -> dict:
         from sqlalchemy import select

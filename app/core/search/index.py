@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from app.i18n import _
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 ENV_DIR = "SITAT_INDEX_DIR"
 # What whoosh raises for an index that is damaged or half written.
 _BROKEN = (EOFError, FileNotFoundError, IndexError, OSError, ValueError, KeyError)
@@ -49,8 +49,8 @@ def schema():
         start=NUMERIC(stored=True, signed=False),
         end=STORED(),
         speaker=ID(stored=True),
-        content=TEXT(analyzer=norwegian_analyzer(), phrase=True),
-        exact=TEXT(analyzer=exact_analyzer(), phrase=True),
+        content=TEXT(analyzer=norwegian_analyzer(), phrase=True, chars=True),
+        exact=TEXT(analyzer=exact_analyzer(), phrase=True, chars=True),
     )
     s.add("attr_*", ID(stored=False), glob=True)
     return s
@@ -110,6 +110,19 @@ class ProjectIndex:
         self.warning = ""
         self.folder = folder or self._writable(cache_root() / project.id)
         self._ix = None
+        self._texts: dict[str, tuple[int, str, str]] = {}  # guid -> (id, name, text)
+
+    def texts(self, s, guids) -> dict[str, tuple[int, str, str]]:
+        """(id, name, text) of documents, kept between searches until the project changes."""
+        from app.models import Document
+
+        missing = [g for g in guids if g not in self._texts]
+        if missing:
+            for i, g, n, text in s.execute(select(Document.id, Document.guid, Document.name,
+                                                  Document.text)
+                                           .where(Document.guid.in_(missing))):
+                self._texts[g] = (i, n, text)
+        return {g: self._texts[g] for g in guids if g in self._texts}
 
     def _writable(self, folder: Path) -> Path:
         try:
@@ -152,6 +165,7 @@ class ProjectIndex:
     def rebuild(self) -> int:
         """Throw the index away and index every document again. Returns units indexed."""
         self.close()
+        self._texts.clear()
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True, exist_ok=True)
         from whoosh import index
@@ -185,6 +199,7 @@ class ProjectIndex:
         removed = set(have) - set(wanted)
         if not changed and not removed:
             return "fresh"
+        self._texts.clear()
         try:
             self._write(changed, removed | (changed & set(have)))
         except errors:

@@ -4,9 +4,8 @@ code-point range with its sentence as keyword-in-context."""
 
 from __future__ import annotations
 
-import fnmatch
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -17,17 +16,39 @@ _SENTENCE_END = re.compile(r"[.!?…]+[»”\"')\]]*\s+")
 CONTEXT_MAX = 320
 
 
-@dataclass(frozen=True)
 class Hit:
-    document: str
-    document_guid: str
-    start: int
-    end: int
-    text: str
-    context: str
-    context_start: int  # where `context` begins in the document
-    speaker: str
-    attributes: dict = field(default_factory=dict)
+    """One hit: an exact code-point range of a document. The hit's text and its sentence are
+    cut out when first asked for, so a search with thousands of hits stays quick."""
+
+    __slots__ = ("document", "document_guid", "start", "end", "speaker", "attributes",
+                 "_source", "_unit", "_context")
+
+    def __init__(self, document: str, document_guid: str, start: int, end: int, speaker: str,
+                 attributes: dict, source: str, unit: tuple[int, int]) -> None:
+        self.document, self.document_guid = document, document_guid
+        self.start, self.end, self.speaker, self.attributes = start, end, speaker, attributes
+        self._source, self._unit, self._context = source, unit, None
+
+    @property
+    def text(self) -> str:
+        return self._source[self.start:self.end]
+
+    def _sentence(self) -> tuple[int, int]:
+        if self._context is None:
+            self._context = sentence_around(self._source, *self._unit, self.start, self.end)
+        return self._context
+
+    @property
+    def context(self) -> str:
+        a, b = self._sentence()
+        return self._source[a:b]
+
+    @property
+    def context_start(self) -> int:
+        return self._sentence()[0]
+
+    def __repr__(self) -> str:
+        return f"Hit({self.document!r}, {self.start}, {self.end}, {self.text!r})"
 
     def as_json(self) -> dict:
         return {"document": self.document, "start": self.start, "end": self.end,
@@ -132,48 +153,58 @@ def _leaves(q, negated: bool = False):
         yield from _leaves(q.child)
 
 
-def _matcher(leaf):
-    from whoosh import query as Q
-    from whoosh.support.levenshtein import distance
-
-    if isinstance(leaf, Q.FuzzyTerm):
-        text, maxdist, pre = leaf.text, leaf.maxdist, leaf.prefixlength
-        return lambda t: t.startswith(text[:pre]) and distance(t, text) <= maxdist
-    if isinstance(leaf, Q.Prefix):
-        return lambda t, p=leaf.text: t.startswith(p)
-    if isinstance(leaf, Q.Wildcard):
-        return lambda t, p=leaf.text: fnmatch.fnmatchcase(t, p)
-    return lambda t, w=leaf.text: t == w
 
 
-def spans_in(text: str, base: int, leaves, analyzers: dict) -> list[tuple[int, int]]:
-    """Code-point ranges (in the document) of what the query's leaves match in `text`;
-    `analyzers` maps a field name to the analyzer its terms came from."""
+def _as_text(t) -> str:
+    return t.decode("utf-8") if isinstance(t, bytes) else t
+
+
+def hit_spans(searcher, docnums: list[int], leaves) -> dict[int, list[tuple[int, int]]]:
+    """For each matched passage (docnum), the character ranges - relative to the passage -
+    of what the query's leaves matched, read from the index's postings (no re-analysis)."""
     from whoosh import query as Q
 
-    cache: dict[str, list] = {}
+    reader = searcher.reader()
+    order = sorted(docnums)
+    found: dict[int, set] = {d: set() for d in order}
 
-    def tokens_of(fieldname: str) -> list:
-        if fieldname not in cache:
-            cache[fieldname] = [(t.text, t.startchar, t.endchar) for t in analyzers[fieldname](
-                text, chars=True, removestops=False)]
-        return cache[fieldname]
+    def chars(fieldname: str, text: str) -> dict[int, list]:
+        out: dict[int, list] = {}
+        try:
+            m = reader.postings(fieldname, text)
+        except Exception:  # noqa: BLE001 - a term not in the index matches nothing
+            return out
+        for d in order:
+            if not m.is_active():
+                break
+            if m.id() < d:
+                m.skip_to(d)
+                if not m.is_active():
+                    break
+            if m.id() == d:
+                out[d] = m.value_as("characters")
+        return out
 
-    out = set()
     for leaf in leaves:
-        tokens = tokens_of(leaf.fieldname)
         if isinstance(leaf, Q.Phrase):
-            words = list(leaf.words)
-            n = len(words)
-            for i in range(len(tokens) - n + 1):
-                if all(tokens[i + k][0] == words[k] for k in range(n)):
-                    out.add((base + tokens[i][1], base + tokens[i + n - 1][2]))
-        else:
-            match = _matcher(leaf)
-            out.update((base + a, base + b) for tok, a, b in tokens if match(tok))
-    spans = sorted(out)
+            words = [chars(leaf.fieldname, w) for w in leaf.words]
+            for d in words[0] if words else {}:
+                at = [{p: (a, b) for p, a, b in w.get(d, [])} for w in words]
+                for p, (a, _b) in at[0].items():
+                    if all(p + k in at[k] for k in range(1, len(at))):
+                        found[d].add((a, at[-1][p + len(at) - 1][1]))
+            continue
+        for fieldname, text in leaf.existing_terms(reader, phrases=True, expand=True):
+            for d, items in chars(fieldname, _as_text(text)).items():
+                found[d].update((a, b) for _p, a, b in items)
+    return {d: _keep_outer(spans) for d, spans in found.items()}
+
+
+def _keep_outer(spans) -> list[tuple[int, int]]:
+    if len(spans) == 1:
+        return list(spans)
     keep: list[tuple[int, int]] = []
-    for a, b in spans:  # a phrase wins over the words inside it
+    for a, b in sorted(spans):  # a phrase wins over the words inside it
         if keep and a < keep[-1][1]:
             if b > keep[-1][1]:
                 keep[-1] = (keep[-1][0], b)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.core.search.index import ProjectIndex, attr_field
-from app.core.search.query import Hit, SearchResult, parse, sentence_around, spans_in
+from app.core.search.query import Hit, SearchResult, parse
 from app.errors import InvalidInput
 from app.i18n import _
 
@@ -72,8 +72,8 @@ def search(project, query: str, *, where: dict[str, str] | None = None,
            index: ProjectIndex | None = None) -> SearchResult:
     """Every hit of `query`, in document and text order."""
     from app.core.attributes import values_by_document
-    from app.core.search.norwegian import exact_analyzer, norwegian_analyzer
-    from app.models import Document
+    from app.core.search.query import _leaves as leaves_of
+    from app.core.search.query import hit_spans
 
     own = index is None
     index = index or ProjectIndex(project)
@@ -82,37 +82,32 @@ def search(project, query: str, *, where: dict[str, str] | None = None,
         with project.read() as s, index.searcher() as searcher:
             q = parse(query, searcher.schema, exact)
             flt = _filter_query(s, where, speaker)
-            leaves = list(_leaves(q))
-            analyzers = {"content": norwegian_analyzer(), "exact": exact_analyzer()}
             results = searcher.search(q, filter=flt, limit=None)
-            found = [(r["doc"], r["start"], r["end"], r["speaker"]) for r in results]
-            docs = {g: (i, n, t) for i, g, n, t in s.execute(
-                select(Document.id, Document.guid, Document.name, Document.text)
-                .where(Document.guid.in_({f[0] for f in found})))}
+            docnums = list(results.docs())
+            stored = {d: searcher.stored_fields(d) for d in docnums}
+            spans = hit_spans(searcher, docnums, list(leaves_of(q)))
+            docs = index.texts(s, {f["doc"] for f in stored.values()})
             coded = _coded(s, coders, codes) if (coders or codes or uncoded) else {}
-            values = values_by_document(s)
+            values = values_by_document(s) if docnums else {}
     finally:
         if own:
             index.close()
     hits: list[Hit] = []
-    for guid, lo, hi, speaker_label in sorted(found, key=lambda f: (docs[f[0]][1], f[1])):
+    order = sorted(docnums, key=lambda d: (docs[stored[d]["doc"]][1], stored[d]["start"]))
+    for d in order:
+        f = stored[d]
+        guid, lo, hi, speaker_label = f["doc"], f["start"], f["end"], f["speaker"]
         doc_id, name, text = docs[guid]
-        for a, b in spans_in(text[lo:hi], lo, leaves, analyzers):
-            spans = coded.get(doc_id, [])
-            if uncoded and _touches(spans, a, b):
+        for ra, rb in spans.get(d, []):
+            a, b = lo + ra, lo + rb
+            mine = coded.get(doc_id, [])
+            if uncoded and _touches(mine, a, b):
                 continue
-            if (coders or codes) and not uncoded and not _inside(spans, a, b):
+            if (coders or codes) and not uncoded and not _inside(mine, a, b):
                 continue
-            ca, cb = sentence_around(text, lo, hi, a, b)
-            hits.append(Hit(name, guid, a, b, text[a:b], text[ca:cb], ca, speaker_label,
-                            values.get(doc_id, {})))
-    return SearchResult(hits, len(found), status, index.warning)
-
-
-def _leaves(q):
-    from app.core.search.query import _leaves as leaves
-
-    return leaves(q)
+            hits.append(Hit(name, guid, a, b, speaker_label, values.get(doc_id, {}), text,
+                            (lo, hi)))
+    return SearchResult(hits, len(docnums), status, index.warning)
 
 
 @dataclass(frozen=True)

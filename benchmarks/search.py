@@ -1,0 +1,137 @@
+"""Benchmarks of search: a full index build (budget < 15 s for an Oslo-sized corpus) and query
+times (p95 < 50 ms for words, phrases and filtered queries, < 200 ms for prefixes; within
+1.3x of a bare whoosh query on the same index).
+
+    python benchmarks/search.py [--size oslo] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+QUERIES = {
+    "word": ["kontaktperson", "brukere", "respekt", "venteliste", "hjelp"],
+    "phrase": ['"ikke sant"', '"fast kontaktperson"', '"hver eneste gang"'],
+    "filtered": [("kontaktperson", {"bydel": "Alna"}), ("NAV", {"tjeneste": "NAV"}),
+                 ("trygg OG hjelp", {"intervjutype": "Fokusgruppe"})],
+    "prefix": ["kontakt*", "ansvar*", "fastleg*"],
+}
+
+
+def _project(folder: Path, tmp: Path):
+    from app.core.project import Project
+
+    path = tmp / "search.sitat"
+    shutil.copyfile(folder / "project.sitat", path)
+    return Project.open(path, read_only=True)
+
+
+def bench_reindex(folder: Path, repeat: int, tmp: Path) -> dict:
+    from whoosh import index
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+    from sqlalchemy import select
+
+    from app.core.search.index import ProjectIndex, units
+    from app.models import Document, SpeakerTurn
+
+    times, base, n = [], [], 0
+    with _project(folder, tmp) as p:
+        for i in range(repeat):
+            ix = ProjectIndex(p, folder=tmp / f"idx-{i}")
+            t0 = time.perf_counter()
+            n = ix.rebuild()
+            times.append(time.perf_counter() - t0)
+            ix.close()
+            shutil.rmtree(tmp / f"idx-{i}", ignore_errors=True)
+            plain = tmp / f"plain-{i}"
+            plain.mkdir()
+            t0 = time.perf_counter()
+            schema = Schema(doc=ID(stored=True), start=NUMERIC(stored=True), end=STORED(),
+                            content=TEXT(analyzer=StemmingAnalyzer(), phrase=True))
+            w = index.create_in(str(plain), schema).writer(limitmb=256)
+            with p.read() as s:
+                for doc_id, guid, text in s.execute(select(Document.id, Document.guid,
+                                                           Document.text)):
+                    turns = s.execute(select(SpeakerTurn.start, SpeakerTurn.end,
+                                             SpeakerTurn.speaker)
+                                      .where(SpeakerTurn.document_id == doc_id)).all()
+                    for u in units(text, turns):
+                        w.add_document(doc=guid, start=u.start, end=u.end,
+                                       content=text[u.start:u.end])
+            w.commit()
+            base.append(time.perf_counter() - t0)
+            shutil.rmtree(plain, ignore_errors=True)
+    return {"times": times, "baseline_name": "bare whoosh, one stemmed field, same passages",
+            "baseline_times": base, "note": f"{n} passages (speaker turns and paragraphs)"}
+
+
+def bench_query(folder: Path, repeat: int, tmp: Path) -> dict:
+    from app.core.search.index import ProjectIndex, attr_field
+    from app.core.search.query import parse
+    from app.core.search.service import search
+
+    times, base, per_kind = [], [], {}
+    with _project(folder, tmp) as p:
+        ix = ProjectIndex(p, folder=tmp / "idx")
+        ix.ensure()
+        for kind, queries in QUERIES.items():
+            for item in queries:
+                query, where = item if isinstance(item, tuple) else (item, None)
+                for _ in range(repeat):
+                    t0 = time.perf_counter()
+                    search(p, query, where=where, index=ix)
+                    dt = time.perf_counter() - t0
+                    times.append(dt)
+                    per_kind.setdefault(kind, []).append(dt)
+                    with ix.searcher() as searcher:
+                        from whoosh import query as Q
+
+                        q = parse(query, searcher.schema)
+                        flt = Q.And([Q.Term(attr_field(k), v) for k, v in where.items()]) \
+                            if where else None
+                        t0 = time.perf_counter()
+                        found = [(r["doc"], r["start"], r["end"])
+                                 for r in searcher.search(q, filter=flt, limit=None)]
+                        base.append(time.perf_counter() - t0)
+                    assert found is not None
+        ix.close()
+    p95 = {k: round(sorted(v)[int(0.95 * (len(v) - 1))] * 1000, 1) for k, v in per_kind.items()}
+    return {"times": times, "baseline_name": "bare whoosh query, same index and filter",
+            "baseline_times": base, "note": f"p95 ms by kind: {p95}"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from benchmarks import corpus
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", choices=sorted(corpus.SIZES), default="oslo")
+    ap.add_argument("--repeat", type=int, default=5)
+    a = ap.parse_args(argv)
+    folder = corpus.build(a.size)
+    os.environ.setdefault("SITAT_INDEX_DIR", tempfile.mkdtemp(prefix="sitat-idx-"))
+    with tempfile.TemporaryDirectory(prefix="sitat-bench-") as tmp:
+        for fn in (bench_reindex, bench_query):
+            raw = fn(folder, a.repeat if fn is bench_query else max(1, a.repeat // 2), Path(tmp))
+            print(fn.__name__, json.dumps({
+                "median_s": round(statistics.median(raw["times"]), 4),
+                "p95_s": round(sorted(raw["times"])[int(0.95 * (len(raw["times"]) - 1))], 4),
+                "baseline_median_s": round(statistics.median(raw["baseline_times"]), 4),
+                "note": raw["note"]}, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
