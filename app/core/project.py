@@ -132,7 +132,7 @@ class Project:
 
     # -- lifecycle ---------------------------------------------------------------------
     @classmethod
-    def create(cls, path: str | os.PathLike, title: str = "") -> "Project":
+    def create(cls, path: str | os.PathLike, title: str = "", program: str = "Sitat") -> "Project":
         path = Path(path)
         if path.exists():
             raise ProjectError(
@@ -142,6 +142,9 @@ class Project:
             raise ProjectError(
                 _("The folder {folder} does not exist.").format(folder=str(path.parent))
             )
+        from app.core import locking
+
+        locking.acquire(path, program)
         engine = _make_engine(path, read_only=False)
         try:
             with engine.begin() as conn:
@@ -157,6 +160,7 @@ class Project:
                 )
         except (OSError, DBAPIError) as exc:
             engine.dispose()
+            locking.release(path)
             for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
                 p.unlink(missing_ok=True)
             raise ProjectError(
@@ -165,7 +169,10 @@ class Project:
         return cls(path, engine, read_only=False)
 
     @classmethod
-    def open(cls, path: str | os.PathLike, read_only: bool = False) -> "Project":
+    def open(cls, path: str | os.PathLike, read_only: bool = False,
+             program: str = "Sitat") -> "Project":
+        """Open a project. For writing, the project is locked for this program until close();
+        a second writer gets a message naming who has it (see app.core.locking)."""
         path = Path(path)
         if not path.exists():
             raise ProjectError(_("The project file {name} does not exist.").format(name=path.name))
@@ -204,16 +211,25 @@ class Project:
                     name=path.name
                 )
             )
-        engine = _make_engine(path, read_only=read_only)
-        if revision != schema_head():
-            if read_only:
-                engine.dispose()
-                raise ProjectError(
-                    _("{name} uses an older file format and must be opened for writing once "
-                      "to be upgraded.").format(name=path.name)
-                )
-            cls._upgrade(engine)
-        return cls(path, engine, read_only=read_only)
+        from app.core import locking
+
+        if not read_only:
+            locking.acquire(path, program)
+        try:
+            engine = _make_engine(path, read_only=read_only)
+            if revision != schema_head():
+                if read_only:
+                    engine.dispose()
+                    raise ProjectError(
+                        _("{name} uses an older file format and must be opened for writing "
+                          "once to be upgraded.").format(name=path.name)
+                    )
+                cls._upgrade(engine)
+            return cls(path, engine, read_only=read_only)
+        except BaseException:
+            if not read_only:
+                locking.release(path)
+            raise
 
     @staticmethod
     def needs_upgrade(path: str | os.PathLike) -> bool:
@@ -239,6 +255,11 @@ class Project:
 
     def close(self) -> None:
         self.engine.dispose()
+        if not self.read_only and not getattr(self, "_released", False):
+            from app.core import locking
+
+            self._released = True
+            locking.release(self.path)
 
     def __enter__(self) -> "Project":
         return self
