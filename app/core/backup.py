@@ -80,3 +80,48 @@ def backup_project(project: Project, folder: Path | None = None) -> Path:
         remove_database(path)
         raise
     return path
+
+
+# -- rotating backups on open -------------------------------------------------------------------
+def backups_folder(project_path: Path) -> Path:
+    return project_path.parent / f"{project_path.stem}.backups"
+
+
+def list_backups(project_path: Path) -> list[Path]:
+    """The rotating backups of a project, newest first."""
+    folder = backups_folder(Path(project_path))
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"*{PROJECT_SUFFIX}"), key=lambda p: p.name, reverse=True)
+
+
+def rotate_backup(project: Project, keep: int = 10) -> Path | None:
+    """A consistent copy of the project in `<stem>.backups/`, keeping the newest `keep`
+    (0 turns rotating backups off). Returns the new backup's path."""
+    if keep <= 0:
+        return None
+    folder = backups_folder(project.path)
+    folder.mkdir(exist_ok=True)
+    path = backup_project(project, folder)
+    for old in list_backups(project.path)[keep:]:
+        remove_database(old)
+    return path
+
+
+def restore_backup(backup: Path, project_path: Path) -> Path:
+    """Put a backup in the place of a (closed) project. The project as it was is kept as a
+    backup first, so a restore can itself be undone. Returns that safety copy."""
+    backup, project_path = Path(backup), Path(project_path)
+    with Project.open(backup, read_only=True):
+        pass  # a damaged or foreign file is refused before anything changes
+    with Project.open(project_path) as current:
+        safety = backup_project(current, backups_folder(project_path)
+                                if backups_folder(project_path).is_dir() else None)
+    tmp = project_path.with_name(f".{project_path.name}.restoring")
+    remove_database(tmp)
+    with Project.open(backup, read_only=True) as source:
+        copy_database(source, tmp)
+    for p in (Path(f"{project_path}-wal"), Path(f"{project_path}-shm")):
+        p.unlink(missing_ok=True)
+    os.replace(tmp, project_path)
+    return safety

@@ -31,11 +31,18 @@ def open_session(path: Path, parent: QWidget | None = None):
     from app.views.session import Session
 
     try:
-        project = Project.open(path)
+        project = Project.open(path, program=_("Sitat (window)"))
     except SitatError as exc:
         QMessageBox.warning(parent, _("Cannot open project"), str(exc))
-        settings.remove_recent(path)
+        if not Path(path).exists():
+            settings.remove_recent(path)
         return None
+    from app.core.backup import rotate_backup
+
+    try:
+        rotate_backup(project, keep=int(settings.get("backups_keep", 10)))
+    except (SitatError, ValueError) as exc:  # a backup that cannot be made must not block work
+        QMessageBox.warning(parent, _("No backup made"), str(exc))
     settings.add_recent(path)
     return Session(project, default_coder())
 

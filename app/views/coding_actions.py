@@ -174,6 +174,39 @@ class CodingActions:
 
         open_project_dialog(self)
 
+    def restore_from_backup(self) -> None:
+        from app.core.backup import list_backups, restore_backup
+        from app.errors import SitatError
+        from app.views.application import open_session
+
+        if self.session is None:
+            return
+        path = self.session.path
+        backups = list_backups(path)
+        if not backups:
+            self.show_error(_("There are no backups of this project yet."))
+            return
+        names = [b.name for b in backups]
+        chosen, ok = QInputDialog.getItem(self, _("Restore from backup"),
+                                          _("Backups, newest first:"), names, 0, False)
+        if not ok:
+            return
+        answer = QMessageBox.question(
+            self, _("Restore from backup"),
+            _("Replace the project with {name}? The project as it is now is kept as a backup "
+              "first.").format(name=chosen))
+        if answer != QMessageBox.Yes:
+            return
+        session, self.session = self.session, None
+        session.close()
+        try:
+            restore_backup(backups[names.index(chosen)], path)
+        except SitatError as exc:
+            self.show_error(str(exc))
+        reopened = open_session(path, self)
+        if reopened is not None:
+            self.set_session(reopened)
+
     def _fill_recent(self) -> None:
         from app.views.application import open_session
 

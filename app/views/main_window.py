@@ -90,6 +90,7 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
                                        "Ctrl+I")
         self.act_cb_in = self._action(f, _("Import code&book (.qdc)..."), self.import_codebook)
         self.act_cb_out = self._action(f, _("E&xport codebook (.qdc)..."), self.export_codebook)
+        self._action(f, _("Restore from &backup..."), self.restore_from_backup)
         f.addSeparator()
         self._action(f, _("&Quit"), self.close, QKeySequence.Quit)
         e = bar.addMenu(_("&Edit"))

@@ -157,3 +157,18 @@ def test_qt_own_buttons_follow_the_language(qtbot):
     box = QDialogButtonBox(QDialogButtonBox.Cancel)
     qtbot.addWidget(box)
     assert box.buttons()[0].text().replace("&", "") == "Cancel"
+
+
+def test_restore_from_backup_in_the_window(window, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from app.core.backup import list_backups
+
+    backups = list_backups(window.session.path)
+    assert backups  # made when the project was opened
+    window._attribute_edited(window.docs.model.rows[0].guid, "bydel", "Stovner")
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (backups[0].name, True))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    window.restore_from_backup()
+    assert window.session is not None
+    assert window.docs.model.rows[0].attributes["bydel"] == "Alna"
