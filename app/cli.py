@@ -187,10 +187,21 @@ def cmd_codings(a) -> int:
 def cmd_check(a) -> int:
     from app.core.check import check_project
 
+    repaired: list[str] = []
+    if getattr(a, "repair", False):
+        from app.core.check import repair_project
+
+        with _open(a.project) as p:
+            if check_project(p):
+                repaired = repair_project(p)
+        if not a.json:
+            for line in repaired:
+                print(line)
     with _open(a.project, read_only=True) as p:
         problems = check_project(p)
     if a.json:
-        _emit_json({"ok": not problems, "problems": [x.as_json() for x in problems]})
+        _emit_json({"ok": not problems, "problems": [x.as_json() for x in problems],
+                    "repaired": repaired})
     elif problems:
         for x in problems:
             print(x.message)

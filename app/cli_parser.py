@@ -112,6 +112,8 @@ def build(commands: dict) -> argparse.ArgumentParser:
 
     p = command("check", "cmd_check", _("check the project file's integrity"))
     project_arg(p)
+    p.add_argument("--repair", action="store_true",
+                   help=_("repair what can be repaired and say what was done"))
     json_flag(p)
 
     p = command("summary", "cmd_summary", _("summarise a project: documents, codes, coders"))

@@ -74,3 +74,46 @@ def check_project(project: Project) -> list[Problem]:
             problems.append(Problem("project", _(
                 "The project table should have one row but has {n}.").format(n=n_info)))
     return problems
+
+
+def repair_project(project: Project) -> list[str]:
+    """Repair what can be repaired, in one transaction; returns what was done (translated).
+
+    Rows pointing to missing rows are removed; codings and speaker turns outside their text are
+    removed; stored lengths and checksums are recomputed from the text (the text is what the
+    user sees); a cycle in the code tree is broken by moving a code to the top level."""
+    done: list[str] = []
+    with project.write() as s:
+        conn = s.connection()
+        for table, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check").all():
+            conn.exec_driver_sql(f'DELETE FROM "{table}" WHERE rowid = ?', (rowid,))  # noqa: S608
+            done.append(_("Removed row {rowid} of {table}, which referred to a missing row in "
+                          "{parent}.").format(rowid=rowid, table=table, parent=parent))
+        docs = conn.execute(text("SELECT id, name, text, length, sha256 FROM document")).all()
+        for doc_id, name, body, length, sha in docs:
+            digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+            if len(body) != length or digest != sha:
+                conn.execute(text("UPDATE document SET length = :n, sha256 = :h WHERE id = :i"),
+                             {"n": len(body), "h": digest, "i": doc_id})
+                done.append(_("Document {name}: length and checksum recomputed from its "
+                              "text.").format(name=name))
+            for table, label in (("coding", _("codings")), ("speaker_turn", _("speaker turns"))):
+                n = conn.execute(text(
+                    f'DELETE FROM {table} WHERE document_id = :i AND NOT '  # noqa: S608
+                    f'(start >= 0 AND start < "end" AND "end" <= :n)'),
+                    {"i": doc_id, "n": len(body)}).rowcount
+                if n:
+                    done.append(_("Document {name}: removed {n} {what} outside its text.")
+                                .format(name=name, n=n, what=label))
+        parent_of = dict(conn.execute(text("SELECT id, parent_id FROM code")).all())
+        for code_id in list(parent_of):
+            seen, cur = set(), code_id
+            while cur is not None and cur not in seen:
+                seen.add(cur)
+                cur = parent_of.get(cur)
+            if cur is not None:  # a cycle through `cur`: cut it there
+                conn.execute(text("UPDATE code SET parent_id = NULL WHERE id = :i"), {"i": cur})
+                parent_of[cur] = None
+                done.append(_("The code tree had a cycle; code {id} was moved to the top "
+                              "level.").format(id=cur))
+    return done
