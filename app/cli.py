@@ -279,6 +279,12 @@ def main(argv: list[str] | None = None) -> int:
         from sqlalchemy.exc import DBAPIError
 
         if isinstance(exc, DBAPIError):
+            reason = str(exc.orig)
+            if "disk" in reason or "full" in reason:
+                print("error: " + _("The disk is full or cannot be written to ({reason}); the "
+                                    "project was not changed.").format(reason=reason),
+                      file=sys.stderr)
+                return 1
             print("error: " + _("The project file could not be read or written: {reason}").format(
                 reason=exc.orig), file=sys.stderr)
             return 1
