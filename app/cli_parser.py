@@ -129,4 +129,7 @@ def build(commands: dict) -> argparse.ArgumentParser:
     from app.cli_reports import add_report_commands
 
     add_report_commands(sub, project_arg, json_flag)
+    from app.cli_refi import add_refi_commands
+
+    add_refi_commands(sub, project_arg, json_flag)
     return parser
