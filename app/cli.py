@@ -272,6 +272,9 @@ def main(argv: list[str] | None = None) -> int:
     except SitatError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("error: " + _("interrupted; nothing was changed."), file=sys.stderr)
         return 130

@@ -93,6 +93,51 @@ class ExportActions:
         self._action(menu, _("Export the code&book to Word..."), self.export_codebook_docx)
         self._action(menu, _("Export the &synthesis to Word..."), self.export_report_docx)
 
+    def export_qdpx(self) -> None:
+        from app.core.refi.qdpx_export import export_qdpx
+
+        if not self.session:
+            return
+        path = ask_path(self, _("Export for other analysis programs"),
+                        f"{self.session.path.stem}.qdpx", "REFI-QDA (*.qdpx)")
+        if path is None:
+            return
+        try:
+            report = export_qdpx(self.session.project, path.with_suffix(".qdpx"))
+        except SitatError as exc:
+            self.show_error(str(exc))
+            return
+        self._done(path.with_suffix(".qdpx"))
+        return report
+
+    def import_qdpx(self) -> None:
+        from app.core.refi.qdpx_import import import_qdpx
+        from app.views.application import open_session
+
+        src, _f = QFileDialog.getOpenFileName(self, _("Import from another analysis program"),
+                                              str(Path.home()), "REFI-QDA (*.qdpx)")
+        if not src:
+            return
+        out = ask_path(self, _("Save the new project as"), f"{Path(src).stem}.sitat",
+                       "Sitat (*.sitat)")
+        if out is None:
+            return
+        try:
+            report = import_qdpx(Path(src), out.with_suffix(".sitat"))
+        except SitatError as exc:
+            self.show_error(str(exc))
+            return
+        skipped = report.as_json().get("skipped") or []
+        if skipped:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.information(self, _("Imported with gaps"), _(
+                "{n} items could not be imported:").format(n=len(skipped)) + "\n" + "\n".join(
+                f"• {x.get('reason', '')}" for x in skipped[:20]))
+        session = open_session(out.with_suffix(".sitat"), self)
+        if session is not None:
+            self.set_session(session)
+
     def _done(self, path: Path) -> None:
         self.statusBar().showMessage(_("Written: {path}").format(path=path), 10000)
 

@@ -90,6 +90,10 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
                                        "Ctrl+I")
         self.act_cb_in = self._action(f, _("Import code&book (.qdc)..."), self.import_codebook)
         self.act_cb_out = self._action(f, _("E&xport codebook (.qdc)..."), self.export_codebook)
+        f.addSeparator()
+        self._action(f, _("Import from another analysis program (REFI-QDA)..."), self.import_qdpx)
+        self.act_qdpx_out = self._action(
+            f, _("Export for another analysis program (REFI-QDA)..."), self.export_qdpx)
         self._action(f, _("Restore from &backup..."), self.restore_from_backup)
         f.addSeparator()
         self._action(f, _("&Quit"), self.close, QKeySequence.Quit)

@@ -172,3 +172,18 @@ def test_restore_from_backup_in_the_window(window, monkeypatch):
     window.restore_from_backup()
     assert window.session is not None
     assert window.docs.model.rows[0].attributes["bydel"] == "Alna"
+
+
+def test_refi_export_and_import_from_the_window(window, tmp_path, monkeypatch):
+    from app.views import export_dialogs
+    from app.views.export_dialogs import QFileDialog
+
+    out = tmp_path / "ut.qdpx"
+    monkeypatch.setattr(export_dialogs, "ask_path", lambda *a, **k: out)
+    assert window.export_qdpx().as_json()["codings"] == 0 and out.exists()
+    new = tmp_path / "inn.sitat"
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(export_dialogs, "ask_path", lambda *a, **k: new)
+    window.import_qdpx()
+    assert window.session.path == new
+    assert [r.name for r in window.docs.model.rows] == ["fg-alna"]
