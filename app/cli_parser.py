@@ -132,4 +132,7 @@ def build(commands: dict) -> argparse.ArgumentParser:
     from app.cli_refi import add_refi_commands
 
     add_refi_commands(sub, project_arg, json_flag)
+    from app.cli_privacy import add_privacy_commands
+
+    add_privacy_commands(sub, project_arg, json_flag)
     return parser

@@ -166,6 +166,18 @@ class Anonymiser:
             self.coders = {n: _("Coder {letter}").format(letter=_letters(i)) for i, n in
                            enumerate(coders)}
         self.participant = _("Participant")
+        self.terms = []
+        if enabled:  # the project's sensitive terms become their pseudonyms in the quotes
+            from app.core.privacy.terms import terms
+
+            self.terms = terms(s)
+
+    def text(self, quote: str) -> str:
+        if not self.terms:
+            return quote
+        from app.core.privacy.replace import pseudonymise_text
+
+        return pseudonymise_text(quote, self.terms)[0]
 
     def document(self, name: str) -> str:
         return self.documents.get(name, name)
@@ -250,7 +262,8 @@ def write_quotes_docx(s: Session, out: str | os.PathLike, codes: list[str] | Non
                     attribute=group_by, value=value or _("(no value)"))), level=2)
             table = base.add_table(d, headers, widths)
             base.append_rows(table, (
-                [base.quoted(r.text), anon.document(r.document), anon.speaker(r.speaker)]
+                [base.quoted(anon.text(r.text)), anon.document(r.document),
+                 anon.speaker(r.speaker)]
                 + ([r.attributes.get(SERVICE_ATTRIBUTE, "")] if with_service else [])
                 + [anon.coder(r.coder)]
                 for r in members), widths)
@@ -279,9 +292,17 @@ def _intro(s: Session, d, rows: list[QuoteRow], found: int, coders: list[str] | 
     if anon.enabled:
         p = d.add_paragraph()
         p.add_run(_("Anonymised:")).bold = True
-        p.add_run(" " + _("documents are numbered, coders lettered and named speakers called "
-                          "{participant}. The quotes themselves are unchanged: check them for "
-                          "names before sharing.").format(participant=anon.participant))
+        if anon.terms:
+            p.add_run(" " + _("documents are numbered, coders lettered, named speakers called "
+                              "{participant}, and the project's {n} sensitive terms replaced by "
+                              "their pseudonyms in the quotes. Check the quotes for other names "
+                              "before sharing.").format(participant=anon.participant,
+                                                        n=len(anon.terms)))
+        else:
+            p.add_run(" " + _("documents are numbered, coders lettered and named speakers "
+                              "called {participant}. The quotes themselves are unchanged: check "
+                              "them for names before sharing.").format(
+                                  participant=anon.participant))
 
 
 # -- spreadsheets ---------------------------------------------------------------------------
@@ -304,7 +325,7 @@ def sheet_rows(s: Session, codes: list[str] | None = None, group_by: str | None 
               + ([_("Service")] if with_service else []) + [_("Coder"), _("Valence")])
     body = [
         [r.code] + ([r.attributes.get(group_by, "")] if group_by else [])
-        + [r.text, anon.document(r.document), anon.speaker(r.speaker)]
+        + [anon.text(r.text), anon.document(r.document), anon.speaker(r.speaker)]
         + ([r.attributes.get(SERVICE_ATTRIBUTE, "")] if with_service else [])
         + [anon.coder(r.coder), {1: "+1", -1: "-1"}.get(r.valence, "")]
         for r in rows

@@ -1,0 +1,145 @@
+"""`sitat pseudonyms PROJECT.sitat add|remove|list|suggest|apply|compact`: pseudonyms."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.cli_common import emit_json as _emit
+from app.cli_common import open_project as _open
+from app.i18n import _
+
+
+def cmd_add(a) -> int:
+    from app.core.privacy.terms import add_term
+
+    with _open(a.project) as p, p.write() as s:
+        t = add_term(s, a.term, a.pseudonym, a.kind)
+    print(_("{term} will be replaced by {pseudonym}.").format(term=t.term, pseudonym=t.pseudonym))
+    return 0
+
+
+def cmd_remove(a) -> int:
+    from app.core.privacy.terms import remove_term
+
+    with _open(a.project) as p, p.write() as s:
+        t = remove_term(s, a.term)
+    print(_("{term} is no longer in the list.").format(term=t.term))
+    return 0
+
+
+def cmd_list(a) -> int:
+    from app.core.privacy.terms import terms
+
+    with _open(a.project, read_only=True) as p, p.read() as s:
+        items = terms(s)
+    if a.json:
+        _emit([t.as_json() for t in items])
+        return 0
+    for t in sorted(items, key=lambda x: (x.kind, x.term)):
+        print(f"{t.term}\t{t.pseudonym}\t{t.kind}")
+    if not items:
+        print(_("No sensitive terms are listed."))
+    return 0
+
+
+def cmd_suggest(a) -> int:
+    from app.core.privacy.suggest import suggest
+
+    with _open(a.project, read_only=True) as p, p.read() as s:
+        items = suggest(s)
+    if a.json:
+        _emit([c.as_json() for c in items])
+        return 0
+    for c in items:
+        print(f"{c.term}\t{c.count}\t{len(c.documents)}\t{c.reason_text}")
+    if not items:
+        print(_("No suggestions."))
+    return 0
+
+
+def cmd_apply(a) -> int:
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    from app.core.backup import backups_folder, list_backups
+    from app.core.privacy.replace import apply_permanently, scrub_free_space
+
+    with _open(a.project) as p:
+        with p.write() as s:
+            report = apply_permanently(s, Path(a.key_out))
+        try:
+            scrub_free_space(p)
+        except (sqlite3.Error, DBAPIError, OSError) as exc:
+            print(_("Warning: the project file could not be compacted ({reason}), so the "
+                    "original words may still be readable in its unused space. Close other "
+                    "programs that use it and run: sitat pseudonyms {name} compact").format(
+                        reason=exc, name=a.project), file=sys.stderr)
+        backups = list_backups(p.path)
+    if backups:
+        print(_("Warning: {n} earlier backups in {folder} still contain the original words; "
+                "delete them or keep them as safely as the key.").format(
+                    n=len(backups), folder=str(backups_folder(p.path))), file=sys.stderr)
+    if a.json:
+        _emit(report.as_json())
+        return 0
+    for d in report.documents:
+        print(_("{document}: {n} replacements, {codings} codings moved.").format(
+            document=d.document, n=d.replacements, codings=d.codings_moved))
+    areas = {"document_name": _("document names"), "memo": _("memos"),
+             "condensate": _("condensates"), "synthesis": _("syntheses"),
+             "code": _("code names or definitions")}
+    for area, n in report.left_elsewhere.items():
+        print(_("Warning: {n} {area} still name a sensitive term; they were not changed.")
+              .format(n=n, area=areas.get(area, area)))
+    print(_("{n} replacements in {docs} documents; the key is in {path}. Keep it apart from "
+            "the project.").format(n=report.replacements, docs=len(report.documents),
+                                    path=report.key_file))
+    return 0
+
+
+def cmd_compact(a) -> int:
+    from app.core.privacy.replace import scrub_free_space
+
+    with _open(a.project) as p:
+        scrub_free_space(p)
+    print(_("The project file was compacted; removed text no longer lingers in it."))
+    return 0
+
+
+def add_privacy_commands(sub, project_arg, json_flag) -> None:
+    """Register `sitat pseudonyms PROJECT.sitat ACTION ...` (the project before the action)."""
+    help_ = _("sensitive terms: list, suggest, and replace them by pseudonyms")
+    group = sub.add_parser("pseudonyms", help=help_, description=help_)
+    project_arg(group)
+    group.set_defaults(func=lambda a, g=group: (g.print_help(), 2)[1])
+    inner = group.add_subparsers(title=_("actions"), metavar=_("ACTION"))
+
+    def action(name: str, func, text: str) -> argparse.ArgumentParser:
+        p = inner.add_parser(name, help=text, description=text)
+        p.set_defaults(func=func)
+        return p
+
+    p = action("add", cmd_add, _("list a sensitive term (a name, place or institution)"))
+    p.add_argument("term", metavar="TERM", help=_("the word or words to replace"))
+    p.add_argument("--as", dest="pseudonym", metavar="PSEUDONYM",
+                   help=_("what replaces it (default: [Navn 1], [Sted 1] ... by kind)"))
+    p.add_argument("--kind", default="name", choices=["name", "place", "institution"],
+                   help=_("what the term is (default: name)"))
+    p = action("remove", cmd_remove, _("take a term off the list"))
+    p.add_argument("term", metavar="TERM", help=_("the listed term"))
+    p = action("list", cmd_list, _("list sensitive terms and their pseudonyms"))
+    json_flag(p)
+    p = action("suggest", cmd_suggest,
+               _("suggest words that may identify someone (names, places)"))
+    json_flag(p)
+    p = action("apply", cmd_apply,
+               _("replace the terms in every document for good; write the key to a separate "
+                 "file"))
+    p.add_argument("--key-out", required=True, metavar="KEY.csv",
+                   help=_("new file for the key (term, pseudonym, kind); keep it apart"))
+    json_flag(p)
+    action("compact", cmd_compact,
+           _("rewrite the project file so that replaced text does not linger in unused space"))

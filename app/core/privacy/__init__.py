@@ -1,0 +1,1 @@
+"""Pseudonymisation: sensitive terms, suggestions, replacement in export or in the stored texts."""
