@@ -20,6 +20,7 @@ class TeamActions:
         self._action(r, _("&Displays (matrix)..."), self.show_displays, "Ctrl+D")
         self._action(r, _("&Condensation of the selected code..."), self.show_condensation,
                      "Ctrl+K")
+        self._action(r, _("&Pseudonyms..."), self.show_pseudonyms)
         self.build_export_items(r)
         self.report_menu = r
 
@@ -84,6 +85,12 @@ class TeamActions:
                 self.show_document(guid)
         self.transcript.select_cp(start, end)
         self.activateWindow()
+
+    def show_pseudonyms(self) -> None:
+        from app.views.privacy_dialog import PrivacyDialog
+
+        if self.session:
+            PrivacyDialog(self.session, self).exec()
 
     def focus_search(self) -> None:
         self.lower_tabs.setCurrentWidget(self.search)

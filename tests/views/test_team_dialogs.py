@@ -222,3 +222,31 @@ def _codings_of(w, coder):
     with w.session.read() as s:
         kid = s.scalar(select(Coder.id).where(Coder.name == coder))
         return list(s.scalars(select(Coding.id).where(Coding.coder_id == kid)))
+
+
+def test_pseudonyms_dialog_suggest_add_undo_and_replace(qtbot, session, tmp_path):
+    from app.core.privacy.terms import terms
+    from app.views.privacy_dialog import PrivacyDialog
+
+    dlg = PrivacyDialog(session)
+    qtbot.addWidget(dlg)
+    dlg.find()
+    assert dlg.suggestions.rowCount() > 0
+    dlg.term.setText("Tromsø")
+    dlg.kind.setCurrentIndex(dlg.kind.findData("place"))
+    dlg.add_typed()
+    assert dlg.table.rowCount() == 1 and dlg.table.item(0, 1).text() == "[Sted 1]"
+    session.undo_stack.undo()
+    assert dlg.table.rowCount() == 0
+    dlg.suggestions.selectRow(0)
+    dlg.add_chosen_candidates()
+    with session.read() as s:
+        listed = [t.term for t in terms(s)]
+    assert listed == [dlg.candidates[0].term]
+    assert dlg.apply_to(tmp_path / "key.csv")
+    assert listed[0] in (tmp_path / "key.csv").read_text(encoding="utf-8")
+    with session.read() as s:
+        from app.models import Document
+
+        assert all(listed[0] + " " not in d.text for d in s.query(Document))
+        assert terms(s) == []
