@@ -1,5 +1,5 @@
 """Crash safety: a child process is killed (SIGKILL) at random moments while it imports, merges
-or codes search hits; afterwards the project passes `check` and every action happened entirely
+codes search hits or pseudonymises; afterwards the project passes `check` and every action happened entirely
 or not at all. Each action is one transaction, so there is never a half-done state."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from app.core.check import check_project
 from app.core.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
-KILLS_PER_ACTION = 34  # x 3 actions = 102 kills
+KILLS_PER_ACTION = 26  # x 4 actions = 104 kills
 
 CHILD = """
 import sys, os
@@ -44,6 +44,11 @@ if action == "import":
 elif action == "merge":
     with Project.open(project) as p:
         merge_projects(p, [Path({copy!r})])
+elif action == "pseudonymise":
+    import uuid
+    from app.core.privacy.replace import apply_permanently
+    with Project.open(project) as p, p.write() as s:
+        apply_permanently(s, Path({base!r}) / f"key-{{uuid.uuid4()}}.csv")
 elif action == "code":
     with Project.open(project) as p:
         hits = search(p, "hjelp").hits
@@ -53,11 +58,16 @@ print("done", flush=True)
 """
 
 
-def _counts(path: Path) -> tuple[int, int]:
+def _counts(path: Path) -> tuple[int, int, int, int]:
+    """What an action changes: documents, codings, documents with a pseudonym in them, listed
+    sensitive terms."""
     con = sqlite3.connect(path)
     try:
         return (con.execute("SELECT COUNT(*) FROM document").fetchone()[0],
-                con.execute("SELECT COUNT(*) FROM coding").fetchone()[0])
+                con.execute("SELECT COUNT(*) FROM coding").fetchone()[0],
+                con.execute("SELECT COUNT(*) FROM document WHERE text LIKE '%[Institusjon 1]%'")
+                .fetchone()[0],
+                con.execute("SELECT COUNT(*) FROM pseudonym").fetchone()[0])
     finally:
         con.close()
 
@@ -77,6 +87,11 @@ def setup(tmp_path_factory):
     copy = base / "copy.sitat"
     with Project.open(template) as p:
         coder_copy(p, "Tor", copy, blind=True)
+        from app.core.privacy.terms import add_term
+
+        with p.write() as s:  # what the pseudonymisation run replaces
+            add_term(s, "NAV", kind="institution")
+            add_term(s, "Kari")
     con = sqlite3.connect(copy)  # the copy gets new codings of its own to merge back
     con.execute("UPDATE coding SET start = start + 1, guid = guid || '-x'")
     con.commit()
@@ -91,7 +106,7 @@ def _run(setup, action: str, delay: float, tmp: Path) -> tuple[Path, bool]:
         p.unlink()
     shutil.copyfile(template, project)
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD.format(root=str(ROOT), sources=str(sources),
+        [sys.executable, "-c", CHILD.format(root=str(ROOT), sources=str(sources), base=str(base),
                                             copy=str(copy), index=str(base / "idx")),
          action, str(project)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -106,7 +121,7 @@ def _run(setup, action: str, delay: float, tmp: Path) -> tuple[Path, bool]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("action", ["import", "merge", "code"])
+@pytest.mark.parametrize("action", ["import", "merge", "code", "pseudonymise"])
 def test_kills_leave_whole_actions_only(setup, action, tmp_path):
     template = setup[1]
     before = _counts(template)
@@ -116,7 +131,8 @@ def test_kills_leave_whole_actions_only(setup, action, tmp_path):
     shutil.copyfile(template, project)
     child = subprocess.run(
         [sys.executable, "-c", CHILD.format(root=str(ROOT), sources=str(setup[2]),
-                                            copy=str(setup[3]), index=str(setup[0] / "idx")),
+                                            base=str(setup[0]), copy=str(setup[3]),
+                                            index=str(setup[0] / "idx")),
          action, str(project)], input="go\n", capture_output=True, text=True, timeout=120)
     assert "done" in child.stdout, child.stderr
     duration = time.perf_counter() - t0
