@@ -11,13 +11,6 @@ from sqlalchemy import select
 from app.models import Coder, Coding
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    from app.core.demo import ensure_sample
-
-    return ensure_sample(tmp_path_factory.mktemp("sample"))
-
-
 @pytest.fixture
 def session(qtbot, tmp_path, built):
     from app.views import settings

@@ -17,13 +17,6 @@ from app.models import Coding, Document
 from app.views.session import FILTER_CHOSEN, FILTER_MINE
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    from app.core.demo import ensure_sample
-
-    return ensure_sample(tmp_path_factory.mktemp("sample"))
-
-
 @pytest.fixture
 def win(qtbot, tmp_path, built):
     from app.views import settings
