@@ -14,7 +14,7 @@ def cmd_refi_export(a) -> int:
     from app.core.refi.qdpx_export import export_qdpx
 
     with _open(a.project, read_only=True) as p:
-        report = export_qdpx(p, Path(a.file))
+        report = export_qdpx(p, Path(a.file), pseudonymise=a.pseudonymise)
     if getattr(a, "json", False):
         _emit(report.as_json())
     else:
@@ -61,6 +61,8 @@ def add_refi_commands(sub, project_arg, json_flag) -> None:
     p = command("export", "cmd_refi_export", _("export the whole project as REFI-QDA (.qdpx)"))
     project_arg(p)
     p.add_argument("file", metavar="OUT.qdpx", help=_("the REFI-QDA project file to write"))
+    p.add_argument("--pseudonymise", action="store_true",
+                   help=_("replace the project's sensitive terms by their pseudonyms"))
     json_flag(p)
     p = command("import", "cmd_refi_import",
                 _("create a new project from a REFI-QDA project file (.qdpx)"))

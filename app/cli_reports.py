@@ -111,6 +111,10 @@ def cmd_matrix(a) -> int:
     with _open(a.project, read_only=not a.save) as p:
         with p.read() as s:
             m = _build(s, spec)
+            if a.pseudonymise:
+                from app.core.privacy.replace import pseudonymise_matrix
+
+                pseudonymise_matrix(s, m)
         if a.save:
             from app.core.displays.saved import save_display
 
@@ -261,6 +265,8 @@ def add_report_commands(sub, project_arg, json_flag) -> None:
     p.add_argument("--round", help=_("only the round's documents and coders"))
     p.add_argument("--level", type=int, help=_("roll codes up to this level (1 = top)"))
     p.add_argument("--title", help=_("title of the exported table"))
+    p.add_argument("--pseudonymise", action="store_true",
+                   help=_("replace sensitive terms by their pseudonyms in quote cells"))
     p.add_argument("--save", metavar="NAME", help=_("save the display in the project"))
     p.add_argument("--load", metavar="NAME", help=_("show a saved display"))
     p.add_argument("--csv", metavar="OUT.csv")

@@ -102,8 +102,20 @@ class ExportActions:
                         f"{self.session.path.stem}.qdpx", "REFI-QDA (*.qdpx)")
         if path is None:
             return
+        from app.core.privacy.terms import terms
+
+        with self.session.read() as s:
+            has_terms = bool(terms(s))
+        pseudonymise = False
+        if has_terms:
+            from PySide6.QtWidgets import QMessageBox
+
+            pseudonymise = QMessageBox.question(
+                self, _("Export for other analysis programs"),
+                _("Replace the project's sensitive terms by their pseudonyms in the exported "
+                  "transcripts?")) == QMessageBox.Yes
         try:
-            report = export_qdpx(self.session.project, path.with_suffix(".qdpx"))
+            report = export_qdpx(self.session.project, path.with_suffix(".qdpx"), pseudonymise)
         except SitatError as exc:
             self.show_error(str(exc))
             return

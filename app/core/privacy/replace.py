@@ -337,3 +337,17 @@ def scrub_free_space(project) -> None:
         cur.close()
     finally:
         raw.close()
+
+
+def pseudonymise_matrix(s: Session, matrix) -> None:
+    """Replace the sensitive terms in the quotes of a display (cells, in place) - for exports
+    and views of quote displays; the stored text is not changed."""
+    from app.core.privacy.terms import terms
+
+    items = terms(s)
+    if not items or matrix.cell != "quotes":
+        return
+    for row in matrix.cells:
+        for quotes in row:
+            for q in quotes or []:
+                q["text"] = pseudonymise_text(q["text"], items)[0]

@@ -90,8 +90,15 @@ class _Notes:
         return guid
 
 
-def build_qde(s) -> tuple[bytes, dict[str, str], ExportReport]:
-    """(project.qde bytes, {source file name: text}, report) for the project in session `s`."""
+def build_qde(s, pseudonymise: bool = False) -> tuple[bytes, dict[str, str], ExportReport]:
+    """(project.qde bytes, {source file name: text}, report) for the project in session `s`.
+    With `pseudonymise`, the project's sensitive terms are replaced by their pseudonyms in the
+    exported texts and selections are moved with them (the project is not changed)."""
+    listed = []
+    if pseudonymise:
+        from app.core.privacy.terms import terms
+
+        listed = terms(s)
     ET.register_namespace("", NAMESPACE)
     info = s.scalar(select(ProjectInfo))
     report = ExportReport()
@@ -162,14 +169,22 @@ def build_qde(s) -> tuple[bytes, dict[str, str], ExportReport]:
         code_guid = {c.id: c.guid for c in codes}
         for d in docs:
             file_name = f"{d.guid}.txt"
-            files[file_name] = d.text
+            body, place = d.text, (lambda a, b: (a, b))
+            if listed:
+                from app.core.privacy.replace import OffsetMap, pseudonymise_text
+
+                body, edits = pseudonymise_text(d.text, listed)
+                omap = OffsetMap(edits)
+                place = (lambda m: lambda a, b: (m.start(a), m.end(b)))(omap)
+            files[file_name] = body
             src = _sub(sources, "TextSource", {
                 "guid": d.guid, "name": d.name, "plainTextPath": f"internal://{file_name}",
                 "creationDateTime": _iso(d.imported_at)})
             for c in by_doc.get(d.id, []):
+                a, b = place(c.start, c.end)
                 sel = _sub(src, "PlainTextSelection", {
-                    "guid": c.guid, "name": d.text[c.start:c.end],
-                    "startPosition": str(c.start), "endPosition": str(c.end),
+                    "guid": c.guid, "name": body[a:b],
+                    "startPosition": str(a), "endPosition": str(b),
                     "creatingUser": coder_guid.get(c.coder_id),
                     "creationDateTime": _iso(c.created_at)})
                 coding = _sub(sel, "Coding", {"guid": derived_guid(c.guid, "coding"),
@@ -198,11 +213,12 @@ def build_qde(s) -> tuple[bytes, dict[str, str], ExportReport]:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n", files, report
 
 
-def export_qdpx(project: Project, out: Path) -> ExportReport:
-    """Write the whole project to `out` as .qdpx (atomically: a temporary file, then rename)."""
+def export_qdpx(project: Project, out: Path, pseudonymise: bool = False) -> ExportReport:
+    """Write the whole project to `out` as .qdpx (atomically: a temporary file, then rename);
+    with `pseudonymise`, sensitive terms are replaced in the exported texts."""
     out = Path(out)
     with project.read() as s:
-        qde, files, report = build_qde(s)
+        qde, files, report = build_qde(s, pseudonymise)
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=out.parent if str(out.parent) else ".",

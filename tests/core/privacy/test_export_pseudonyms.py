@@ -38,3 +38,56 @@ def test_anonymised_quotes_use_pseudonyms(project, tmp_path):
     plain = [c.text for t in docx.Document(str(tmp_path / "plain.docx")).tables
              for r in t.rows for c in r.cells]
     assert any("Kari" in c for c in plain)
+
+
+def test_refi_export_with_pseudonyms_keeps_codings_on_the_same_words(project, tmp_path):
+    import zipfile
+
+    from app.core.refi.qdpx_export import export_qdpx
+    from app.core.refi.qdpx_import import import_qdpx
+
+    text = "Intervjuer: Ja? 🙂\nDeltaker 1: Kari sa at Karis lege var god.\n"
+    with project.write() as s:
+        code = cb.create_code(s, "Lege")
+        doc = Document(name="fg", text=text, length=len(text), sha256="x")
+        coder = Coder(name="Hanne")
+        s.add_all([doc, coder])
+        s.flush()
+        a = text.index("Karis lege")
+        s.add(Coding(document_id=doc.id, code_id=code.id, coder_id=coder.id, start=a,
+                     end=a + len("Karis lege var god")))
+        add_term(s, "Kari")
+    out = tmp_path / "p.qdpx"
+    export_qdpx(project, out, pseudonymise=True)
+    with zipfile.ZipFile(out) as z:
+        assert all(b"Kari" not in z.read(n) for n in z.namelist())
+    back = tmp_path / "back.sitat"
+    import_qdpx(out, back)
+    from app.core.project import Project
+
+    with Project.open(back, read_only=True) as p, p.read() as s:
+        c = s.query(Coding).one()
+        d = s.query(Document).one()
+        assert d.text[c.start:c.end] == "[Navn 1]s lege var god"
+
+
+def test_quote_display_with_pseudonyms(cli, tmp_path):
+    proj = tmp_path / "m.sitat"
+    assert cli("new", proj).code == 0
+    src = tmp_path / "fg.txt"
+    src.write_text(TEXT, encoding="utf-8")
+    assert cli("import", proj, src, "--attr", "bydel=Alna").code == 0
+    assert cli("attribute", proj, "Kode").code == 0
+    from app.core.project import Project
+
+    with Project.open(proj) as p, p.write() as s:
+        cb.create_code(s, "Familie")
+        add_term(s, "Kari")
+    assert cli("code", proj, "--doc", "fg", "--start", 12, "--end", 40, "--code", "Familie",
+               "--coder", "H").code == 0
+    plain = cli("matrix", proj, "--cols", "bydel", "--cell", "quotes", "--json").json()
+    hidden = cli("matrix", proj, "--cols", "bydel", "--cell", "quotes", "--pseudonymise",
+                 "--json").json()
+    assert "Kari" in plain["cells"][0][0][0]["text"]
+    assert "Kari" not in hidden["cells"][0][0][0]["text"]
+    assert "[Navn 1]" in hidden["cells"][0][0][0]["text"]
