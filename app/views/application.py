@@ -33,6 +33,21 @@ def open_session(path: Path, parent: QWidget | None = None):
     try:
         project = Project.open(path, program=_("Sitat (window)"))
     except SitatError as exc:
+        from app.core.locking import read_lock
+
+        holder = read_lock(Path(path)) if Path(path).exists() else None
+        if holder is not None and holder.alive():
+            answer = QMessageBox.question(
+                parent, _("The project is in use"),
+                str(exc) + "\n\n" + _("Open it read-only now? You can read, search and export, "
+                                       "but not change it."))
+            if answer == QMessageBox.Yes:
+                try:
+                    return Session(Project.open(path, read_only=True), default_coder())
+                except SitatError as again:
+                    exc = again
+            else:
+                return None
         QMessageBox.warning(parent, _("Cannot open project"), str(exc))
         if not Path(path).exists():
             settings.remove_recent(path)

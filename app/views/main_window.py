@@ -218,7 +218,8 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
         if self.session is None:
             self.setWindowTitle("Sitat")
         else:
-            self.setWindowTitle(f"{self.session.title} - {self.session.path.name} - Sitat")
+            ro = " " + _("(read-only)") if self.session.project.read_only else ""
+            self.setWindowTitle(f"{self.session.title} - {self.session.path.name}{ro} - Sitat")
         for act in (self.act_import, self.act_cb_in, self.act_cb_out):
             act.setEnabled(self.session is not None)
 

@@ -74,3 +74,28 @@ def test_reopening_in_the_same_process_is_allowed_and_released(project_path):
     a.close()
     assert not Path(f"{project_path}.lock").exists()
     time.sleep(0)
+
+
+def test_window_offers_read_only_when_another_program_writes(project_path, qtbot, tmp_path,
+                                                               monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.views import settings
+    from app.views.application import open_session
+
+    settings.use_settings_dir(tmp_path / "settings")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or QMessageBox.Yes)
+    proc = _hold(project_path)
+    try:
+        session = open_session(project_path)
+        assert session is not None and session.project.read_only
+        assert "Sitat-vindu" in asked[0]
+        with pytest.raises(ProjectError, match="read-only"):
+            with session.project.write():
+                pass
+        session.close()
+    finally:
+        proc.kill()
+        proc.wait()
