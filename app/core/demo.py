@@ -40,14 +40,28 @@ def ensure_sample(folder: Path, force: bool = False) -> Path:
 def run_demo(folder: Path | None = None, force: bool = False) -> DemoResult:
     folder = folder or DEFAULT_DIR
     path = ensure_sample(folder, force)
+    from app.core.displays.matrix import build_matrix
+    from app.core.export.matrix_docx import write_matrix_docx
+    from app.core.export.quotes import write_quotes_docx
+
+    if Project.needs_upgrade(path):
+        Project.open(path).close()
+    quotes = folder / "demo-sitater.docx"
+    matrix = folder / "demo-display.docx"
     with Project.open(path, read_only=True) as p:
         report = project_report(p)
+        with p.read() as s:
+            write_quotes_docx(s, quotes, group_by="bydel", title=_("Quotes by district"))
+            m = build_matrix(s, "codes", "bydel", "count")
+            write_matrix_docx(m.as_json(), matrix, _("Codes by district"))
     summary = folder / "demo-sammendrag.txt"
     summary.write_text(report.as_text() + "\n", encoding="utf-8")
     message = "\n".join([
         report.as_text(),
         "",
         _("Sample project: {path}").format(path=path),
+        _("Word export of the quotes, by code and district: {path}").format(path=quotes),
+        _("Word export of the display codes x district: {path}").format(path=matrix),
         _("Summary written to {path}").format(path=summary),
     ])
-    return DemoResult(path, [summary], message)
+    return DemoResult(path, [quotes, matrix, summary], message)

@@ -97,5 +97,13 @@ def test_demo_without_display_writes_summary(tmp_path):
     assert "Fant ingen skjerm" in r.stdout and "Kodinger per koder" in r.stdout
     summary = (tmp_path / "sitat-demo" / "demo-sammendrag.txt").read_text(encoding="utf-8")
     assert "Hanne" in summary and "Tor" in summary
+    import docx
+
+    d = docx.Document(str(tmp_path / "sitat-demo" / "demo-sitater.docx"))
+    heads = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
+    assert "Grunnleggende kjennetegn / Respekt" in heads and "bydel: Alna" in heads
+    assert d.tables and d.tables[0].rows[1].cells[0].text.startswith("«")
+    assert docx.Document(str(tmp_path / "sitat-demo" / "demo-display.docx")).tables
+    assert "demo-sitater.docx" in r.stdout
     again = run_demo(tmp_path / "sitat-demo")  # second time: reuses the built project
     assert again.project == tmp_path / "sitat-demo" / "bsb-demo.sitat"
