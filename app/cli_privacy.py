@@ -70,6 +70,9 @@ def cmd_apply(a) -> int:
     with _open(a.project) as p:
         with p.write() as s:
             report = apply_permanently(s, Path(a.key_out))
+        from app.core.search.index import drop_index
+
+        drop_index(p)  # the cached search index still holds the old words
         try:
             scrub_free_space(p)
         except (sqlite3.Error, DBAPIError, OSError) as exc:

@@ -207,6 +207,14 @@ class CodingActions:
         if reopened is not None:
             self.set_session(reopened)
 
+    def set_backups_kept(self) -> None:
+        n, ok = QInputDialog.getInt(
+            self, _("Backups"), _("How many backups to keep of each project (made when it is "
+                                  "opened; 0 turns them off):"),
+            int(settings.get("backups_keep", 10)), 0, 100)
+        if ok:
+            settings.put("backups_keep", n)
+
     def _fill_recent(self) -> None:
         from app.views.application import open_session
 

@@ -162,6 +162,12 @@ class DisplayDialog(QDialog):
         where.addWidget(self.where_attr)
         where.addWidget(self.where_value)
         form.addRow(_("Only documents where:"), where)
+        from PySide6.QtWidgets import QCheckBox
+
+        self.pseudonymise = QCheckBox(_("Pseudonyms in quotes"), self)
+        self.pseudonymise.setToolTip(_("Replace the project's sensitive terms by their "
+                                       "pseudonyms in the quotes shown and exported"))
+        form.addRow("", self.pseudonymise)
         build = QPushButton(_("&Show display"), self)
         build.clicked.connect(self.build)
         save = QPushButton(_("Sa&ve as..."), self)
@@ -256,6 +262,10 @@ class DisplayDialog(QDialog):
                 m = build_matrix(s, spec["rows"], spec["cols"], spec["cell"], **args)
                 self.quotes = m if spec["cell"] == "quotes" else build_matrix(
                     s, spec["rows"], spec["cols"], "quotes", **args)
+                if self.pseudonymise.isChecked():
+                    from app.core.privacy.replace import pseudonymise_matrix
+
+                    pseudonymise_matrix(s, self.quotes)
         except SitatError as exc:
             self.session.failed.emit(str(exc))
             return False

@@ -95,6 +95,7 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
         self.act_qdpx_out = self._action(
             f, _("Export for another analysis program (REFI-QDA)..."), self.export_qdpx)
         self._action(f, _("Restore from &backup..."), self.restore_from_backup)
+        self._action(f, _("Backups to &keep..."), self.set_backups_kept)
         f.addSeparator()
         self._action(f, _("&Quit"), self.close, QKeySequence.Quit)
         e = bar.addMenu(_("&Edit"))

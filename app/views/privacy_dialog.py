@@ -175,6 +175,9 @@ class PrivacyDialog(QDialog):
         except SitatError as exc:
             self.session.failed.emit(str(exc))
             return False
+        from app.core.search.index import drop_index
+
+        drop_index(self.session.project)  # the cached search index still holds the old words
         try:
             scrub_free_space(self.session.project)
         except Exception as exc:  # noqa: BLE001 - the replacement itself is done

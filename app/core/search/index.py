@@ -245,3 +245,11 @@ class ProjectIndex:
         if self._ix is not None:
             self._ix.close()
             self._ix = None
+
+
+def drop_index(project) -> None:
+    """Delete the project's search index (after text was replaced for good, so the old words do
+    not linger in the cache; it is rebuilt on the next search)."""
+    for folder in (cache_root() / project.id,
+                   Path(tempfile.gettempdir()) / "sitat-index" / project.id):
+        shutil.rmtree(folder, ignore_errors=True)

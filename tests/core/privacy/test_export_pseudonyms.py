@@ -91,3 +91,18 @@ def test_quote_display_with_pseudonyms(cli, tmp_path):
     assert "Kari" in plain["cells"][0][0][0]["text"]
     assert "Kari" not in hidden["cells"][0][0][0]["text"]
     assert "[Navn 1]" in hidden["cells"][0][0][0]["text"]
+
+
+def test_permanent_replacement_drops_the_search_index(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("SITAT_INDEX_DIR", str(tmp_path / "idx"))
+    proj = tmp_path / "s.sitat"
+    assert cli("new", proj).code == 0
+    src = tmp_path / "fg.txt"
+    src.write_text(TEXT, encoding="utf-8")
+    assert cli("import", proj, src).code == 0
+    assert "Kari" in [r["text"] for r in cli("search", proj, "Kari", "--json").json()]
+    assert any((tmp_path / "idx").rglob("*.seg"))
+    assert cli("pseudonyms", proj, "add", "Kari").code == 0
+    assert cli("pseudonyms", proj, "apply", "--key-out", tmp_path / "key.csv").code == 0
+    assert not any((tmp_path / "idx").rglob("*.seg"))  # the cached index is gone
+    assert cli("search", proj, "Kari", "--json").json() == []
