@@ -149,7 +149,9 @@ class ReviewDialog(QDialog):
         decided = _("decided: {decision}").format(decision=names.get(d.decision, d.decision)) \
             if d.decision else _("not decided yet")
         self.where.setText(f"{self.index + 1}/{len(self.items)} · {where} · {decided}")
-        lo, hi = max(0, d.start - CONTEXT), min(len(text), d.end + CONTEXT)
+        lo = text.rfind("\n", 0, max(0, d.start - CONTEXT)) + 1  # whole lines around it
+        hi = text.find("\n", min(len(text), d.end + CONTEXT))
+        hi = len(text) if hi < 0 else hi
         self.base = lo
         excerpt = text[lo:hi]
         self.offsets = OffsetMap(excerpt)
