@@ -282,48 +282,15 @@ class DisplayDialog(QDialog):
         self.list_title.setText(_("{row} × {col}: {n} quotes").format(
             row=m.rows[index.row()], col=m.cols[index.column()], n=len(items)))
         self.list.clear()
-        speakers = self._speakers(items)
-        places = self._places()
-        for q in items:
-            who = speakers.get((q["document"], q["start"]), "")
-            where = " · ".join(x for x in (q["document"], who, places.get(q["document"], ""),
-                                           q.get("coder", "")) if x)
+        from app.core.export.quotes import quote_sources
+
+        with self.session.read() as s:
+            sources = quote_sources(s, items)
+        for q, (who, place) in zip(items, sources):
+            where = " · ".join(x for x in (q["document"], who, place, q.get("coder", "")) if x)
             label = f"«{' '.join(q['text'].split())}»\n{where}"
             item = QListWidgetItem(label, self.list)
             item.setData(Qt.UserRole, (q["document"], q["start"], q["end"]))
-
-    def _places(self) -> dict[str, str]:
-        """document name -> its first attributes (district, service ...) for the quote list."""
-        from sqlalchemy import select
-
-        from app.core import attributes as attrs
-        from app.models import Document
-
-        with self.session.read() as s:
-            names = [d.name for d in attrs.definitions(s)][:2]
-            values = attrs.values_by_document(s)
-            return {n: ", ".join(values.get(i, {}).get(a, "") for a in names
-                                 if values.get(i, {}).get(a))
-                    for i, n in s.execute(select(Document.id, Document.name))}
-
-    def _speakers(self, quotes: list[dict]) -> dict:
-        from sqlalchemy import select
-
-        from app.models import Document, SpeakerTurn
-
-        names = {q["document"] for q in quotes}
-        out = {}
-        with self.session.read() as s:
-            turns: dict[str, list] = {}
-            for name, a, b, who in s.execute(
-                    select(Document.name, SpeakerTurn.start, SpeakerTurn.end, SpeakerTurn.speaker)
-                    .join(Document, Document.id == SpeakerTurn.document_id)
-                    .where(Document.name.in_(names))):
-                turns.setdefault(name, []).append((a, b, who))
-        for q in quotes:
-            out[(q["document"], q["start"])] = next(
-                (w for a, b, w in turns.get(q["document"], []) if a <= q["start"] < b), "")
-        return out
 
     def _quote_chosen(self, item: QListWidgetItem) -> None:
         name, start, end = item.data(Qt.UserRole)

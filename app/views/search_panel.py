@@ -41,19 +41,15 @@ class CodeHitsCommand(SessionCommand):
         self.made = 0
 
     def do(self) -> None:
-        from sqlalchemy import select
-
         from app.core import workbench as wb
-        from app.core.search.service import code_hits
-        from app.models import Coding
+        from app.core.search.service import code_hits_made
 
         with self.session.project.write() as s:
             if self.snapshots is None:
-                before = set(s.scalars(select(Coding.guid)))
-                self.made = code_hits(s, self.hits, self.code_path, self.session.coder_name,
+                made = code_hits_made(s, self.hits, self.code_path, self.session.coder_name,
                                       self.spread)
-                new = set(s.scalars(select(Coding.guid))) - before
-                self.snapshots = [wb.snapshot_coding(s, g) for g in sorted(new)]
+                self.made = len(made)
+                self.snapshots = [wb.snapshot_coding(s, g) for g in made]
             else:
                 for snap in self.snapshots:
                     wb.restore_coding(s, snap)

@@ -389,3 +389,21 @@ def write_quotes_xlsx(s: Session, out: str | os.PathLike, codes: list[str] | Non
     for values in body:
         ws.append(cells(values))
     return base.save_atomic(out, lambda tmp: wb.save(str(tmp)))
+
+
+def quote_sources(s: Session, quotes: list[dict]) -> list[tuple[str, str]]:
+    """(speaker, place) for each quote dict ({"document", "start", "end", ...}) of a display:
+    the speaker of its turn and the document's first two attribute values (district, service)."""
+    names = {q["document"] for q in quotes}
+    ids = {n: i for i, n in s.execute(select(Document.id, Document.name)
+                                      .where(Document.name.in_(names)))}
+    turns = _turns(s, set(ids.values()))
+    first = [d.name for d in attrs.definitions(s)][:2]
+    values = attrs.values_by_document(s)
+    out = []
+    for q in quotes:
+        doc_id = ids.get(q["document"])
+        mine = values.get(doc_id, {})
+        out.append((_speaker_at(turns.get(doc_id), q["start"], q["end"]),
+                    ", ".join(mine[a] for a in first if mine.get(a))))
+    return out

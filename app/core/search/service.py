@@ -165,3 +165,12 @@ def code_hits(s, hits: list[Hit], code_path: str, coder: str, how: str = "hit") 
     rows = [NewCoding(ids[x.document_guid], code.id, who.id, x.start, x.end)
             for x in spread(s, hits, how)]
     return add_codings_bulk(s, rows)
+
+
+def code_hits_made(s, hits: list[Hit], code_path: str, coder: str, how: str = "hit") -> list[str]:
+    """Like code_hits, but returns the guids of the codings it made (for exact undo)."""
+    from app.models import Coding
+
+    before = set(s.scalars(select(Coding.guid)))
+    code_hits(s, hits, code_path, coder, how)
+    return sorted(set(s.scalars(select(Coding.guid))) - before)

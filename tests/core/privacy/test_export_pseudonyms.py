@@ -106,3 +106,20 @@ def test_permanent_replacement_drops_the_search_index(cli, tmp_path, monkeypatch
     assert cli("pseudonyms", proj, "apply", "--key-out", tmp_path / "key.csv").code == 0
     assert not any((tmp_path / "idx").rglob("*.seg"))  # the cached index is gone
     assert cli("search", proj, "Kari", "--json").json() == []
+
+
+def test_quote_sources_give_speaker_and_place(project):
+    from app.core import attributes as attrs
+    from app.core.export.quotes import quote_sources
+    from app.models import SpeakerTurn
+
+    with project.write() as s:
+        doc = Document(name="fg", text=TEXT, length=len(TEXT), sha256="x")
+        s.add(doc)
+        s.flush()
+        s.add(SpeakerTurn(document_id=doc.id, start=12, end=len(TEXT) - 1, speaker="Deltaker 1"))
+        attrs.set_values(s, doc, {"bydel": "Alna", "tjeneste": "NAV"})
+    with project.read() as s:
+        got = quote_sources(s, [{"document": "fg", "start": 20, "end": 30},
+                                {"document": "fg", "start": 0, "end": 5}])
+    assert got == [("Deltaker 1", "Alna, NAV"), ("", "Alna, NAV")]
