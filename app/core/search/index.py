@@ -91,15 +91,18 @@ def _paragraphs(text: str, lo: int, hi: int) -> list[Unit]:
     return out
 
 
-def fingerprints(s) -> dict[str, str]:
-    """document guid -> hash of its text and attribute values (what the index holds)."""
+def fingerprints(s, with_names: bool = False):
+    """document guid -> hash of its text and attribute values (what the index holds); with
+    `with_names`, also guid -> document name (names are shown with hits, not indexed)."""
     from app.core.attributes import values_by_document
     from app.models import Document
 
     values = values_by_document(s)
-    return {guid: hashlib.sha1((sha + json.dumps(values.get(i, {}), sort_keys=True))
-                               .encode("utf-8")).hexdigest()
-            for i, guid, sha in s.execute(select(Document.id, Document.guid, Document.sha256))}
+    rows = s.execute(select(Document.id, Document.guid, Document.sha256, Document.name)).all()
+    out = {guid: hashlib.sha1((sha + json.dumps(values.get(i, {}), sort_keys=True))
+                              .encode("utf-8")).hexdigest()
+           for i, guid, sha, _name in rows}
+    return (out, {guid: name for _i, guid, _sha, name in rows}) if with_names else out
 
 
 class ProjectIndex:
@@ -110,7 +113,19 @@ class ProjectIndex:
         self.warning = ""
         self.folder = folder or self._writable(cache_root() / project.id)
         self._ix = None
+        self._searcher = None
+        self._seen: tuple | None = None  # (fingerprints, names) the caches below belong to
         self._texts: dict[str, tuple[int, str, str]] = {}  # guid -> (id, name, text)
+        self._values: dict[int, dict[str, str]] | None = None
+        self._passages: dict[int, tuple[str, int, int, str]] = {}
+        self._all_passages = False
+
+    def _forget(self) -> None:
+        """Drop what was cached from the project and the index (they changed)."""
+        self._texts.clear()
+        self._values = None
+        self._passages.clear()
+        self._all_passages = False
 
     def texts(self, s, guids) -> dict[str, tuple[int, str, str]]:
         """(id, name, text) of documents, kept between searches until the project changes."""
@@ -123,6 +138,31 @@ class ProjectIndex:
                                            .where(Document.guid.in_(missing))):
                 self._texts[g] = (i, n, text)
         return {g: self._texts[g] for g in guids if g in self._texts}
+
+    def values(self, s) -> dict[int, dict[str, str]]:
+        """document id -> attribute values, kept until the project changes."""
+        from app.core.attributes import values_by_document
+
+        if self._values is None:
+            self._values = values_by_document(s)
+        return self._values
+
+    def passages(self, docnums) -> dict[int, tuple[str, int, int, str]]:
+        """passage docnum -> (document guid, start, end, speaker). Read from the stored fields
+        once and kept while the index is unchanged; a search that matches a large share of
+        the passages reads them all in one sweep."""
+        searcher = self.current()
+        want = [d for d in docnums if d not in self._passages]
+        if want and not self._all_passages:
+            if len(want) > searcher.doc_count() // 5:
+                for d, f in searcher.reader().iter_docs():
+                    self._passages[d] = (f["doc"], f["start"], f["end"], f["speaker"])
+                self._all_passages = True
+            else:
+                for d in want:
+                    f = searcher.stored_fields(d)
+                    self._passages[d] = (f["doc"], f["start"], f["end"], f["speaker"])
+        return {d: self._passages[d] for d in docnums}
 
     def _writable(self, folder: Path) -> Path:
         try:
@@ -165,7 +205,7 @@ class ProjectIndex:
     def rebuild(self) -> int:
         """Throw the index away and index every document again. Returns units indexed."""
         self.close()
-        self._texts.clear()
+        self._forget()
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True, exist_ok=True)
         from whoosh import index
@@ -186,20 +226,25 @@ class ProjectIndex:
         try:
             if not state or not index.exists_in(str(self.folder)):
                 raise FileNotFoundError("no index")
-            self._ix = self._ix or index.open_dir(str(self.folder))
-            with self._ix.searcher() as probe:
-                probe.doc_count()
+            if self._searcher is None:
+                self._ix = self._ix or index.open_dir(str(self.folder))
+                self._searcher = self._ix.searcher()
+                self._searcher.doc_count()
+            elif not self._searcher.up_to_date():  # another window or process wrote it
+                self._reopen()
         except errors:
             self.rebuild()
             return "rebuilt"
         with self.project.read() as s:
-            wanted = fingerprints(s)
+            wanted, names = fingerprints(s, with_names=True)
         have = state.get("documents", {})
         changed = {g for g, f in wanted.items() if have.get(g) != f}
         removed = set(have) - set(wanted)
+        if self._seen != (wanted, names):
+            self._forget()
+            self._seen = (wanted, names)
         if not changed and not removed:
             return "fresh"
-        self._texts.clear()
         try:
             self._write(changed, removed | (changed & set(have)))
         except errors:
@@ -236,12 +281,36 @@ class ProjectIndex:
             writer.cancel()
             raise
         writer.commit()
+        if self._searcher is not None:
+            self._reopen()
         return n
 
+    def _reopen(self) -> None:
+        """A new searcher on the index as it is now. (Not whoosh's `refresh()`: it reuses the
+        old segment reader and with it the old list of deleted passages.)"""
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = self._ix.searcher()
+        self._passages.clear()
+        self._all_passages = False
+
+    def current(self):
+        """The open searcher (kept between searches, refreshed when the index changes); call
+        `ensure()` first. Do not close it: `close()` does."""
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+        return self._searcher
+
     def searcher(self):
+        """A new searcher, for callers that manage its lifetime (`with ix.searcher() as s`)."""
         return self._ix.searcher()
 
     def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._passages.clear()
+        self._all_passages = False
         if self._ix is not None:
             self._ix.close()
             self._ix = None

@@ -197,10 +197,11 @@ def hit_spans(searcher, docnums: list[int], leaves) -> dict[int, list[tuple[int,
         for fieldname, text in leaf.existing_terms(reader, phrases=True, expand=True):
             for d, items in chars(fieldname, _as_text(text)).items():
                 found[d].update((a, b) for _p, a, b in items)
-    return {d: _keep_outer(spans) for d, spans in found.items()}
+    return {d: list(spans) for d, spans in found.items() if spans}
 
 
 def _keep_outer(spans) -> list[tuple[int, int]]:
+    """Ranges in text order with overlaps joined (a phrase wins over the words inside it)."""
     if len(spans) == 1:
         return list(spans)
     keep: list[tuple[int, int]] = []

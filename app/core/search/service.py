@@ -2,30 +2,52 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from app.core.search.index import ProjectIndex, attr_field
-from app.core.search.query import Hit, SearchResult, parse
+from app.core.search.query import Hit, SearchResult, _keep_outer, parse
 from app.errors import InvalidInput
 from app.i18n import _
 
 SPREADS = ("hit", "sentence", "paragraph", "turn")
 
 
-def _filter_query(s, where: dict[str, str] | None, speaker: str | None):
-    from whoosh import query as Q
-
+def _filter_terms(s, where: dict[str, str] | None, speaker: str | None) -> list[tuple]:
+    """(index field, value) pairs a passage must all have."""
     from app.core.attributes import get_definition, normalise_value
 
     terms = []
     for key, value in (where or {}).items():
         d = get_definition(s, key)
-        terms.append(Q.Term(attr_field(d.name), normalise_value(d, value)))
+        terms.append((attr_field(d.name), normalise_value(d, value)))
     if speaker:
-        terms.append(Q.Term("speaker", speaker))
-    return Q.And(terms) if terms else None
+        terms.append(("speaker", speaker))
+    return terms
+
+
+def whoosh_match(searcher, q, filter_terms: list[tuple]) -> tuple[set[int], dict]:
+    """Matched passages and their hit ranges through whoosh's own matcher (for queries the
+    postings engine does not evaluate, and to check it in the tests)."""
+    from whoosh import query as Q
+
+    from app.core.search.query import _leaves, hit_spans
+
+    flt = Q.And([Q.Term(f, v) for f, v in filter_terms]) if filter_terms else None
+    docnums = list(searcher.search(q, filter=flt, limit=None, scored=False).docs())
+    return set(docnums), hit_spans(searcher, docnums, list(_leaves(q)))
+
+
+def match(searcher, q, filter_terms: list[tuple]) -> tuple[set[int], dict]:
+    """Matched passages and their hit ranges, from the postings in one pass where possible."""
+    from app.core.search import engine
+
+    reader = searcher.reader()
+    restrict = engine.filter_docs(reader, filter_terms) if filter_terms else None
+    got = engine.match(reader, q, restrict)
+    return got if got is not None else whoosh_match(searcher, q, filter_terms)
 
 
 def _coded(s, coders: list[str] | None, codes: list[str] | None) -> dict[int, list]:
@@ -59,11 +81,15 @@ def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _inside(spans: list, a: int, b: int) -> bool:
-    return any(x <= a and b <= y for x, y in spans)
+    """[a, b) lies inside one of the sorted, disjoint `spans`."""
+    i = bisect_right(spans, (a, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= a and b <= spans[i][1]
 
 
 def _touches(spans: list, a: int, b: int) -> bool:
-    return any(x < b and a < y for x, y in spans)
+    """[a, b) overlaps one of the sorted, disjoint `spans`."""
+    i = bisect_right(spans, (a, float("inf"))) - 1
+    return (i >= 0 and spans[i][1] > a) or (i + 1 < len(spans) and spans[i + 1][0] < b)
 
 
 def search(project, query: str, *, where: dict[str, str] | None = None,
@@ -71,43 +97,37 @@ def search(project, query: str, *, where: dict[str, str] | None = None,
            codes: list[str] | None = None, uncoded: bool = False, exact: bool = False,
            index: ProjectIndex | None = None) -> SearchResult:
     """Every hit of `query`, in document and text order."""
-    from app.core.attributes import values_by_document
-    from app.core.search.query import _leaves as leaves_of
-    from app.core.search.query import hit_spans
-
     own = index is None
     index = index or ProjectIndex(project)
     status = index.ensure()
     try:
-        with project.read() as s, index.searcher() as searcher:
+        with project.read() as s:
+            searcher = index.current()
             q = parse(query, searcher.schema, exact)
-            flt = _filter_query(s, where, speaker)
-            results = searcher.search(q, filter=flt, limit=None)
-            docnums = list(results.docs())
-            stored = {d: searcher.stored_fields(d) for d in docnums}
-            spans = hit_spans(searcher, docnums, list(leaves_of(q)))
-            docs = index.texts(s, {f["doc"] for f in stored.values()})
+            matched, spans = match(searcher, q, _filter_terms(s, where, speaker))
+            passages = index.passages(matched)
+            docs = index.texts(s, {p[0] for p in passages.values()})
             coded = _coded(s, coders, codes) if (coders or codes or uncoded) else {}
-            values = values_by_document(s) if docnums else {}
+            values = index.values(s) if matched else {}
     finally:
         if own:
             index.close()
     hits: list[Hit] = []
-    order = sorted(docnums, key=lambda d: (docs[stored[d]["doc"]][1], stored[d]["start"]))
+    order = sorted(spans, key=lambda d: (docs[passages[d][0]][1], passages[d][1]))
+    inside = bool(coders or codes) and not uncoded
     for d in order:
-        f = stored[d]
-        guid, lo, hi, speaker_label = f["doc"], f["start"], f["end"], f["speaker"]
+        guid, lo, hi, speaker_label = passages[d]
         doc_id, name, text = docs[guid]
-        for ra, rb in spans.get(d, []):
+        mine = coded.get(doc_id, [])
+        attrs = values.get(doc_id, {})
+        for ra, rb in _keep_outer(spans[d]):
             a, b = lo + ra, lo + rb
-            mine = coded.get(doc_id, [])
             if uncoded and _touches(mine, a, b):
                 continue
-            if (coders or codes) and not uncoded and not _inside(mine, a, b):
+            if inside and not _inside(mine, a, b):
                 continue
-            hits.append(Hit(name, guid, a, b, speaker_label, values.get(doc_id, {}), text,
-                            (lo, hi)))
-    return SearchResult(hits, len(docnums), status, index.warning)
+            hits.append(Hit(name, guid, a, b, speaker_label, attrs, text, (lo, hi)))
+    return SearchResult(hits, len(matched), status, index.warning)
 
 
 @dataclass(frozen=True)
