@@ -114,6 +114,7 @@ class ProjectIndex:
         self.folder = folder or self._writable(cache_root() / project.id)
         self._ix = None
         self._searcher = None
+        self._revision: int | None = None  # the project revision last found in step
         self._seen: tuple | None = None  # (fingerprints, names) the caches below belong to
         self._texts: dict[str, tuple[int, str, str]] = {}  # guid -> (id, name, text)
         self._values: dict[int, dict[str, str]] | None = None
@@ -222,6 +223,10 @@ class ProjectIndex:
         from whoosh import index
 
         errors = _whoosh_errors()
+        revision = self.project.revision()  # every write to the project moves it on
+        if (self._searcher is not None and revision == self._revision
+                and self._searcher.up_to_date()):
+            return "fresh"
         state = self._state()
         try:
             if not state or not index.exists_in(str(self.folder)):
@@ -244,6 +249,7 @@ class ProjectIndex:
             self._forget()
             self._seen = (wanted, names)
         if not changed and not removed:
+            self._revision = revision
             return "fresh"
         try:
             self._write(changed, removed | (changed & set(have)))
@@ -251,6 +257,7 @@ class ProjectIndex:
             self.rebuild()
             return "rebuilt"
         self._save_state(wanted)
+        self._revision = revision
         return "updated"
 
     def _write(self, add: set[str], delete: set[str]) -> int:

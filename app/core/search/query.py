@@ -5,7 +5,11 @@ code-point range with its sentence as keyword-in-context."""
 from __future__ import annotations
 
 import re
+from array import array
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 from sqlalchemy import select
 
@@ -55,18 +59,78 @@ class Hit:
                 "text": self.text, "context": self.context, "speaker": self.speaker}
 
 
+class HitList(Sequence):
+    """The hits of a search, kept compact: a few arrays of integers plus one entry per
+    document and speaker label, instead of an object per hit. `Hit` objects are made when a
+    hit is looked at, so a search with ten thousand hits leaves little for Python's garbage
+    collector to walk."""
+
+    def __init__(self) -> None:
+        self._start, self._end, self._passage = array("q"), array("q"), array("l")
+        self._lo, self._hi = array("q"), array("q")  # per passage
+        self._doc, self._speaker = array("l"), array("l")  # per passage
+        self._docs: list[tuple[str, str, dict, str]] = []  # (name, guid, attributes, text)
+        self._doc_index: dict[str, int] = {}
+        self._speakers: list[str] = []
+        self._speaker_index: dict[str, int] = {}
+
+    def document(self, guid: str, name: str, attributes: dict, text: str) -> int:
+        i = self._doc_index.get(guid)
+        if i is None:
+            i = self._doc_index[guid] = len(self._docs)
+            self._docs.append((name, guid, attributes, text))
+        return i
+
+    def add_passage(self, lo: int, hi: int, doc: int, speaker: str,
+                    ranges: list[tuple[int, int]]) -> None:
+        """The hits of one passage [lo, hi): `ranges` are relative to it, in text order."""
+        who = self._speaker_index.get(speaker)
+        if who is None:
+            who = self._speaker_index[speaker] = len(self._speakers)
+            self._speakers.append(speaker)
+        self._passage.extend(repeat(len(self._lo), len(ranges)))
+        self._lo.append(lo)
+        self._hi.append(hi)
+        self._doc.append(doc)
+        self._speaker.append(who)
+        self._start.extend([lo + a for a, _b in ranges])
+        self._end.extend([lo + b for _a, b in ranges])
+
+    def __len__(self) -> int:
+        return len(self._start)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        k = self._passage[i]
+        name, guid, attributes, text = self._docs[self._doc[k]]
+        return Hit(name, guid, self._start[i], self._end[i], self._speakers[self._speaker[k]],
+                   attributes, text, (self._lo[k], self._hi[k]))
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def per_document(self) -> dict[str, int]:
+        counts: Counter = Counter()
+        for k, n in Counter(self._passage).items():
+            counts[self._docs[self._doc[k]][0]] += n
+        return dict(counts)
+
+
 @dataclass
 class SearchResult:
-    hits: list[Hit]
+    hits: HitList
     units: int
     index_status: str
     warning: str = ""
 
     def per_document(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for h in self.hits:
-            out[h.document] = out.get(h.document, 0) + 1
-        return out
+        if isinstance(self.hits, HitList):
+            return self.hits.per_document()
+        return dict(Counter(h.document for h in self.hits))
 
 
 def check_syntax(query: str) -> None:
