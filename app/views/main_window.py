@@ -42,7 +42,7 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
         self.lower_tabs = QTabWidget(self)
         self.lower_tabs.addTab(self.retrieval, _("Coded segments"))
         self.lower_tabs.addTab(self.search, _("Search"))
-        middle = QSplitter(Qt.Vertical, self)
+        self.middle = middle = QSplitter(Qt.Vertical, self)
         middle.addWidget(self.transcript)
         middle.addWidget(self.lower_tabs)
         middle.setSizes([640, 220])

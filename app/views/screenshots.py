@@ -2,8 +2,8 @@
 
     python -m app.views.screenshots OUTDIR
 
-workbench (transcript with codings, code tree with counts), retrieval list, coder comparison,
-the code dialog and the keyboard help, in Norwegian bokmål and English.
+workbench (transcript with codings, code tree with counts), retrieval list, search hits,
+coder comparison, the code dialog and the keyboard help, in Norwegian bokmål and English.
 """
 
 from __future__ import annotations
@@ -69,6 +69,12 @@ def _render_language(project: Path, out: Path, lang: str) -> list[Path]:
     w.codes.select(respekt)
     w.show_retrieval(respekt)
     shot("retrieval")
+    w.focus_search()
+    w.search.query.setText('kontaktperson ELLER "tatt på alvor"')
+    w.search.run()
+    w.search.list.setCurrentIndex(w.search.model.index(2, 0))
+    w.search._chosen(w.search.model.index(2, 0))
+    shot("search")
     with w.session.read() as s:
         ids = {c.id for c in w.session.coders()}
     w.session.set_filter(FILTER_CHOSEN, ids)

@@ -4,10 +4,11 @@ action."""
 
 from __future__ import annotations
 
-import html
+import re
+from contextlib import contextmanager
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QTextDocument
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -15,9 +16,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QPushButton,
+    QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QVBoxLayout,
@@ -66,35 +67,117 @@ class CodeHitsCommand(SessionCommand):
         self.session.countsChanged.emit()
 
 
-class HtmlDelegate(QStyledItemDelegate):
-    """Paints an item's rich text (the hit in bold) and sizes it to the list's width; one
-    delegate instead of a widget per hit keeps thousands of results quick."""
+_SPACE = re.compile(r"\s+")
 
-    HtmlRole = Qt.UserRole + 7
 
-    def _doc(self, option, index) -> QTextDocument:
-        doc = QTextDocument()
-        doc.setDefaultFont(option.font)
-        doc.setHtml(index.data(self.HtmlRole) or "")
-        doc.setTextWidth(max(50, option.rect.width() - 8))
-        return doc
+@contextmanager
+def wait_cursor():
+    """The busy cursor while a search runs (a cold first search reads the index)."""
+    QApplication.setOverrideCursor(Qt.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
+
+
+def _flat(text: str) -> str:
+    """Line breaks and runs of spaces as one space (a concordance line is one line)."""
+    return _SPACE.sub(" ", text)
+
+
+class HitsModel(QAbstractListModel):
+    """The hits of a search as rows, made only for the rows on screen: a search with ten
+    thousand hits fills the list at once."""
+
+    KwicRole = Qt.UserRole + 7  # (left context, hit, right context), each on one line
+    PlaceRole = Qt.UserRole + 8  # "document · speaker · district · service"
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.hits = []
+
+    def set_hits(self, hits) -> None:
+        self.beginResetModel()
+        self.hits = hits
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.hits)
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.hits):
+            return None
+        h = self.hits[index.row()]
+        if role == Qt.UserRole:
+            return (h.document, h.start, h.end)
+        if role == self.PlaceRole:
+            return " · ".join(x for x in (h.document, h.speaker,
+                                          *list(h.attributes.values())[:2]) if x)
+        ctx, a = h.context, h.start - h.context_start
+        b = a + (h.end - h.start)
+        if role == self.KwicRole:
+            return (_flat(ctx[:a]), _flat(ctx[a:b]), _flat(ctx[b:]))
+        if role == Qt.DisplayRole:
+            return _flat(ctx)
+        if role == Qt.ToolTipRole:
+            return f"{ctx}\n\n{self.data(index, self.PlaceRole)}"
+        if role == Qt.AccessibleTextRole:
+            return f"{h.text}: {_flat(ctx)} ({self.data(index, self.PlaceRole)})"
+        return None
+
+
+class KwicDelegate(QStyledItemDelegate):
+    """Paints a hit as a concordance line - the hit in bold at the same place on every line,
+    the words before it cut on the left and the words after it on the right - with the
+    document, speaker and first attributes under it in a quieter colour. Every row has the
+    same height, so the list never measures its rows."""
+
+    HIT_AT = 0.38  # where the hit starts, as a share of the row's width
 
     def paint(self, painter, option, index) -> None:
         self.initStyleOption(option, index)
-        style = option.widget.style() if option.widget else QApplication.style()
+        widget = option.widget
+        style = widget.style() if widget else QApplication.style()
         option.text = ""
-        style.drawControl(QStyle.CE_ItemViewItem, option, painter, option.widget)
-        doc = self._doc(option, index)
+        style.drawControl(QStyle.CE_ItemViewItem, option, painter, widget)
+        left, hit, right = index.data(HitsModel.KwicRole) or ("", "", "")
+        place = index.data(HitsModel.PlaceRole) or ""
+        selected = bool(option.state & QStyle.State_Selected)
+        pal = option.palette
+        text_colour = pal.color(QPalette.HighlightedText if selected else QPalette.Text)
+        quiet = QColor(text_colour)
+        quiet.setAlphaF(0.65)
+        rect = option.rect.adjusted(6, 3, -6, -3)
+        plain, bold = QFont(option.font), QFont(option.font)
+        bold.setBold(True)
+        fm, fmb = QFontMetrics(plain), QFontMetrics(bold)
+        line = fm.height()
+        advance = min(fmb.horizontalAdvance(hit), int(rect.width() * 0.6))
+        hit_w = advance + 3  # room for rounding, so a hit that fits is never cut
+        hit_x = rect.left() + int(rect.width() * self.HIT_AT)
         painter.save()
-        painter.translate(option.rect.left() + 4, option.rect.top() + 3)
-        doc.drawContents(painter)
+        painter.setPen(text_colour)
+        top = QRect(rect.left(), rect.top(), rect.width(), line)
+        painter.setFont(plain)
+        painter.drawText(QRect(rect.left(), top.top(), hit_x - rect.left(), line),
+                         Qt.AlignRight | Qt.AlignVCenter,
+                         fm.elidedText(left, Qt.ElideLeft, hit_x - rect.left()))
+        painter.setFont(bold)
+        painter.drawText(QRect(hit_x, top.top(), hit_w, line), Qt.AlignLeft | Qt.AlignVCenter,
+                         fmb.elidedText(hit, Qt.ElideRight, hit_w))
+        rest = rect.right() - (hit_x + advance)
+        painter.setFont(plain)
+        painter.drawText(QRect(hit_x + advance, top.top(), rest, line),
+                         Qt.AlignLeft | Qt.AlignVCenter, fm.elidedText(right, Qt.ElideRight, rest))
+        painter.setPen(quiet)
+        painter.drawText(QRect(rect.left(), top.top() + line + 2, rect.width(), line),
+                         Qt.AlignLeft | Qt.AlignVCenter,
+                         fm.elidedText(place, Qt.ElideRight, rect.width()))
         painter.restore()
 
     def sizeHint(self, option, index) -> QSize:
-        width = option.widget.viewport().width() if option.widget else 400
-        option.rect.setWidth(width)
-        doc = self._doc(option, index)
-        return QSize(width, int(doc.size().height()) + 6)
+        line = QFontMetrics(option.font).height()
+        return QSize(300, 2 * line + 10)
 
 
 class SearchPanel(QWidget):
@@ -124,14 +207,18 @@ class SearchPanel(QWidget):
         filters.addWidget(self.scope, 1)
         filters.addWidget(self.exact)
         self.summary = QLabel(self)
-        self.summary.setWordWrap(True)
-        self.list = QListWidget(self)
-        self.list.setWordWrap(True)
-        self.list.setUniformItemSizes(False)
-        self.list.setItemDelegate(HtmlDelegate(self.list))
+        self.summary.setWordWrap(False)
+        self.summary.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.summary.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # never widens
+        self.model = HitsModel(self)
+        self.list = QListView(self)
+        self.list.setModel(self.model)
+        self.list.setUniformItemSizes(True)
+        self.list.setItemDelegate(KwicDelegate(self.list))
+        self.list.setAlternatingRowColors(True)
         self.list.setAccessibleName(_("Search results"))
-        self.list.itemActivated.connect(self._chosen)
-        self.list.itemClicked.connect(self._chosen)
+        self.list.activated.connect(self._chosen)
+        self.list.clicked.connect(self._chosen)
         self.spread = QComboBox(self)
         for key, label in (("hit", _("the hit")), ("sentence", _("its sentence")),
                            ("paragraph", _("its paragraph")), ("turn", _("the speaker turn"))):
@@ -170,7 +257,8 @@ class SearchPanel(QWidget):
         self.scope.addItem(_("only uncoded text"), ("uncoded", None))
         for p in codes:
             self.scope.addItem(_("only in {code}").format(code=p), ("code", p))
-        self.list.clear()
+        self.model.set_hits([])
+        self.result = None
         self.summary.clear()
 
     def _fill_values(self) -> None:
@@ -194,43 +282,41 @@ class SearchPanel(QWidget):
             if self.attribute.currentData() and self.value.currentText() else None
         scope = self.scope.currentData()
         try:
-            self.result = search(self.session.project, self.query.text(), where=where,
-                                 codes=[scope[1]] if scope and scope[0] == "code" else None,
-                                 uncoded=bool(scope and scope[0] == "uncoded"),
-                                 exact=self.exact.isChecked())
+            with wait_cursor():
+                self.result = search(self.session.project, self.query.text(), where=where,
+                                     codes=[scope[1]] if scope and scope[0] == "code" else None,
+                                     uncoded=bool(scope and scope[0] == "uncoded"),
+                                     exact=self.exact.isChecked(),
+                                     index=self.session.search_index())
         except SitatError as exc:
             self.summary.setText(str(exc))
-            self.list.clear()
+            self.summary.setToolTip("")
+            self.result = None
+            self.model.set_hits([])
             return False
         self.show_result()
         return True
 
+    PER_DOCUMENT_SHOWN = 4
+
     def show_result(self) -> None:
         r = self.result
-        per_doc = r.per_document()
-        counts = ", ".join(f"{d} ({n})" for d, n in sorted(per_doc.items(),
-                                                             key=lambda x: (-x[1], x[0])))
+        per_doc = sorted(r.per_document().items(), key=lambda x: (-x[1], x[0]))
+        counts = ", ".join(f"{d} ({n})" for d, n in per_doc[:self.PER_DOCUMENT_SHOWN])
+        if len(per_doc) > self.PER_DOCUMENT_SHOWN:
+            counts += ", " + _("{n} more").format(n=len(per_doc) - self.PER_DOCUMENT_SHOWN)
         self.summary.setText(_("{n} hits in {docs} documents: {counts}").format(
             n=len(r.hits), docs=len(per_doc), counts=counts) + (
             f"\n{r.warning}" if r.warning else ""))
-        self.list.clear()
-        for h in r.hits:
-            a, b = h.start - h.context_start, h.end - h.context_start
-            ctx = h.context
-            rich = (html.escape(ctx[:a]) + "<b>" + html.escape(ctx[a:b]) + "</b>"
-                    + html.escape(ctx[b:]))
-            place = " · ".join(x for x in (h.document, h.speaker, *list(h.attributes.values())[:2])
-                               if x)
-            item = QListWidgetItem(self.list)
-            item.setData(HtmlDelegate.HtmlRole, f"{' '.join(rich.split())}<br/>"
-                                                 f"<span style='color:#666'>"
-                                                 f"{html.escape(place)}</span>")
-            item.setData(Qt.UserRole, (h.document, h.start, h.end))
-            item.setData(Qt.AccessibleTextRole, f"{h.text}: {ctx}")
-            item.setToolTip(ctx)
+        self.summary.setToolTip("\n".join(f"{d}: {n}" for d, n in per_doc))
+        self.model.set_hits(r.hits)
+        if len(r.hits):
+            self.list.scrollToTop()
 
-    def _chosen(self, item: QListWidgetItem) -> None:
-        self.hitActivated.emit(*item.data(Qt.UserRole))
+    def _chosen(self, index) -> None:
+        where = index.data(Qt.UserRole)
+        if where:
+            self.hitActivated.emit(*where)
 
     def code_all_hits(self, code_path: str) -> bool:
         if not self.result or not self.result.hits or self.session is None:

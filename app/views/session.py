@@ -45,6 +45,16 @@ class Session(QObject):
         set_actor(self.coder_name)  # the codebook log names who changed a code
         self.filter_mode = FILTER_ALL
         self.chosen_coders: set[int] = set()
+        self._search_index = None
+
+    def search_index(self):
+        """The project's search index, opened on first use and kept open while the project is
+        (so a search does not reopen it; it follows the project by itself)."""
+        if self._search_index is None:
+            from app.core.search.index import ProjectIndex
+
+            self._search_index = ProjectIndex(self.project)
+        return self._search_index
 
     @property
     def path(self) -> Path:
@@ -56,6 +66,9 @@ class Session(QObject):
 
     def close(self) -> None:
         self.undo_stack.clear()
+        if self._search_index is not None:
+            self._search_index.close()
+            self._search_index = None
         self.project.close()
 
     # -- reading -------------------------------------------------------------------------

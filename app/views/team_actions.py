@@ -94,6 +94,10 @@ class TeamActions:
 
     def focus_search(self) -> None:
         self.lower_tabs.setCurrentWidget(self.search)
+        top, bottom = self.middle.sizes()
+        if bottom < 0.4 * (top + bottom):  # room for a page of hits under the transcript
+            room = int(0.4 * (top + bottom))
+            self.middle.setSizes([top + bottom - room, room])
         self.search.query.setFocus()
         self.search.query.selectAll()
 

@@ -193,10 +193,13 @@ def test_search_panel_kwic_jump_and_code_all_undoable(qtbot, tmp_path, built, mo
     w.search.query.setText('"fast kontaktperson" ELLER kontaktpersonen')
     assert w.search.run()
     hits = w.search.result.hits
-    assert hits and w.search.list.count() == len(hits)
-    html = w.search.list.item(0).data(w.search.list.itemDelegate().HtmlRole)
-    assert f"<b>{hits[0].text}</b>" in html
-    w.search._chosen(w.search.list.item(0))
+    model = w.search.model
+    assert hits and model.rowCount() == len(hits)
+    first = model.index(0, 0)
+    left, hit, right = first.data(model.KwicRole)
+    assert hit == hits[0].text and (left + hit + right) == " ".join(hits[0].context.split())
+    assert hits[0].document in first.data(model.PlaceRole)
+    w.search._chosen(first)
     assert w.transcript.selected_text() == hits[0].text
     before = len(_codings_of(w, "Hanne"))
     w.codes.select(next(n.guid for n in w.codes.model.nodes() if n.name == "Forutsigbarhet"))

@@ -1,0 +1,79 @@
+"""The search panel with a large result: thousands of hits fill the list at once (rows are made
+only when shown, all of one height), each row is a concordance line with the hit at the same
+place, the count per document is summed, and the last hit jumps like the first."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+from PySide6.QtCore import Qt
+
+
+def test_thousands_of_hits_show_at_once_and_jump(qtbot, tmp_path, built, monkeypatch):
+    from app.views import settings
+    from app.views.application import open_session
+    from app.views.main_window import MainWindow
+
+    monkeypatch.setenv("SITAT_INDEX_DIR", str(tmp_path / "idx"))
+    settings.use_settings_dir(tmp_path / "settings")
+    path = tmp_path / "s.sitat"
+    shutil.copyfile(built, path)
+    w = MainWindow()
+    w.resize(1300, 900)
+    qtbot.addWidget(w)
+    session = open_session(path)
+    w.set_session(session)
+    w.show()
+    w.focus_search()
+    panel = w.search
+    panel.query.setText("og")
+    assert panel.run()  # the first search builds the index
+    panel.query.setText("ikke ELLER og")
+    t0 = time.perf_counter()
+    assert panel.run()
+    qtbot.wait(1)
+    shown = time.perf_counter() - t0
+    print(f"{len(panel.result.hits)} hits shown in {shown * 1000:.0f} ms")
+    hits = panel.result.hits
+    assert len(hits) > 2000 and panel.model.rowCount() == len(hits)
+    assert shown < 5  # generous: a list that measured every row would take far longer
+    per_doc = panel.result.per_document()
+    assert sum(per_doc.values()) == len(hits) and len(per_doc) == 16
+    assert str(len(hits)) in panel.summary.text() and "more" in panel.summary.text()
+    assert all(f"{d}: {n}" in panel.summary.toolTip() for d, n in per_doc.items())
+    rows = [panel.model.index(i, 0) for i in (0, len(hits) // 2, len(hits) - 1)]
+    for index in rows:
+        h = hits[index.row()]
+        left, hit, right = index.data(panel.model.KwicRole)
+        assert hit == " ".join(h.text.split())
+        assert h.document in index.data(panel.model.PlaceRole)
+        assert index.data(Qt.UserRole) == (h.document, h.start, h.end)
+    heights = {panel.list.visualRect(panel.model.index(i, 0)).height() for i in range(5)}
+    assert len(heights) == 1 and heights.pop() > 20  # two lines, one height for all
+    assert not panel.list.grab().isNull()
+    panel.list.scrollToBottom()
+    panel._chosen(rows[-1])
+    assert w.transcript.selected_text() == hits[len(hits) - 1].text
+    w.close()
+
+
+def test_a_failed_search_clears_the_list(qtbot, tmp_path, built, monkeypatch):
+    from app.views import settings
+    from app.views.application import open_session
+    from app.views.main_window import MainWindow
+
+    monkeypatch.setenv("SITAT_INDEX_DIR", str(tmp_path / "idx"))
+    settings.use_settings_dir(tmp_path / "settings")
+    path = tmp_path / "s.sitat"
+    shutil.copyfile(built, path)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.set_session(open_session(path))
+    w.search.query.setText("kontaktperson")
+    assert w.search.run() and w.search.model.rowCount() > 0
+    w.search.query.setText("(kontaktperson")
+    assert not w.search.run()
+    assert w.search.model.rowCount() == 0 and "brackets" in w.search.summary.text()
+    assert w.search.result is None
+    w.close()
