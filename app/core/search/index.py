@@ -7,9 +7,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
+import struct
 import tempfile
 import warnings
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,11 +22,13 @@ from app.i18n import _
 
 INDEX_VERSION = 2
 ENV_DIR = "SITAT_INDEX_DIR"
-# What whoosh raises for an index that is damaged or half written.
-_BROKEN = (EOFError, FileNotFoundError, IndexError, OSError, ValueError, KeyError)
+# What whoosh raises for an index that is damaged or half written (struct, zlib and pickle
+# errors come from segment files with garbage in them).
+_BROKEN = (EOFError, FileNotFoundError, IndexError, OSError, ValueError, KeyError,
+           struct.error, zlib.error, pickle.UnpicklingError)
 
 
-def _whoosh_errors() -> tuple:
+def whoosh_errors() -> tuple:
     from whoosh.filedb.filetables import FileFormatError
     from whoosh.index import EmptyIndexError, IndexVersionError
     from whoosh.index import IndexError as WhooshIndexError
@@ -222,11 +227,14 @@ class ProjectIndex:
         """Make the index match the project: 'fresh', 'updated' or 'rebuilt'."""
         from whoosh import index
 
-        errors = _whoosh_errors()
+        errors = whoosh_errors()
         revision = self.project.revision()  # every write to the project moves it on
-        if (self._searcher is not None and revision == self._revision
-                and self._searcher.up_to_date()):
-            return "fresh"
+        try:
+            if (self._searcher is not None and revision == self._revision
+                    and self._searcher.up_to_date()):
+                return "fresh"
+        except errors:  # the folder went away under the open searcher: look closer below
+            self._revision = None
         state = self._state()
         try:
             if not state or not index.exists_in(str(self.folder)):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app.core.search.index import ProjectIndex, attr_field
+from app.core.search.index import ProjectIndex, attr_field, whoosh_errors
 from app.core.search.query import Hit, HitList, SearchResult, _keep_outer, parse
 from app.errors import InvalidInput
 from app.i18n import _
@@ -120,13 +120,18 @@ def search(project, query: str, *, where: dict[str, str] | None = None,
     own = index is None
     index = index or ProjectIndex(project)
     status = index.ensure()
-    with _no_collector_pauses():
-        try:
-            return _search(project, index, status, query, where, speaker, coders, codes,
-                           uncoded, exact)
-        finally:
-            if own:
-                index.close()
+    try:
+        with _no_collector_pauses():
+            try:
+                return _search(project, index, status, query, where, speaker, coders, codes,
+                               uncoded, exact)
+            except whoosh_errors():  # damage found only while reading: build it again, once
+                index.rebuild()
+        return _search(project, index, "rebuilt", query, where, speaker, coders, codes,
+                       uncoded, exact)
+    finally:
+        if own:
+            index.close()
 
 
 def _search(project, index, status, query, where, speaker, coders, codes, uncoded, exact):

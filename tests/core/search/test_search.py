@@ -145,3 +145,54 @@ def test_unwritable_index_folder_falls_back(proj, tmp_path, monkeypatch):
     with pytest.warns(UserWarning):
         r = search(proj, "bruker")
     assert r.warning and len(r.hits) == 3
+
+
+def test_an_open_index_whose_folder_is_deleted_is_rebuilt(proj):
+    import shutil
+
+    ix = ProjectIndex(proj)
+    assert len(search(proj, "bruker", index=ix).hits) == 3
+    shutil.rmtree(ix.folder)  # e.g. the user cleared the cache while the window was open
+    r = search(proj, "bruker", index=ix)
+    assert r.index_status == "rebuilt" and _texts(r) == ["brukerne", "Brukere", "Bruker"]
+    for f in ix.folder.glob("*.seg"):  # and damaged without a change to the project
+        f.write_bytes(b"garbage")
+    ix.close()
+    assert _texts(search(proj, "bruker", index=ix)) == ["brukerne", "Brukere", "Bruker"]
+    ix.close()
+
+
+def test_an_open_index_follows_another_window(proj):
+    """Two indexes on one project (two windows): what one writes, the other sees."""
+    first, second = ProjectIndex(proj), ProjectIndex(proj)
+    assert len(search(proj, "bruker", index=first).hits) == 3
+    assert len(search(proj, "bruker", index=second).hits) == 3
+    with proj.write() as s:
+        s.delete(s.query(Document).filter_by(name="ind-stovner").one())
+    assert search(proj, "bruker", index=first).index_status == "updated"
+    r = search(proj, "bruker", index=second)
+    assert r.index_status == "fresh" and {h.document for h in r.hits} == {"fg-alna"}
+    first.close()
+    second.close()
+
+
+def test_damage_found_while_reading_postings_rebuilds_and_answers(proj, monkeypatch):
+    import zlib
+
+    from app.core.search import engine
+
+    ix = ProjectIndex(proj)
+    assert len(search(proj, "bruker", index=ix).hits) == 3
+    real = engine._items
+    calls = []
+
+    def broken(m):
+        calls.append(1)
+        if len(calls) == 1:
+            raise zlib.error("Error -3 while decompressing data")
+        return real(m)
+
+    monkeypatch.setattr(engine, "_items", broken)
+    r = search(proj, "bruker", index=ix)
+    assert r.index_status == "rebuilt" and _texts(r) == ["brukerne", "Brukere", "Bruker"]
+    ix.close()
