@@ -23,3 +23,7 @@ class NotFound(SitatError):
 
 class InvalidInput(SitatError):
     """A value given by the user is out of range or malformed."""
+
+
+class Cancelled(SitatError):
+    """The user stopped a long operation; nothing was changed."""

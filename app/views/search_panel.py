@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QProgressDialog,
     QPushButton,
     QSizePolicy,
     QStyle,
@@ -83,6 +84,35 @@ def wait_cursor():
 def _flat(text: str) -> str:
     """Line breaks and runs of spaces as one space (a concordance line is one line)."""
     return _SPACE.sub(" ", text)
+
+
+class IndexProgress:
+    """A progress dialog for building the search index (the first search in a project, or
+    after its index was lost), shown only when the build takes a moment; Cancel stops it and
+    leaves the project as it was."""
+
+    STEPS = 1000
+
+    def __init__(self, parent) -> None:
+        self.parent = parent
+        self.dialog: QProgressDialog | None = None
+
+    def __call__(self, share: float) -> bool:
+        if self.dialog is None:
+            self.dialog = QProgressDialog(
+                _("Building the search index. This happens once for a project; later "
+                  "searches only add what changed."), _("Cancel"), 0, self.STEPS, self.parent)
+            self.dialog.setWindowTitle(_("Search"))
+            self.dialog.setWindowModality(Qt.WindowModal)
+            self.dialog.setMinimumDuration(400)
+        self.dialog.setValue(int(share * self.STEPS))  # also lets the window repaint
+        return not self.dialog.wasCanceled()
+
+    def close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reset()
+            self.dialog.deleteLater()
+            self.dialog = None
 
 
 class HitsModel(QAbstractListModel):
@@ -281,19 +311,22 @@ class SearchPanel(QWidget):
         where = {self.attribute.currentData(): self.value.currentText()} \
             if self.attribute.currentData() and self.value.currentText() else None
         scope = self.scope.currentData()
+        progress = IndexProgress(self)
         try:
             with wait_cursor():
                 self.result = search(self.session.project, self.query.text(), where=where,
                                      codes=[scope[1]] if scope and scope[0] == "code" else None,
                                      uncoded=bool(scope and scope[0] == "uncoded"),
                                      exact=self.exact.isChecked(),
-                                     index=self.session.search_index())
+                                     index=self.session.search_index(), progress=progress)
         except SitatError as exc:
             self.summary.setText(str(exc))
             self.summary.setToolTip("")
             self.result = None
             self.model.set_hits([])
             return False
+        finally:
+            progress.close()
         self.show_result()
         return True
 

@@ -77,3 +77,34 @@ def test_a_failed_search_clears_the_list(qtbot, tmp_path, built, monkeypatch):
     assert w.search.model.rowCount() == 0 and "brackets" in w.search.summary.text()
     assert w.search.result is None
     w.close()
+
+
+def test_stopping_the_index_build_leaves_a_message_and_the_next_search_works(
+        qtbot, tmp_path, built, monkeypatch):
+    from app.views import search_panel, settings
+    from app.views.application import open_session
+    from app.views.main_window import MainWindow
+
+    monkeypatch.setenv("SITAT_INDEX_DIR", str(tmp_path / "idx"))
+    settings.use_settings_dir(tmp_path / "settings")
+    path = tmp_path / "s.sitat"
+    shutil.copyfile(built, path)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.set_session(open_session(path))
+    seen = []
+    real = search_panel.IndexProgress.__call__
+
+    def cancel_at_once(self, share):
+        real(self, share)
+        seen.append(self.dialog)
+        self.dialog.cancel()
+        return real(self, share)
+
+    monkeypatch.setattr(search_panel.IndexProgress, "__call__", cancel_at_once)
+    w.search.query.setText("kontaktperson")
+    assert not w.search.run()
+    assert seen and "stopped" in w.search.summary.text() and w.search.model.rowCount() == 0
+    monkeypatch.setattr(search_panel.IndexProgress, "__call__", real)
+    assert w.search.run() and w.search.model.rowCount() > 0
+    w.close()

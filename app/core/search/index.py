@@ -14,11 +14,15 @@ import tempfile
 import warnings
 import zlib
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
 
+from app.errors import Cancelled
 from app.i18n import _
+
+Progress = Callable[[float], bool]  # share done (0-1) -> go on?
 
 INDEX_VERSION = 2
 ENV_DIR = "SITAT_INDEX_DIR"
@@ -208,8 +212,10 @@ class ProjectIndex:
                        encoding="utf-8")
         os.replace(tmp, self._state_file)
 
-    def rebuild(self) -> int:
-        """Throw the index away and index every document again. Returns units indexed."""
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Throw the index away and index every document again. Returns units indexed.
+        `progress(share_done)` is called as it goes; when it returns False the build stops
+        with `Cancelled` (the next search starts it again)."""
         self.close()
         self._forget()
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -219,12 +225,13 @@ class ProjectIndex:
         self._ix = index.create_in(str(self.folder), schema())
         with self.project.read() as s:
             wanted = fingerprints(s)
-        n = self._write(set(wanted), set())
+        n = self._write(set(wanted), set(), progress)
         self._save_state(wanted)
         return n
 
-    def ensure(self) -> str:
-        """Make the index match the project: 'fresh', 'updated' or 'rebuilt'."""
+    def ensure(self, progress: Progress | None = None) -> str:
+        """Make the index match the project: 'fresh', 'updated' or 'rebuilt' (see `rebuild`
+        for `progress`)."""
         from whoosh import index
 
         errors = whoosh_errors()
@@ -246,7 +253,7 @@ class ProjectIndex:
             elif not self._searcher.up_to_date():  # another window or process wrote it
                 self._reopen()
         except errors:
-            self.rebuild()
+            self.rebuild(progress)
             return "rebuilt"
         with self.project.read() as s:
             wanted, names = fingerprints(s, with_names=True)
@@ -260,20 +267,24 @@ class ProjectIndex:
             self._revision = revision
             return "fresh"
         try:
-            self._write(changed, removed | (changed & set(have)))
+            self._write(changed, removed | (changed & set(have)), progress)
         except errors:
-            self.rebuild()
+            self.rebuild(progress)
             return "rebuilt"
         self._save_state(wanted)
         self._revision = revision
         return "updated"
 
-    def _write(self, add: set[str], delete: set[str]) -> int:
+    # Share of a build spent reading and analysing documents; whoosh's commit (sorting and
+    # writing the postings) takes the rest and cannot report or stop half way.
+    _ANALYSIS_SHARE = 0.6
+
+    def _write(self, add: set[str], delete: set[str], progress: Progress | None = None) -> int:
         from app.core.attributes import values_by_document
         from app.models import Document, SpeakerTurn
 
         writer = self._ix.writer(limitmb=256)
-        n = 0
+        n = done = 0
         try:
             for guid in delete:
                 writer.delete_by_term("doc", guid)
@@ -292,10 +303,15 @@ class ProjectIndex:
                                             end=u.end, speaker=u.speaker, content=body,
                                             exact=body, **attrs)
                         n += 1
+                    done += 1
+                    if progress and not progress(self._ANALYSIS_SHARE * done / len(add)):
+                        raise Cancelled(_("The search index was not built: stopped."))
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
+        if progress:
+            progress(1.0)
         if self._searcher is not None:
             self._reopen()
         return n

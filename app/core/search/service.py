@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.core.search.index import ProjectIndex, attr_field, whoosh_errors
-from app.core.search.query import Hit, HitList, SearchResult, _keep_outer, parse
+from app.core.search.query import Hit, HitList, SearchResult, _keep_outer, check_syntax, parse
 from app.errors import InvalidInput
 from app.i18n import _
 
@@ -115,18 +115,20 @@ def _no_collector_pauses():
 def search(project, query: str, *, where: dict[str, str] | None = None,
            speaker: str | None = None, coders: list[str] | None = None,
            codes: list[str] | None = None, uncoded: bool = False, exact: bool = False,
-           index: ProjectIndex | None = None) -> SearchResult:
-    """Every hit of `query`, in document and text order."""
+           index: ProjectIndex | None = None, progress=None) -> SearchResult:
+    """Every hit of `query`, in document and text order. `progress` follows an index build
+    (see `ProjectIndex.rebuild`)."""
+    check_syntax(query)  # a typing mistake is reported before any index work
     own = index is None
     index = index or ProjectIndex(project)
-    status = index.ensure()
+    status = index.ensure(progress)
     try:
         with _no_collector_pauses():
             try:
                 return _search(project, index, status, query, where, speaker, coders, codes,
                                uncoded, exact)
             except whoosh_errors():  # damage found only while reading: build it again, once
-                index.rebuild()
+                index.rebuild(progress)
         return _search(project, index, "rebuilt", query, where, speaker, coders, codes,
                        uncoded, exact)
     finally:

@@ -196,3 +196,23 @@ def test_damage_found_while_reading_postings_rebuilds_and_answers(proj, monkeypa
     r = search(proj, "bruker", index=ix)
     assert r.index_status == "rebuilt" and _texts(r) == ["brukerne", "Brukere", "Bruker"]
     ix.close()
+
+
+def test_index_build_reports_progress_and_can_be_stopped(proj):
+    from app.errors import Cancelled
+
+    shares: list[float] = []
+    ix = ProjectIndex(proj)
+    with pytest.raises(Cancelled):
+        search(proj, "bruker", index=ix, progress=lambda share: shares.append(share) or False)
+    assert shares == [pytest.approx(0.3)]  # stopped after the first of two documents
+    shares.clear()
+    r = search(proj, "bruker", index=ix, progress=lambda share: shares.append(share) or True)
+    assert r.index_status == "rebuilt" and len(r.hits) == 3  # the next search builds it whole
+    assert shares == sorted(shares) and shares[-1] == 1.0 and len(shares) == 3
+    shares.clear()
+    search(proj, "bruker", index=ix, progress=lambda share: shares.append(share) or True)
+    assert shares == []  # nothing to build
+    with pytest.raises(InvalidInput):  # a typing mistake is caught before any index work
+        search(proj, '"bruker', index=ProjectIndex(proj), progress=lambda share: 1 / 0)
+    ix.close()
