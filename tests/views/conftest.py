@@ -11,3 +11,24 @@ def built(tmp_path_factory):
     from app.core.demo import ensure_sample
 
     return ensure_sample(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture
+def sample_window(qtbot, tmp_path, built, monkeypatch):
+    """A main window on a fresh copy of the sample project, with its own settings and search
+    index folders. Closed after the test."""
+    import shutil
+
+    from app.views import settings
+    from app.views.application import open_session
+    from app.views.main_window import MainWindow
+
+    monkeypatch.setenv("SITAT_INDEX_DIR", str(tmp_path / "idx"))
+    settings.use_settings_dir(tmp_path / "settings")
+    path = tmp_path / "s.sitat"
+    shutil.copyfile(built, path)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.set_session(open_session(path))
+    yield w
+    w.close()

@@ -4,26 +4,14 @@ place, the count per document is summed, and the last hit jumps like the first."
 
 from __future__ import annotations
 
-import shutil
 import time
 
 from PySide6.QtCore import Qt
 
 
-def test_thousands_of_hits_show_at_once_and_jump(qtbot, tmp_path, built, monkeypatch):
-    from app.views import settings
-    from app.views.application import open_session
-    from app.views.main_window import MainWindow
-
-    monkeypatch.setenv("SITAT_INDEX_DIR", str(tmp_path / "idx"))
-    settings.use_settings_dir(tmp_path / "settings")
-    path = tmp_path / "s.sitat"
-    shutil.copyfile(built, path)
-    w = MainWindow()
+def test_thousands_of_hits_show_at_once_and_jump(qtbot, sample_window):
+    w = sample_window
     w.resize(1300, 900)
-    qtbot.addWidget(w)
-    session = open_session(path)
-    w.set_session(session)
     w.show()
     w.focus_search()
     panel = w.search
@@ -55,43 +43,23 @@ def test_thousands_of_hits_show_at_once_and_jump(qtbot, tmp_path, built, monkeyp
     panel.list.scrollToBottom()
     panel._chosen(rows[-1])
     assert w.transcript.selected_text() == hits[len(hits) - 1].text
-    w.close()
 
 
-def test_a_failed_search_clears_the_list(qtbot, tmp_path, built, monkeypatch):
-    from app.views import settings
-    from app.views.application import open_session
-    from app.views.main_window import MainWindow
-
-    monkeypatch.setenv("SITAT_INDEX_DIR", str(tmp_path / "idx"))
-    settings.use_settings_dir(tmp_path / "settings")
-    path = tmp_path / "s.sitat"
-    shutil.copyfile(built, path)
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.set_session(open_session(path))
+def test_a_failed_search_clears_the_list(sample_window):
+    w = sample_window
     w.search.query.setText("kontaktperson")
     assert w.search.run() and w.search.model.rowCount() > 0
     w.search.query.setText("(kontaktperson")
     assert not w.search.run()
     assert w.search.model.rowCount() == 0 and "brackets" in w.search.summary.text()
     assert w.search.result is None
-    w.close()
 
 
 def test_stopping_the_index_build_leaves_a_message_and_the_next_search_works(
-        qtbot, tmp_path, built, monkeypatch):
-    from app.views import search_panel, settings
-    from app.views.application import open_session
-    from app.views.main_window import MainWindow
+        sample_window, monkeypatch):
+    from app.views import search_panel
 
-    monkeypatch.setenv("SITAT_INDEX_DIR", str(tmp_path / "idx"))
-    settings.use_settings_dir(tmp_path / "settings")
-    path = tmp_path / "s.sitat"
-    shutil.copyfile(built, path)
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.set_session(open_session(path))
+    w = sample_window
     seen = []
     real = search_panel.IndexProgress.__call__
 
@@ -107,4 +75,3 @@ def test_stopping_the_index_build_leaves_a_message_and_the_next_search_works(
     assert seen and "stopped" in w.search.summary.text() and w.search.model.rowCount() == 0
     monkeypatch.setattr(search_panel.IndexProgress, "__call__", real)
     assert w.search.run() and w.search.model.rowCount() > 0
-    w.close()

@@ -174,20 +174,10 @@ def test_exports_from_the_window(qtbot, session, tmp_path):
     assert table.rows[-1].cells[-1].text.replace("\u00a0", "") == str(dlg.model.m.total)
 
 
-def test_search_panel_kwic_jump_and_code_all_undoable(qtbot, tmp_path, built, monkeypatch):
-    from app.views import settings
-    from app.views.application import open_session
-    from app.views.main_window import MainWindow
-
-    monkeypatch.setenv("SITAT_INDEX_DIR", str(tmp_path / "idx"))
-    settings.use_settings_dir(tmp_path / "settings")
-    path = tmp_path / "s.sitat"
-    shutil.copyfile(built, path)
-    w = MainWindow()
-    qtbot.addWidget(w)
-    session = open_session(path)
+def test_search_panel_kwic_jump_and_code_all_undoable(sample_window):
+    w = sample_window
+    session = w.session
     session.set_coder_name("Hanne")
-    w.set_session(session)
     w.focus_search()
     assert w.lower_tabs.currentWidget() is w.search
     w.search.query.setText('"fast kontaktperson" ELLER kontaktpersonen')
@@ -211,7 +201,6 @@ def test_search_panel_kwic_jump_and_code_all_undoable(qtbot, tmp_path, built, mo
     assert len(_codings_of(w, "Hanne")) == before
     w.search.query.setText('"ikke lukket')
     assert not w.search.run() and "quotation mark" in w.search.summary.text()
-    w.close()
 
 
 def _codings_of(w, coder):
