@@ -86,6 +86,19 @@ def _flat(text: str) -> str:
     return _SPACE.sub(" ", text)
 
 
+def _refill(combo: QComboBox, first: str, items: list[tuple[str, str]]) -> None:
+    """Fill a filter list (first entry: no filter), keeping the choice when it is still there."""
+    keep = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(first, None)
+    for label, data in items:
+        combo.addItem(label, data)
+    at = combo.findData(keep) if keep is not None else -1
+    combo.setCurrentIndex(max(at, 0))
+    combo.blockSignals(False)
+
+
 class IndexProgress:
     """A progress dialog for building the search index (the first search in a project, or
     after its index was lost), shown only when the build takes a moment; Cancel stops it and
@@ -226,6 +239,14 @@ class SearchPanel(QWidget):
         self.attribute, self.value = QComboBox(self), QComboBox(self)
         self.attribute.currentIndexChanged.connect(self._fill_values)
         self.scope = QComboBox(self)
+        self.scope.setToolTip(_("Search all text, only text coded with a code, or only text "
+                                "nobody has coded"))
+        self.speaker = QComboBox(self)
+        self.speaker.setToolTip(_("Only what this speaker said"))
+        self.coder = QComboBox(self)
+        self.coder.setToolTip(_("Only text this coder coded (with the code chosen beside it, "
+                                "or any code); with «only uncoded text», text this coder has "
+                                "not coded"))
         go = QPushButton(_("&Search"), self)
         go.clicked.connect(self.run)
         top = QHBoxLayout()
@@ -234,8 +255,11 @@ class SearchPanel(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.attribute, 1)
         filters.addWidget(self.value, 1)
-        filters.addWidget(self.scope, 1)
         filters.addWidget(self.exact)
+        who = QHBoxLayout()
+        who.addWidget(self.speaker, 1)
+        who.addWidget(self.scope, 1)
+        who.addWidget(self.coder, 1)
         self.summary = QLabel(self)
         self.summary.setWordWrap(False)
         self.summary.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -262,6 +286,7 @@ class SearchPanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(top)
         lay.addLayout(filters)
+        lay.addLayout(who)
         lay.addWidget(self.summary)
         lay.addWidget(self.list, 1)
         lay.addLayout(bottom)
@@ -269,12 +294,18 @@ class SearchPanel(QWidget):
     def set_session(self, session: Session) -> None:
         from app.core import attributes as attrs
         from app.core.codebook import code_paths, ordered_codes
+        from app.core.search.service import speaker_labels
 
         self.session = session
         with session.read() as s:
             names = [d.name for d in attrs.definitions(s)]
             paths = code_paths(s)
             codes = [paths[c.id] for c in ordered_codes(s)]
+            speakers = speaker_labels(s)
+        coders = [c.name for c in session.coders()]
+        _refill(self.speaker, _("all speakers"), [(label, label) for label in speakers])
+        _refill(self.coder, _("by any coder"),
+                [(_("by {coder}").format(coder=name), name) for name in coders])
         self.attribute.blockSignals(True)
         self.attribute.clear()
         self.attribute.addItem(_("all documents"), None)
@@ -314,7 +345,10 @@ class SearchPanel(QWidget):
         progress = IndexProgress(self)
         try:
             with wait_cursor():
+                coder = self.coder.currentData()
                 self.result = search(self.session.project, self.query.text(), where=where,
+                                     speaker=self.speaker.currentData(),
+                                     coders=[coder] if coder else None,
                                      codes=[scope[1]] if scope and scope[0] == "code" else None,
                                      uncoded=bool(scope and scope[0] == "uncoded"),
                                      exact=self.exact.isChecked(),

@@ -75,3 +75,34 @@ def test_stopping_the_index_build_leaves_a_message_and_the_next_search_works(
     assert seen and "stopped" in w.search.summary.text() and w.search.model.rowCount() == 0
     monkeypatch.setattr(search_panel.IndexProgress, "__call__", real)
     assert w.search.run() and w.search.model.rowCount() > 0
+
+
+def test_speaker_and_coder_filters(sample_window):
+    from app.core.search.service import search
+
+    w = sample_window
+    panel = w.search
+    labels = [panel.speaker.itemData(i) for i in range(1, panel.speaker.count())]
+    assert "Moderator" in labels and labels[0] is not None
+    coders = [panel.coder.itemData(i) for i in range(1, panel.coder.count())]
+    assert set(coders) >= {"Hanne", "Tor"}
+    panel.query.setText("ikke")
+    assert panel.run()
+    everything = len(panel.result.hits)
+    panel.speaker.setCurrentIndex(panel.speaker.findData("Moderator"))
+    assert panel.run()
+    moderator = panel.result.hits
+    assert 0 < len(moderator) < everything and {h.speaker for h in moderator} == {"Moderator"}
+    panel.speaker.setCurrentIndex(0)
+    panel.coder.setCurrentIndex(panel.coder.findData("Tor"))
+    assert panel.run()
+    by_tor = [(h.document, h.start) for h in panel.result.hits]
+    expected = search(w.session.project, "ikke", coders=["Tor"],
+                      index=w.session.search_index()).hits
+    assert 0 < len(by_tor) < everything and by_tor == [(h.document, h.start) for h in expected]
+    panel.scope.setCurrentIndex(panel.scope.findText("only uncoded text"))
+    assert panel.run()
+    not_by_tor = len(panel.result.hits)
+    assert len(by_tor) + not_by_tor <= everything and not_by_tor > 0
+    w.session.codebookChanged.emit()  # the lists are refilled, the choices kept
+    assert panel.coder.currentData() == "Tor"

@@ -31,6 +31,19 @@ def _filter_terms(s, where: dict[str, str] | None, speaker: str | None) -> list[
     return terms
 
 
+def speaker_labels(s) -> list[str]:
+    """The speaker labels of the project's transcripts, the most frequent first (for the
+    search panel's speaker filter)."""
+    from sqlalchemy import func
+
+    from app.models import SpeakerTurn
+
+    n = func.count(SpeakerTurn.id)
+    return [label for label, _n in s.execute(
+        select(SpeakerTurn.speaker, n).group_by(SpeakerTurn.speaker)
+        .order_by(n.desc(), SpeakerTurn.speaker))]
+
+
 def whoosh_match(searcher, q, filter_terms: list[tuple]) -> tuple[set[int], dict]:
     """Matched passages and their hit ranges through whoosh's own matcher (for queries the
     postings engine does not evaluate, and to check it in the tests)."""
