@@ -71,36 +71,18 @@ def _where(values: list[str] | None) -> dict[str, str]:
     return out
 
 
-def _matrix_spec(a) -> dict:
-    spec = {"rows": a.rows, "cols": a.cols, "cell": a.cell, "coders": a.coder or None,
-            "where": _where(a.where) or None, "codes": a.code or None, "round": a.round,
-            "level": a.level}
+def _matrix_spec(a):
+    from app.core.displays.saved import DisplaySpec
+
+    spec = DisplaySpec(rows=a.rows, cols=a.cols, cell=a.cell, coders=tuple(a.coder or ()),
+                       where=_where(a.where), codes=tuple(a.code or ()), round=a.round,
+                       level=a.level)
     if getattr(a, "load", None):
         from app.core.displays.saved import load_display
 
         with _open(a.project, read_only=True) as p, p.read() as s:
-            saved = load_display(s, a.load)
-        spec.update({k: v for k, v in saved.items() if v is not None})
+            spec = spec.merged(load_display(s, a.load))
     return spec
-
-
-def _build(s, spec: dict):
-    from app.core.displays.matrix import build_matrix
-
-    args = {k: spec[k] for k in ("coders", "where", "codes", "round", "level")
-            if spec.get(k) is not None}
-    return build_matrix(s, spec["rows"], spec["cols"], spec["cell"], **args)
-
-
-def _filters_text(spec: dict) -> str:
-    parts = [f"{k}={v}" for k, v in (spec.get("where") or {}).items()]
-    if spec.get("coders"):
-        parts.append(_("coders: {names}").format(names=", ".join(spec["coders"])))
-    if spec.get("round"):
-        parts.append(_("round: {name}").format(name=spec["round"]))
-    if spec.get("codes"):
-        parts.append(_("codes: {names}").format(names=", ".join(spec["codes"])))
-    return "; ".join(parts) or _("none")
 
 
 def cmd_matrix(a) -> int:
@@ -110,7 +92,7 @@ def cmd_matrix(a) -> int:
     spec = _matrix_spec(a)
     with _open(a.project, read_only=not a.save) as p:
         with p.read() as s:
-            m = _build(s, spec)
+            m = spec.build(s)
             if a.pseudonymise:
                 from app.core.privacy.replace import pseudonymise_matrix
 
@@ -120,14 +102,14 @@ def cmd_matrix(a) -> int:
 
             with p.write() as s:
                 save_display(s, a.save, spec, replace=True)
-    title = a.title or _("{rows} by {cols}").format(rows=tables.axis_title(spec["rows"]),
-                                                    cols=tables.axis_title(spec["cols"]).lower())
+    title = a.title or _("{rows} by {cols}").format(rows=tables.axis_title(spec.rows),
+                                                    cols=tables.axis_title(spec.cols).lower())
     if a.csv:
         tables.write_matrix_csv(m, a.csv)
     if a.xlsx:
         tables.write_matrix_xlsx(m, a.xlsx, title)
     if a.docx:
-        write_matrix_docx(m.as_json(), a.docx, title, _filters_text(spec))
+        write_matrix_docx(m.as_json(), a.docx, title, spec.filters_text())
     if a.json:
         _emit(m.as_json())
     elif not (a.csv or a.xlsx or a.docx):

@@ -76,6 +76,24 @@ def define_attribute(
     return d
 
 
+def value_order(d: AttributeDefinition, values) -> list[str]:
+    """The distinct `values` of attribute `d` in its display order: choices as defined, numbers
+    by size, other values alphabetically; "" (no value) last. Displays and quote exports both
+    order attribute values this way."""
+    values = set(values)
+    ranked = {v: i for i, v in enumerate(d.choice_list())} if d.type == "choice" else {}
+
+    def key(v: str):
+        if d.type == "number":
+            try:
+                return (0, float(v), v)
+            except ValueError:
+                pass
+        return (ranked.get(v, len(ranked)), 0.0, v.casefold(), v)
+
+    return sorted((v for v in values if v), key=key) + ([""] if "" in values else [])
+
+
 def normalise_value(d: AttributeDefinition, raw: str) -> str:
     """The canonical stored form of `raw` for attribute `d`, or InvalidInput."""
     value = raw.strip()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.displays.saved import DisplaySpec
 from app.errors import SitatError
 from app.i18n import _
 from app.views.session import Session
@@ -221,30 +222,31 @@ class DisplayDialog(QDialog):
         self.where_value.addItems(values)
 
     def _fill_saved(self) -> None:
-        from app.core.displays.saved import saved_displays
+        from app.core.displays.saved import saved_display_names
 
         with self.session.read() as s:
-            names = [n for n, _spec in saved_displays(s)]
+            names = saved_display_names(s)
         self.saved.clear()
         self.saved.addItems(names)
 
-    def spec(self) -> dict:
+    def spec(self) -> DisplaySpec:
         where = {self.where_attr.currentData(): self.where_value.currentText()} \
-            if self.where_attr.currentData() and self.where_value.currentText() else None
-        return {"rows": self.rows.currentData(), "cols": self.cols.currentData(),
-                "cell": self.cell.currentData(), "level": self.level.value() or None,
-                "coders": [self.coder.currentData()] if self.coder.currentData() else None,
-                "where": where}
+            if self.where_attr.currentData() and self.where_value.currentText() else {}
+        return DisplaySpec(rows=self.rows.currentData(), cols=self.cols.currentData(),
+                           cell=self.cell.currentData(), level=self.level.value() or None,
+                           coders=(self.coder.currentData(),) if self.coder.currentData() else (),
+                           where=where)
 
-    def set_spec(self, spec: dict) -> None:
-        for combo, key in ((self.rows, "rows"), (self.cols, "cols"), (self.cell, "cell")):
-            i = combo.findData(spec.get(key))
+    def set_spec(self, spec: DisplaySpec) -> None:
+        for combo, value in ((self.rows, spec.rows), (self.cols, spec.cols),
+                             (self.cell, spec.cell)):
+            i = combo.findData(value)
             if i >= 0:
                 combo.setCurrentIndex(i)
-        self.level.setValue(spec.get("level") or 0)
-        coders = spec.get("coders") or [None]
+        self.level.setValue(spec.level or 0)
+        coders = spec.coders or (None,)
         self.coder.setCurrentIndex(max(0, self.coder.findData(coders[0])))
-        where = spec.get("where") or {}
+        where = spec.where
         if where:
             key, value = next(iter(where.items()))
             self.where_attr.setCurrentIndex(max(0, self.where_attr.findData(key)))
@@ -253,15 +255,11 @@ class DisplayDialog(QDialog):
             self.where_attr.setCurrentIndex(0)
 
     def build(self) -> bool:
-        from app.core.displays.matrix import build_matrix
-
         spec = self.spec()
-        args = {k: spec[k] for k in ("coders", "where", "level") if spec.get(k)}
         try:
             with self.session.read() as s:
-                m = build_matrix(s, spec["rows"], spec["cols"], spec["cell"], **args)
-                self.quotes = m if spec["cell"] == "quotes" else build_matrix(
-                    s, spec["rows"], spec["cols"], "quotes", **args)
+                m = spec.build(s)
+                self.quotes = m if spec.cell == "quotes" else spec.build(s, cell="quotes")
                 if self.pseudonymise.isChecked():
                     from app.core.privacy.replace import pseudonymise_matrix
 
@@ -344,8 +342,7 @@ class DisplayDialog(QDialog):
         m, spec = self.model.m, self.spec()
         title = self.saved.currentText() if self.saved.currentText() else \
             f"{self.rows.currentText()} × {self.cols.currentText()}"
-        filters = "; ".join([f"{k}={v}" for k, v in (spec.get("where") or {}).items()]
-                            + (spec.get("coders") or []))
+        filters = spec.filters_text()
         try:
             suffix = Path(path).suffix.lower()
             if suffix == ".csv":

@@ -110,7 +110,7 @@ class _Attribute(_Axis):
 
     def keys(self, present: set, as_rows: bool) -> list:
         keys = present if as_rows else set(self.groups) | present
-        return value_order(self.d, keys)
+        return attrs.value_order(self.d, keys)
 
     def label(self, key) -> str:
         return key if key != NO_VALUE else _("(none)")
@@ -134,24 +134,6 @@ class _Coders(_Axis):
 
     def label(self, key) -> str:
         return self.names.get(key, "")
-
-
-def value_order(d: AttributeDefinition, values: Iterable[str]) -> list[str]:
-    """Choices in their defined order, numbers by size, other values alphabetically; no value
-    last."""
-    values = set(values)
-    ranked = {v: i for i, v in enumerate(d.choice_list())} if d.type == "choice" else {}
-
-    def key(v: str):
-        if d.type == "number":
-            try:
-                return (0, float(v), v)
-            except ValueError:
-                pass
-        return (ranked.get(v, len(ranked)), 0.0, v.casefold(), v)
-
-    return sorted((v for v in values if v != NO_VALUE), key=key) + (
-        [NO_VALUE] if NO_VALUE in values else [])
 
 
 def make_axis(s: Session, spec: str, scope: Scope, level: int | None, roll_up: bool):

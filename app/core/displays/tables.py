@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from app.core.displays.matrix import Matrix
-from app.core.export.docx_base import save_atomic, xml_safe
+from app.core.files import save_atomic, xml_safe
 from app.i18n import _
 
 EXCEL_CELL_MAX = 32_767  # characters Excel holds in one cell

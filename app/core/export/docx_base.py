@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-import stat
-import tempfile
 from datetime import date
 from html import escape
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
+from app.core.files import save_atomic, xml_safe
 from app.errors import InvalidInput
 from app.i18n import _, current_language
 
@@ -26,17 +25,10 @@ MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "augus
              "september", "oktober", "november", "desember")
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")
-# Characters XML 1.0 cannot hold (lxml and openpyxl refuse them); transcripts rarely have any.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPACES = re.compile(r"\s+")
 
 
 # -- text ------------------------------------------------------------------------------------
-def xml_safe(text: str) -> str:
-    """`text` without the control characters a Word or Excel file cannot contain."""
-    return _NOT_XML.sub("", text or "")
-
-
 def normalise_space(text: str) -> str:
     """Runs of whitespace (line breaks, tabs) become one space; ends are trimmed."""
     return _SPACES.sub(" ", text or "").strip()
@@ -258,51 +250,6 @@ def cell_fill(cell) -> str | None:
 
 
 # -- saving --------------------------------------------------------------------------------
-def save_atomic(out: str | os.PathLike, write: Callable[[Path], None]) -> Path:
-    """Write a file through `write(temporary path)` in the target folder, then move it into
-    place in one step, so a failed export never leaves half a file behind."""
-    out = Path(out)
-    if not out.parent.is_dir():
-        raise InvalidInput(_("The folder {folder} does not exist.").format(folder=out.parent))
-    if out.is_dir():
-        raise InvalidInput(_("Cannot write {name}: {reason}").format(
-            name=out.name, reason=_("This is a folder, not a file.")))
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".sitat-", suffix=out.suffix)
-        os.close(fd)
-        write(Path(tmp))
-        os.chmod(tmp, _file_mode(out))  # mkstemp makes 0600; give what a plain save would
-        os.replace(tmp, out)
-    except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise InvalidInput(_("Cannot write {name}: {reason}").format(
-            name=out.name, reason=exc.strerror or exc)) from exc
-    except BaseException:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
-
-
-def _file_mode(out: Path) -> int:
-    """The mode a replaced file had, or what the user's umask gives a new file."""
-    try:
-        return stat.S_IMODE(out.stat().st_mode)
-    except OSError:
-        pass
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return 0o666 & ~int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def save_docx(d, out: str | os.PathLike) -> Path:
     """Save a python-docx Document atomically (see `save_atomic`)."""
     return save_atomic(out, lambda tmp: d.save(str(tmp)))

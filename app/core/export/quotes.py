@@ -196,18 +196,7 @@ def group_order(s: Session, attribute: str, rows: list[QuoteRow]) -> list[str]:
     """Values of `attribute` among `rows` in the attribute's order (choices as defined,
     numbers by size, else alphabetical); "" (no value) last."""
     d = attrs.get_definition(s, attribute)
-    present = {r.attributes.get(attribute, "") for r in rows}
-    ranked = {v: i for i, v in enumerate(d.choice_list())} if d.type == "choice" else {}
-
-    def key(v: str):
-        if d.type == "number":
-            try:
-                return (0, float(v), v)
-            except ValueError:
-                pass
-        return (ranked.get(v, len(ranked)), 0.0, v.casefold())
-
-    return sorted((v for v in present if v), key=key) + ([""] if "" in present else [])
+    return attrs.value_order(d, (r.attributes.get(attribute, "") for r in rows))
 
 
 def service_column(s: Session, group_by: str | None) -> bool:
