@@ -12,6 +12,7 @@ from app.models.displays import (
     condensate_coding,
 )
 from app.models.document import Document, SpeakerTurn
+from app.models.privacy import Pseudonym
 from app.models.project import ProjectInfo
 from app.models.team import (
     CodebookVersion,
@@ -42,6 +43,7 @@ __all__ = [
     "condensate_coding",
     "Document",
     "ProjectInfo",
+    "Pseudonym",
     "ReviewDecision",
     "SpeakerTurn",
     "new_guid",

@@ -1,9 +1,4 @@
-"""The project's sensitive terms and their pseudonyms (table `pseudonym`, made on first use).
-
-The table is defined once, here, as a SQLAlchemy Core `Table` on its own MetaData and created
-with checkfirst=True inside the caller's transaction; it is meant to become an Alembic
-migration later (then `ensure_table` can go). Reading never creates it, so read-only
-projects work: no table means no terms.
+"""The project's sensitive terms and their pseudonyms (table `pseudonym`, app.models.privacy).
 
 Default pseudonyms are Norwegian and numbered per kind: "[Navn 1]", "[Sted 2]",
 "[Institusjon 3]". They are part of the transcript text, so they are not translated.
@@ -16,24 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Integer, MetaData, Table, Text, delete, inspect, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput, NotFound
 from app.i18n import _
+from app.models import Pseudonym
 
 KINDS = ("name", "place", "institution")
 LABELS = {"name": "Navn", "place": "Sted", "institution": "Institusjon"}
 MAX_TERM = 200
 
-metadata = MetaData()
-pseudonym_table = Table(
-    "pseudonym", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("term", Text, nullable=False, unique=True),
-    Column("pseudonym", Text, nullable=False),
-    Column("kind", Text, nullable=False, server_default="name"),
-)
+pseudonym_table = Pseudonym.__table__
 
 
 @dataclass(frozen=True)
@@ -48,19 +37,8 @@ class Term:
         return {"term": self.term, "pseudonym": self.pseudonym, "kind": self.kind}
 
 
-def ensure_table(s: Session) -> None:
-    """Create the pseudonym table if missing (inside the caller's transaction)."""
-    pseudonym_table.create(s.connection(), checkfirst=True)
-
-
-def _has_table(s: Session) -> bool:
-    return inspect(s.connection()).has_table(pseudonym_table.name)
-
-
 def terms(s: Session) -> list[Term]:
     """Every listed term, longest first then alphabetical (the order replacement uses)."""
-    if not _has_table(s):
-        return []
     t = pseudonym_table.c
     rows = s.execute(select(t.term, t.pseudonym, t.kind)).all()
     out = [Term(term, pseud, kind) for term, pseud, kind in rows]
@@ -102,7 +80,6 @@ def add_term(s: Session, term: str, pseudonym: str | None = None, kind: str = "n
     if term.lower() in {label.lower() for label in LABELS.values()}:
         raise InvalidInput(
             _("{term} is part of the default pseudonyms and cannot be a term.").format(term=term))
-    ensure_table(s)
     existing = {t.term: t for t in terms(s)}
     if term in existing:
         raise InvalidInput(
@@ -136,6 +113,4 @@ def remove_term(s: Session, term: str) -> Term:
 
 def clear_terms(s: Session) -> int:
     """Remove every term (after they were applied); returns how many there were."""
-    if not _has_table(s):
-        return 0
     return s.execute(delete(pseudonym_table)).rowcount or 0

@@ -3,10 +3,12 @@
 Revision ID: 0004
 Revises: 0003
 
-The table is defined in app.core.privacy.terms (its own MetaData, created on first use by
-projects of an earlier build), so it is created here only when missing.
+Self-contained: the table is written out here as it was in this revision (app.models.privacy
+may change later through new migrations, never this one). Projects of an early build made the
+table on first use, so it is created only when missing.
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
@@ -16,10 +18,18 @@ depends_on = None
 
 
 def upgrade() -> None:
-    from app.core.privacy.terms import pseudonym_table
-
-    pseudonym_table.create(op.get_bind(), checkfirst=True)
+    if sa.inspect(op.get_bind()).has_table("pseudonym"):
+        return
+    op.create_table(
+        "pseudonym",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("term", sa.Text(), nullable=False),
+        sa.Column("pseudonym", sa.Text(), nullable=False),
+        sa.Column("kind", sa.Text(), server_default="name", nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pseudonym")),
+        sa.UniqueConstraint("term", name=op.f("uq_pseudonym_term")),
+    )
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE IF EXISTS pseudonym")
+    op.drop_table("pseudonym")
