@@ -70,3 +70,29 @@ def _file_mode(out: Path) -> int:
 def write_bytes_atomic(out: str | os.PathLike, data: bytes) -> Path:
     """Write `data` to `out` atomically (see `save_atomic`)."""
     return save_atomic(out, lambda tmp: tmp.write_bytes(data))
+
+
+# -- cells of spreadsheets (CSV, XLSX) ----------------------------------------------------------
+# OWASP "CSV injection": a cell that starts with one of these is run as a formula by Excel,
+# LibreOffice and Google Sheets. Leading white space is skipped first, since some programs
+# trim it on import.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet program could read text cell `text` as a formula. A plain signed
+    number ("-1", "+0.25") is not: it cannot call anything and stays a number."""
+    if not isinstance(text, str) or not text:
+        return False
+    if text.startswith(FORMULA_START):
+        return not _PLAIN_NUMBER.fullmatch(text)
+    rest = text.lstrip()
+    return rest != text and rest.startswith(FORMULA_START)
+
+
+def spreadsheet_safe(value):
+    """A CSV cell as OWASP recommends: a text cell that could be read as a formula gets a
+    leading apostrophe ("'=SUM(A1)"), so it is shown as text; numbers and other cells are
+    returned unchanged (the csv module quotes separators and doubles quote marks)."""
+    return "'" + value if formula_like(value) else value
