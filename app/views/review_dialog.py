@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from app.core.team import review
 from app.i18n import _
-from app.models import Document
 from app.views.offsets import OffsetMap
 from app.views.session import Session, SessionCommand
 
@@ -142,18 +141,14 @@ class ReviewDialog(QDialog):
             return
         d = self.items[self.index]
         with self.session.read() as s:
-            text = s.get(Document, d.document_id).text
+            lo, excerpt = review.excerpt(s, d, CONTEXT)
             where = review.describe(s, d)
         names = {"a": _("accept A"), "b": _("accept B"), "both": _("both"),
                  "neither": _("neither"), "edit": _("own selection")}
         decided = _("decided: {decision}").format(decision=names.get(d.decision, d.decision)) \
             if d.decision else _("not decided yet")
         self.where.setText(f"{self.index + 1}/{len(self.items)} · {where} · {decided}")
-        lo = text.rfind("\n", 0, max(0, d.start - CONTEXT)) + 1  # whole lines around it
-        hi = text.find("\n", min(len(text), d.end + CONTEXT))
-        hi = len(text) if hi < 0 else hi
         self.base = lo
-        excerpt = text[lo:hi]
         self.offsets = OffsetMap(excerpt)
         self.text.setPlainText(excerpt)
         sels = []

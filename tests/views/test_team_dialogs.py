@@ -8,7 +8,7 @@ import shutil
 import pytest
 from sqlalchemy import select
 
-from app.models import Coder, Coding
+from app.models import Coder, Coding, Document
 
 
 @pytest.fixture
@@ -40,7 +40,12 @@ def test_review_steps_through_disagreements_with_undo(qtbot, session):
     total = len(dlg.items)
     assert total > 10 and dlg.progress.text() == f"0 of {total} resolved"
     first = dlg.items[0]
-    assert "Respekt" in dlg.where.text() and dlg.text.toPlainText()
+    assert "Respekt" in dlg.where.text()
+    with session.read() as s:  # whole lines around the disagreement, from the project
+        text = s.get(Document, first.document_id).text
+    shown = dlg.text.toPlainText()
+    assert text[dlg.base:dlg.base + len(shown)] == shown
+    assert (dlg.base == 0 or text[dlg.base - 1] == "\n") and text[first.start:first.end] in shown
     dlg.decide("a")
     assert dlg.index == 1 and dlg.progress.text() == f"1 of {total} resolved"
     assert sorted(_consensus(session)) == sorted(first.a_spans)

@@ -179,6 +179,16 @@ def progress(items: list[Disagreement]) -> tuple[int, int]:
     return sum(1 for d in items if d.decision), len(items)
 
 
+def excerpt(s: Session, d: Disagreement, context: int = 280) -> tuple[int, str]:
+    """The whole lines around a disagreement, reaching at least `context` characters beyond it
+    on each side: (offset of the excerpt's first character in the document, the excerpt)."""
+    text = s.get(Document, d.document_id).text
+    lo = text.rfind("\n", 0, max(0, d.start - context)) + 1
+    hi = text.find("\n", min(len(text), d.end + context))
+    hi = len(text) if hi < 0 else hi
+    return lo, text[lo:hi]
+
+
 def describe(s: Session, d: Disagreement) -> str:
     code = s.scalar(select(Code).where(Code.guid == d.code_guid))
     kinds = {"a_only": _("only {coder} coded this").format(coder=d.coder_a),
