@@ -2,6 +2,8 @@
 
 Counts and document numbers stay numbers, shares are fractions (shown as per cent in Excel),
 quote cells are one `«text» (document)` line per quote and valence cells read `+n / -n`.
+Text cells that a spreadsheet could run as a formula (`=`, `+`, `-`, `@`, tab, CR first) get a
+leading apostrophe in CSV and Excel's own "quote prefix" in a workbook (OWASP CSV injection).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 from pathlib import Path
 
 from app.core.displays.matrix import Matrix
-from app.core.files import save_atomic, xml_safe
+from app.core.files import formula_like, save_atomic, spreadsheet_safe, xml_safe
 from app.i18n import _
 
 EXCEL_CELL_MAX = 32_767  # characters Excel holds in one cell
@@ -64,7 +66,7 @@ def write_matrix_csv(matrix: Matrix, path: str | os.PathLike) -> Path:
 
     def write(tmp: Path) -> None:
         with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            csv.writer(fh).writerows(rows)
+            csv.writer(fh).writerows([spreadsheet_safe(v) for v in row] for row in rows)
 
     return save_atomic(path, write)
 
@@ -86,8 +88,10 @@ def write_matrix_xlsx(matrix: Matrix, path: str | os.PathLike, title: str) -> Pa
     wb = Workbook()
     ws = wb.active
     ws.title = sheet_name(title)
-    ws.cell(row=1, column=1, value=_text(title or _("Matrix"))).font = Font(bold=True, size=14)
-    ws.cell(row=1, column=1).data_type = "s"
+    head = ws.cell(row=1, column=1, value=_text(title or _("Matrix")))
+    head.font = Font(bold=True, size=14)
+    head.data_type = "s"
+    head.quotePrefix = formula_like(head.value)
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     last_row, last_col = len(rows), len(rows[0])
@@ -97,7 +101,8 @@ def write_matrix_xlsx(matrix: Matrix, path: str | os.PathLike, title: str) -> Pa
             cell = ws.cell(row=i + 1, column=j)
             if isinstance(value, str):
                 cell.value = _text(value)
-                cell.data_type = "s"  # a quote starting with '=' stays text
+                cell.data_type = "s"  # a quote starting with '=' stays text,
+                cell.quotePrefix = formula_like(cell.value)  # also when edited in Excel
             else:
                 cell.value = value
             if i in (1, last_row) or j == last_col:  # header, column totals, row totals

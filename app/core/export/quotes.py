@@ -2,6 +2,8 @@
 
 Rows carry document, speaker, attributes and coder; codes include their child codes; the
 exports can be anonymised (documents numbered, coders lettered, named speakers replaced).
+In spreadsheets a text cell a program could run as a formula is neutralised (see
+`app.core.files.spreadsheet_safe`): an apostrophe first in CSV, Excel's quote prefix in XLSX.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 from app.core import attributes as attrs
 from app.core.codebook import code_paths, resolve_code, split_path, subtree_ids
 from app.core.export import docx_base as base
+from app.core.files import formula_like, spreadsheet_safe
 from app.core.importing.speakers import ROLES
 from app.core.lookup import get_coder, get_document
 from app.i18n import _
@@ -334,8 +337,7 @@ def write_quotes_csv(s: Session, out: str | os.PathLike, codes: list[str] | None
     def write(tmp: Path) -> None:
         with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh, delimiter=delimiter)
-            w.writerow(header)
-            w.writerows(body)
+            w.writerows([spreadsheet_safe(v) for v in row] for row in [header, *body])
 
     return base.save_atomic(out, write)
 
@@ -365,8 +367,10 @@ def write_quotes_xlsx(s: Session, out: str | os.PathLike, codes: list[str] | Non
     def cells(values: list[str], font=None):
         out = []
         for i, value in enumerate(values):
-            cell = WriteOnlyCell(ws, value=base.xml_safe(value)[:EXCEL_CELL_MAX])
+            text = base.xml_safe(value)[:EXCEL_CELL_MAX]
+            cell = WriteOnlyCell(ws, value=text)
             cell.data_type = "s"
+            cell.quotePrefix = formula_like(text)  # stays text when edited in Excel, too
             if font is not None:
                 cell.font = font
             if i == quote_col and font is None:

@@ -6,7 +6,8 @@ for "Kari"), a genitive or possessive after it is kept and caught ("Karis", "Kar
 case-sensitive ("Per" the name, not "per" the preposition); places and institutions are
 matched in any case ("tromsø"), which may also replace a common word spelt the same way -
 safer than leaving a place name in. Longer terms win over shorter ones ("Kari Nordmann"
-before "Kari"); whitespace inside a term matches any run of whitespace.
+before "Kari"); whitespace inside a term matches any run of whitespace. Terms are matched in
+NFC, the form every stored transcript is in, however they were typed.
 
 Offsets: the exact list of edits gives a precise map from old to new positions (no text
 alignment needed). A span keeps covering the same words: a start or end inside a replaced
@@ -20,6 +21,8 @@ import io
 import os
 import re
 import tempfile
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -27,6 +30,7 @@ from typing import Iterable
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.core.files import spreadsheet_safe
 from app.core.privacy.terms import Term, clear_terms, terms as listed_terms
 from app.errors import InvalidInput
 from app.i18n import _
@@ -48,7 +52,7 @@ def _pattern(items: list[Term]) -> tuple[re.Pattern | None, list[Term]]:
     ordered = sorted(items, key=lambda t: (-len(t.term), t.term))
     parts = []
     for i, t in enumerate(ordered):
-        body = r"\s+".join(re.escape(w) for w in t.term.split())
+        body = r"\s+".join(re.escape(w) for w in unicodedata.normalize("NFC", t.term).split())
         if t.kind != "name":
             body = f"(?i:{body})"
         parts.append(f"(?P<t{i}>{body})")
@@ -157,6 +161,8 @@ class ApplyReport:
     terms: int
     documents: list[DocumentReport] = field(default_factory=list)
     speaker_labels: int = 0
+    # Listed terms found nowhere (no replacement): they stay in the list, and the user is told.
+    unreplaced: list[str] = field(default_factory=list)
     # Texts written by the team that still name a term (not changed; shown to the user):
     # area ("document_name", "memo", "condensate", "synthesis", "code") -> how many.
     left_elsewhere: dict[str, int] = field(default_factory=dict)
@@ -168,12 +174,21 @@ class ApplyReport:
     def as_json(self) -> dict:
         return {"key_file": self.key_file, "terms": self.terms,
                 "replacements": self.replacements, "speaker_labels": self.speaker_labels,
-                "left_elsewhere": self.left_elsewhere,
+                "left_elsewhere": self.left_elsewhere, "unreplaced": list(self.unreplaced),
                 "documents": [d.as_json() for d in self.documents]}
+
+    def unreplaced_message(self) -> str:
+        """A warning naming the terms that were found nowhere and so stay listed ("" if none)."""
+        if not self.unreplaced:
+            return ""
+        return _("Warning: {n} sensitive terms were not found in any document or speaker "
+                 "label and stay in the list: {terms}.").format(
+                     n=len(self.unreplaced), terms=", ".join(self.unreplaced))
 
 
 def write_key(items: list[Term], key_out: Path) -> None:
-    """Write term,pseudonym,kind as UTF-8 CSV atomically (temporary file, then rename)."""
+    """Write term,pseudonym,kind as UTF-8 CSV atomically (temporary file, then rename); a
+    term or pseudonym a spreadsheet could run as a formula gets a leading apostrophe."""
     key_out = Path(key_out)
     if not key_out.parent.is_dir():
         raise InvalidInput(
@@ -186,7 +201,7 @@ def write_key(items: list[Term], key_out: Path) -> None:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["term", "pseudonym", "kind"])
     for t in sorted(items, key=lambda x: (x.kind, x.pseudonym, x.term)):
-        writer.writerow([t.term, t.pseudonym, t.kind])
+        writer.writerow([spreadsheet_safe(t.term), spreadsheet_safe(t.pseudonym), t.kind])
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=".sitat-key-", suffix=".tmp", dir=key_out.parent)
@@ -241,7 +256,9 @@ def apply_permanently(s: Session, key_out: Path) -> ApplyReport:
     """Replace the listed terms in every document for good (the caller's transaction).
 
     The key is written first; if anything after that fails, the key file is removed again
-    and the caller's transaction rolls back, so the project is unchanged.
+    and the caller's transaction rolls back, so the project is unchanged. Only the terms that
+    were replaced leave the list; the others are named in the report (`unreplaced`). When no
+    term occurs anywhere, nothing is changed and InvalidInput says so.
     """
     from app.core.documents import text_sha256
     from app.models import Coding, Document, ReviewDecision, SpeakerTurn
@@ -254,10 +271,12 @@ def apply_permanently(s: Session, key_out: Path) -> ApplyReport:
     write_key(items, key_out)
     try:
         report = ApplyReport(str(key_out), len(items))
+        used: Counter[str] = Counter()
         docs = s.execute(select(Document.id, Document.name, Document.text)
                          .order_by(Document.name)).all()
         for doc_id, name, body in docs:
             new_text, edits = pseudonymise_text(body, items)
+            used.update(e.term for e in edits)
             if not edits:
                 report.documents.append(DocumentReport(name, 0, 0, 0, 0))
                 continue
@@ -272,9 +291,15 @@ def apply_permanently(s: Session, key_out: Path) -> ApplyReport:
                 .execution_options(synchronize_session=False))
             report.documents.append(
                 DocumentReport(name, len(edits), moved, turns, decisions, merged))
-        report.speaker_labels = _replace_speakers(s, items)
+        report.speaker_labels = _replace_speakers(s, items, used)
+        if not used:
+            raise InvalidInput(_("None of the {n} sensitive terms occurs in a document or a "
+                                 "speaker label, so nothing was replaced; the terms stay in "
+                                 "the list. Check how they are spelt.").format(n=len(items)))
+        report.unreplaced = sorted((t.term for t in items if not used[t.term]),
+                                   key=lambda x: (x.casefold(), x))
         report.left_elsewhere = terms_elsewhere(s, items)
-        clear_terms(s)
+        clear_terms(s, {t.term for t in items if used[t.term]})
         s.flush()
         s.expire_all()
     except BaseException:
@@ -309,14 +334,17 @@ def terms_elsewhere(s: Session, items: list[Term]) -> dict[str, int]:
     return found
 
 
-def _replace_speakers(s: Session, items: list[Term]) -> int:
-    """Speaker labels ("Kari") are transcript text too; returns how many labels changed."""
+def _replace_speakers(s: Session, items: list[Term], used: Counter | None = None) -> int:
+    """Speaker labels ("Kari") are transcript text too; returns how many labels changed and
+    counts the replaced terms in `used`."""
     from app.models import SpeakerTurn
 
     t = SpeakerTurn.__table__
     changed = 0
     for (label,) in s.execute(select(t.c.speaker).distinct()).all():
-        new = pseudonymise_text(label, items)[0]
+        new, edits = pseudonymise_text(label, items)
+        if used is not None:
+            used.update(e.term for e in edits)
         if new != label:
             s.execute(update(t).where(t.c.speaker == label).values(speaker=new[:200]))
             changed += 1

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from app.core.export import docx_base as base
+from app.core.files import spreadsheet_safe
 from app.core.team.agreement import AgreementReport
 from app.core.team.summaries import number
 from app.i18n import _
@@ -23,14 +24,16 @@ def _cell(value) -> str:
 def csv_rows(report: AgreementReport) -> list[list[str]]:
     """Header, then per code its documents followed by the code's pooled row (document left
     empty), then the overall row. Fractions have 4 decimals and a decimal point; a figure that
-    cannot be computed (kappa when pe = 1) is an empty cell."""
+    cannot be computed (kappa when pe = 1) is an empty cell. Code and document names that a
+    spreadsheet could run as a formula get a leading apostrophe; figures stay numbers."""
     data = report.as_json()
     rows = [list(CSV_COLUMNS)]
     for code in data["codes"]:
         for doc in code["documents"]:
-            rows.append([code["code"], doc["document"]]
+            rows.append([spreadsheet_safe(code["code"]), spreadsheet_safe(doc["document"])]
                         + [_cell(doc.get(k)) for k in CSV_COLUMNS[2:]])
-        rows.append([code["code"], ""] + [_cell(code.get(k)) for k in CSV_COLUMNS[2:]])
+        rows.append([spreadsheet_safe(code["code"]), ""]
+                    + [_cell(code.get(k)) for k in CSV_COLUMNS[2:]])
     overall = data["overall"]
     rows.append([_("Overall"), ""] + [_cell(overall.get(k)) for k in CSV_COLUMNS[2:]])
     return rows
