@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
+import secrets
 import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 from app.core.project import PROJECT_SUFFIX, Project
+from app.core.safefs import create_exclusive, is_link, refuse_link
 from app.errors import ProjectError
 from app.i18n import _
 
@@ -36,9 +39,15 @@ def copy_database(project: Project, dest: Path) -> None:
         raw.close()
 
 
+def companions(path: Path) -> list[Path]:
+    """The files SQLite keeps beside a database file."""
+    return [Path(f"{path}{end}") for end in ("-wal", "-shm", "-journal")]
+
+
 def remove_database(path: Path) -> None:
-    """Delete a database file and its -wal/-shm companions, if present."""
-    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+    """Delete a database file and its -wal/-shm companions, if present (a symbolic link is
+    removed itself, never what it points to)."""
+    for p in (path, *companions(path)):
         try:
             p.unlink(missing_ok=True)
         except OSError:
@@ -53,7 +62,9 @@ def _reserve(folder: Path, stem: str) -> Path:
         name = f"{stem}{'' if n == 1 else f'-{n}'}{PROJECT_SUFFIX}"
         path = folder / name
         try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            if any(os.path.lexists(p) for p in companions(path)):
+                raise FileExistsError(path)  # SQLite would write through whatever is there
+            fd = create_exclusive(path, 0o644)
         except FileExistsError:
             n += 1
             continue
@@ -70,6 +81,8 @@ def backup_project(project: Project, folder: Path | None = None) -> Path:
     """Back up the open project to `<stem>.backup-YYYYmmdd-HHMMSS.sitat` beside it (or in
     `folder`), never overwriting a file. Returns the backup's path."""
     folder = Path(folder) if folder is not None else project.path.parent
+    if folder != project.path.parent:
+        refuse_link(folder)
     if not folder.is_dir():
         raise ProjectError(_("The folder {folder} does not exist.").format(folder=str(folder)))
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -88,11 +101,19 @@ def backups_folder(project_path: Path) -> Path:
 
 
 def list_backups(project_path: Path) -> list[Path]:
-    """The rotating backups of a project, newest first."""
-    folder = backups_folder(Path(project_path))
-    if not folder.is_dir():
+    """The rotating backups of a project, newest first: only regular files named as Sitat names
+    them, in a backups folder that is a real folder (not a symbolic link to somewhere else)."""
+    project_path = Path(project_path)
+    folder = backups_folder(project_path)
+    if is_link(folder) or not folder.is_dir():
         return []
-    return sorted(folder.glob(f"*{PROJECT_SUFFIX}"), key=lambda p: p.name, reverse=True)
+    name = re.compile(re.escape(f"{project_path.stem}.backup-") + r"\d{8}-\d{6}(-\d+)?"
+                      + re.escape(PROJECT_SUFFIX))
+    out = []
+    for entry in os.scandir(folder):
+        if name.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+            out.append(Path(entry.path))
+    return sorted(out, key=lambda p: p.name, reverse=True)
 
 
 def rotate_backup(project: Project, keep: int = 10) -> Path | None:
@@ -101,7 +122,12 @@ def rotate_backup(project: Project, keep: int = 10) -> Path | None:
     if keep <= 0:
         return None
     folder = backups_folder(project.path)
-    folder.mkdir(exist_ok=True)
+    refuse_link(folder)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise ProjectError(_("Could not write a backup in {folder}: {reason}").format(
+            folder=str(folder), reason=exc.strerror or exc)) from exc
     path = backup_project(project, folder)
     for old in list_backups(project.path)[keep:]:
         remove_database(old)
@@ -114,14 +140,18 @@ def restore_backup(backup: Path, project_path: Path) -> Path:
     backup, project_path = Path(backup), Path(project_path)
     with Project.open(backup, read_only=True):
         pass  # a damaged or foreign file is refused before anything changes
+    folder = backups_folder(project_path)
     with Project.open(project_path) as current:
-        safety = backup_project(current, backups_folder(project_path)
-                                if backups_folder(project_path).is_dir() else None)
-    tmp = project_path.with_name(f".{project_path.name}.restoring")
-    remove_database(tmp)
-    with Project.open(backup, read_only=True) as source:
-        copy_database(source, tmp)
-    for p in (Path(f"{project_path}-wal"), Path(f"{project_path}-shm")):
-        p.unlink(missing_ok=True)
-    os.replace(tmp, project_path)
+        safety = backup_project(current, folder if folder.is_dir() and not is_link(folder)
+                                else None)
+    tmp = _reserve(project_path.parent, f".{project_path.name}.restoring-{secrets.token_hex(4)}")
+    try:
+        with Project.open(backup, read_only=True) as source:
+            copy_database(source, tmp)
+        for p in (Path(f"{project_path}-wal"), Path(f"{project_path}-shm")):
+            p.unlink(missing_ok=True)
+        os.replace(tmp, project_path)
+    except BaseException:
+        remove_database(tmp)
+        raise
     return safety

@@ -31,29 +31,46 @@ def save_atomic(out: str | os.PathLike, write: Callable[[Path], None]) -> Path:
     if out.is_dir():
         raise InvalidInput(_("Cannot write {name}: {reason}").format(
             name=out.name, reason=_("This is a folder, not a file.")))
+    from app.core.leftovers import clean_folder
+
+    clean_folder(out.parent)  # what a killed save left here before
     tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".sitat-", suffix=out.suffix)
+        # mkstemp creates the file exclusively (O_EXCL: never through a planted link); the
+        # process id in the name tells a later run whether the writer still runs.
+        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".sitat-{os.getpid()}-",
+                                   suffix=out.suffix[:9])
         os.close(fd)
         write(Path(tmp))
         os.chmod(tmp, _file_mode(out))  # mkstemp makes 0600; give what a plain save would
-        os.replace(tmp, out)
+        os.replace(tmp, out)  # replaces a link at `out` itself, never what it points to
+        tmp = None
     except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
         raise InvalidInput(_("Cannot write {name}: {reason}").format(
-            name=out.name, reason=exc.strerror or exc)) from exc
-    except BaseException:
+            name=out.name, reason=_reason(exc))) from exc
+    finally:
         if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
     return out
+
+
+def _reason(exc: OSError) -> str:
+    from app.core.safefs import is_full
+
+    if is_full(exc):
+        return _("the disk is full")
+    return exc.strerror or str(exc)
 
 
 def _file_mode(out: Path) -> int:
     """The mode a replaced file had, or what the user's umask gives a new file."""
     try:
-        return stat.S_IMODE(out.stat().st_mode)
+        info = out.lstat()
+        if stat.S_ISREG(info.st_mode):
+            return stat.S_IMODE(info.st_mode)
     except OSError:
         pass
     try:
