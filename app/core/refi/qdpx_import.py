@@ -176,7 +176,10 @@ def import_qdpx(path: Path, out: Path) -> ImportReport:
         report.skip(name, _("Only text sources can be imported; this source is not text."))
     values = _values_by_source(pkg, docs, report)
     placed = _placements(pkg, docs, report)
-    tmp = out.with_name(f".{out.stem}.importing-{uuid.uuid4().hex[:8]}{out.suffix}")
+    from app.core.leftovers import clean_folder, importing_name
+
+    clean_folder(out.parent)  # what an import killed before left behind
+    tmp = out.with_name(importing_name(out.stem, out.suffix, uuid.uuid4().hex[:8]))
     project = None
     try:
         project = Project.create(tmp, pkg.title or path.stem)
