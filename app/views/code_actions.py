@@ -13,7 +13,7 @@ from app.core import workbench as wb
 from app.errors import SitatError
 from app.i18n import _
 from app.views import settings
-from app.views.commands import CodebookCommand
+from app.views.commands.codes import CodebookCommand
 from app.views.dialogs import CodeDialog, CodeFields
 
 NEW_CODE_COLOURS = ["#C0392B", "#2E86C1", "#8E44AD", "#D68910", "#17A589", "#1F618D", "#28B463",

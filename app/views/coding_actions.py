@@ -12,12 +12,8 @@ from app.core import snapping
 from app.core import workbench as wb
 from app.i18n import _
 from app.views import settings
-from app.views.commands import (
-    ApplyCodingCommand,
-    CodingMemoCommand,
-    RemoveCodingCommand,
-    SetAttributeCommand,
-)
+from app.views.commands.coding import ApplyCodingCommand, CodingMemoCommand, RemoveCodingCommand
+from app.views.commands.documents import RemoveDocumentsCommand, SetAttributeCommand
 
 
 class CodingActions:
@@ -129,8 +125,6 @@ class CodingActions:
         self.session.execute(SetAttributeCommand(self.session, doc_guid, name, value))
 
     def delete_documents(self, guids: list[str]) -> None:
-        from app.views.importer import RemoveDocumentsCommand
-
         answer = QMessageBox.question(
             self, _("Delete documents"),
             _("Delete {n} document(s) with all their codings? You can undo this with Edit > "

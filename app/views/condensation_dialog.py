@@ -22,40 +22,10 @@ from PySide6.QtWidgets import (
 
 from app.core.displays import condensation as stc
 from app.i18n import _
-from app.views.session import Session, SessionCommand
+from app.views.commands.condensation import CondensationCommand
+from app.views.session import Session
 
 COL_USE, COL_STAR, COL_QUOTE, COL_DOC, COL_CODER = range(5)
-
-
-class CondensationCommand(SessionCommand):
-    """One change to a code's condensation, undone by restoring the captured state."""
-
-    def __init__(self, session: Session, code_guid: str, text: str, operation) -> None:
-        super().__init__(session, text)
-        self.code_guid, self.operation = code_guid, operation
-        self.before = self.after = None
-
-    def _code(self, s):
-        from app.core import workbench as wb
-
-        return wb.get_code_by_guid(s, self.code_guid)
-
-    def do(self) -> None:
-        with self.session.project.write() as s:
-            code = self._code(s)
-            if self.after is None:
-                self.before = stc.capture(s, code)
-                self.operation(s, code)
-                self.after = stc.capture(s, code)
-            else:
-                stc.restore(s, code, self.after)
-
-    def undo_it(self) -> None:
-        with self.session.project.write() as s:
-            stc.restore(s, self._code(s), self.before)
-
-    def notify(self) -> None:
-        self.session.condensationChanged.emit(self.code_guid)
 
 
 class CondensationDialog(QDialog):

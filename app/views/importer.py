@@ -12,11 +12,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from app.core import workbench_docs as wd
 from app.core.documents import PreparedDocument, prepare_files
 from app.errors import SitatError
 from app.i18n import _
-from app.views.session import Session, SessionCommand
+from app.views.commands.documents import ImportDocumentsCommand
+from app.views.session import Session
 
 
 class _Reader:
@@ -47,25 +47,6 @@ class _Reader:
                 name=path.name, reason=exc)))
             return
         self.events.put(("done", None if self.cancel.is_set() else batch))
-
-
-class ImportDocumentsCommand(SessionCommand):
-    def __init__(self, session: Session, batch: list[PreparedDocument]) -> None:
-        super().__init__(session, _("Import {n} documents").format(n=len(batch)))
-        self.batch = batch
-        self.guids: list[str] | None = None
-
-    def do(self) -> None:
-        with self.session.project.write() as s:
-            self.guids = wd.add_documents(s, self.batch, self.guids)
-
-    def undo_it(self) -> None:
-        with self.session.project.write() as s:
-            wd.remove_documents(s, self.guids)
-
-    def notify(self) -> None:
-        self.session.documentsChanged.emit()
-        self.session.countsChanged.emit()
 
 
 class ImportRunner(QObject):
@@ -131,26 +112,3 @@ class ImportRunner(QObject):
         else:
             self.failed.emit("")
         self.deleteLater()
-
-
-class RemoveDocumentsCommand(SessionCommand):
-    """Delete documents with their codings; undo puts every row back with the same ids."""
-
-    def __init__(self, session: Session, guids: list[str]) -> None:
-        super().__init__(session, _("Delete {n} documents").format(n=len(guids)))
-        self.guids = list(guids)
-        self.snapshot: wd.DocumentsSnapshot | None = None
-
-    def do(self) -> None:
-        with self.session.project.write() as s:
-            self.snapshot = wd.snapshot_documents(s, self.guids)
-            wd.remove_documents(s, self.guids)
-
-    def undo_it(self) -> None:
-        with self.session.project.write() as s:
-            wd.restore_documents(s, self.snapshot)
-
-    def notify(self) -> None:
-        self.session.documentsChanged.emit()
-        self.session.codingsChanged.emit(None)
-        self.session.countsChanged.emit()

@@ -26,36 +26,8 @@ from PySide6.QtWidgets import (
 from app.core.privacy import terms as pt
 from app.errors import SitatError
 from app.i18n import _
-from app.views.session import Session, SessionCommand
-
-
-class TermCommand(SessionCommand):
-    """Add (or remove) one sensitive term; undo does the opposite."""
-
-    def __init__(self, session: Session, term: str, pseudonym: str | None, kind: str,
-                 add: bool) -> None:
-        super().__init__(session, (_("Add {term}") if add else _("Remove {term}")).format(
-            term=term))
-        self.term, self.pseudonym, self.kind, self.add = term, pseudonym, kind, add
-
-    def _add(self) -> None:
-        with self.session.project.write() as s:
-            t = pt.add_term(s, self.term, self.pseudonym, self.kind)
-            self.pseudonym, self.kind = t.pseudonym, t.kind
-
-    def _remove(self) -> None:
-        with self.session.project.write() as s:
-            t = pt.remove_term(s, self.term)
-            self.pseudonym, self.kind = t.pseudonym, t.kind
-
-    def do(self) -> None:
-        self._add() if self.add else self._remove()
-
-    def undo_it(self) -> None:
-        self._remove() if self.add else self._add()
-
-    def notify(self) -> None:
-        self.session.coderChanged.emit()  # dialogs listening refresh their lists
+from app.views.commands.privacy import TermCommand
+from app.views.session import Session
 
 
 KINDS = (("name", "navn"), ("place", "sted"), ("institution", "institusjon"))

@@ -20,41 +20,12 @@ from PySide6.QtWidgets import (
 
 from app.core.team import review
 from app.i18n import _
+from app.views.commands.team import ReviewCommand
 from app.views.offsets import OffsetMap
-from app.views.session import Session, SessionCommand
+from app.views.session import Session
 
 CONTEXT = 280
 A_COLOUR, B_COLOUR = QColor("#9CC3E6"), QColor("#F4A6A6")
-
-
-class ReviewCommand(SessionCommand):
-    def __init__(self, session: Session, item: review.Disagreement, decision: str,
-                 consensus: str, span=None) -> None:
-        super().__init__(session, _("Settle disagreement ({decision})").format(
-            decision=decision))
-        self.item, self.decision, self.consensus, self.span = item, decision, consensus, span
-        self.before: review.ReviewState | None = None
-        self.after: review.ReviewState | None = None
-
-    def do(self) -> None:
-        with self.session.project.write() as s:
-            if self.after is None:
-                self.before = review.capture(s, self.item, self.consensus)
-                review.resolve(s, self.item, self.decision, self.consensus, self.span)
-                self.after = review.capture(s, self.item, self.consensus)
-            else:
-                review.restore(s, self.item, self.after, self.consensus)
-        self.item.decision = self.decision
-
-    def undo_it(self) -> None:
-        with self.session.project.write() as s:
-            review.restore(s, self.item, self.before, self.consensus)
-        self.item.decision = (self.before.decision or {}).get("decision")
-
-    def notify(self) -> None:
-        self.session.codingsChanged.emit(None)
-        self.session.countsChanged.emit()
-        self.session.coderChanged.emit()
 
 
 class ReviewDialog(QDialog):

@@ -28,44 +28,8 @@ from PySide6.QtWidgets import (
 
 from app.errors import SitatError
 from app.i18n import _
-from app.views.session import Session, SessionCommand
-
-
-class CodeHitsCommand(SessionCommand):
-    """Code every hit (spread to sentence, paragraph or turn) in one transaction; undo removes
-    exactly the codings it made."""
-
-    def __init__(self, session: Session, hits, code_path: str, spread: str) -> None:
-        super().__init__(session, _("Code {n} hits with {code}").format(n=len(hits),
-                                                                         code=code_path))
-        self.hits, self.code_path, self.spread = hits, code_path, spread
-        self.snapshots = None
-        self.made = 0
-
-    def do(self) -> None:
-        from app.core import workbench as wb
-        from app.core.search.service import code_hits_made
-
-        with self.session.project.write() as s:
-            if self.snapshots is None:
-                made = code_hits_made(s, self.hits, self.code_path, self.session.coder_name,
-                                      self.spread)
-                self.made = len(made)
-                self.snapshots = [wb.snapshot_coding(s, g) for g in made]
-            else:
-                for snap in self.snapshots:
-                    wb.restore_coding(s, snap)
-
-    def undo_it(self) -> None:
-        from app.core import workbench as wb
-
-        with self.session.project.write() as s:
-            for snap in self.snapshots:
-                wb.delete_coding(s, snap.guid)
-
-    def notify(self) -> None:
-        self.session.codingsChanged.emit(None)
-        self.session.countsChanged.emit()
+from app.views.commands.coding import CodeHitsCommand
+from app.views.session import Session
 
 
 _SPACE = re.compile(r"\s+")

@@ -1,6 +1,6 @@
 """An open project in the window: the project, the current coder, the coder filter, the one undo
 stack, and signals that tell panels what changed. Panels read through it; changes go through
-commands (app.views.commands) pushed with `execute`.
+commands (app/views/commands/) pushed with `execute`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 
 from app.core import workbench as wb
 from app.core.project import Project
@@ -115,8 +115,9 @@ class Session(QObject):
         return self.filter_mode == FILTER_CHOSEN and len(self.chosen_coders) > 1
 
     # -- changing ----------------------------------------------------------------------
-    def execute(self, command: "SessionCommand") -> bool:
-        """Do a command now (one transaction) and put it on the undo stack; False if refused."""
+    def execute(self, command) -> bool:
+        """Do a command (an app.views.commands.base.SessionCommand) now, in one transaction,
+        and put it on the undo stack; False if refused."""
         try:
             command.first()
         except SitatError as exc:
@@ -137,43 +138,3 @@ class Session(QObject):
         self.documentsChanged.emit()
         self.codingsChanged.emit(None)
         self.countsChanged.emit()
-
-
-class SessionCommand(QUndoCommand):
-    """An undoable action: `do()` the first time and on redo, `undo_it()` on undo; each one
-    transaction through app/core. The session is told what changed afterwards."""
-
-    def __init__(self, session: Session, text: str) -> None:
-        super().__init__(text)
-        self.session = session
-        self._pushed = False
-
-    def first(self) -> None:
-        self.do()
-        self.notify()
-
-    def redo(self) -> None:
-        if not self._pushed:  # QUndoStack.push calls redo(): the work was done in first()
-            self._pushed = True
-            return
-        try:
-            self.do()
-        except Exception as exc:  # noqa: BLE001 - reported to the user, stack reset
-            self.session.report(exc)
-        self.notify()
-
-    def undo(self) -> None:
-        try:
-            self.undo_it()
-        except Exception as exc:  # noqa: BLE001
-            self.session.report(exc)
-        self.notify()
-
-    def do(self) -> None:
-        raise NotImplementedError
-
-    def undo_it(self) -> None:
-        raise NotImplementedError
-
-    def notify(self) -> None:
-        self.session.refresh_all()

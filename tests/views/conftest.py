@@ -32,3 +32,20 @@ def sample_window(qtbot, tmp_path, built, monkeypatch):
     w.set_session(open_session(path))
     yield w
     w.close()
+
+
+@pytest.fixture
+def session(qtbot, tmp_path, built):
+    """A session (no window) on a fresh copy of the sample project, coding as "Lead"."""
+    import shutil
+
+    from app.views import settings
+    from app.views.application import open_session
+
+    settings.use_settings_dir(tmp_path / "settings")
+    path = tmp_path / "demo.sitat"
+    shutil.copyfile(built, path)
+    s = open_session(path)
+    s.set_coder_name("Lead")
+    yield s
+    s.close()

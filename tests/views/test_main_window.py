@@ -103,7 +103,7 @@ def test_codebook_edits_are_undoable(window):
 
 
 def test_attribute_edit_and_document_delete_undo(window):
-    from app.views.importer import RemoveDocumentsCommand
+    from app.views.commands.documents import RemoveDocumentsCommand
 
     guid = window.docs.model.rows[0].guid
     window._attribute_edited(guid, "bydel", "Stovner")

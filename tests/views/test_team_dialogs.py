@@ -3,26 +3,9 @@ versions and log."""
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
 from sqlalchemy import select
 
 from app.models import Coder, Coding, Document
-
-
-@pytest.fixture
-def session(qtbot, tmp_path, built):
-    from app.views import settings
-    from app.views.application import open_session
-
-    settings.use_settings_dir(tmp_path / "settings")
-    path = tmp_path / "demo.sitat"
-    shutil.copyfile(built, path)
-    s = open_session(path)
-    s.set_coder_name("Lead")
-    yield s
-    s.close()
 
 
 def _consensus(session):

@@ -1,0 +1,113 @@
+"""Undoable codings: code a selection, remove a coding, its memo, and "code all hits" of a
+search. Undo and redo put back the very same codings (same guids)."""
+
+from __future__ import annotations
+
+from app.core import workbench as wb
+from app.i18n import _
+from app.views.commands.base import SessionCommand
+from app.views.session import Session
+
+
+class ApplyCodingCommand(SessionCommand):
+    def __init__(self, session: Session, document_guid: str, code_guid: str, code_name: str,
+                 start: int, end: int) -> None:
+        super().__init__(session, _("Code with {code}").format(code=code_name))
+        self.document_guid, self.code_guid = document_guid, code_guid
+        self.start, self.end = start, end
+        self.snapshot: wb.CodingSnapshot | None = None
+        self.shown: wb.ShownCoding | None = None
+
+    def apply(self, s) -> None:
+        coder = wb.ensure_coder(s, self.session.coder_name)
+        self.snapshot = wb.apply_code(s, self.document_guid, self.code_guid, coder.id,
+                                      self.start, self.end)
+        self.shown = wb.shown_coding(s, self.snapshot.guid)
+
+    def reapply(self, s) -> None:
+        wb.restore_coding(s, self.snapshot)
+
+    def revert(self, s) -> None:
+        wb.delete_coding(s, self.snapshot.guid)
+
+    def refresh(self) -> None:  # the window follows these two, counts included
+        self.session.codingAdded.emit(self.document_guid, self.shown)
+
+    def refresh_undone(self) -> None:
+        self.session.codingRemoved.emit(self.document_guid, self.shown)
+
+
+class RemoveCodingCommand(SessionCommand):
+    def __init__(self, session: Session, coding: wb.ShownCoding, document_guid: str) -> None:
+        super().__init__(session, _("Remove coding {code}").format(code=coding.code_name))
+        self.coding, self.document_guid = coding, document_guid
+        self.snapshot: wb.CodingSnapshot | None = None
+
+    def apply(self, s) -> None:
+        self.snapshot = wb.delete_coding(s, self.coding.guid)
+
+    def revert(self, s) -> None:
+        wb.restore_coding(s, self.snapshot)
+        self.coding = wb.shown_coding(s, self.coding.guid)
+
+    def refresh(self) -> None:
+        self.session.codingRemoved.emit(self.document_guid, self.coding)
+
+    def refresh_undone(self) -> None:
+        self.session.codingAdded.emit(self.document_guid, self.coding)
+
+
+class CodingMemoCommand(SessionCommand):
+    def __init__(self, session: Session, coding: wb.ShownCoding, document_guid: str,
+                 memo: str) -> None:
+        super().__init__(session, _("Memo on coding {code}").format(code=coding.code_name))
+        self.guid, self.document_guid = coding.guid, document_guid
+        self.new, self.old = memo, coding.memo
+        self.shown: wb.ShownCoding | None = None
+
+    def _set(self, s, memo: str) -> None:
+        wb.set_coding_memo(s, self.guid, memo)
+        self.shown = wb.shown_coding(s, self.guid)
+
+    def apply(self, s) -> None:
+        self._set(s, self.new)
+
+    def revert(self, s) -> None:
+        self._set(s, self.old)
+
+    def refresh(self) -> None:
+        self.session.codingUpdated.emit(self.document_guid, self.shown)
+
+
+class CodeHitsCommand(SessionCommand):
+    """Code every hit (spread to sentence, paragraph or turn) in one transaction; undo removes
+    exactly the codings it made."""
+
+    def __init__(self, session: Session, hits, code_path: str, spread: str) -> None:
+        super().__init__(session, _("Code {n} hits with {code}").format(n=len(hits),
+                                                                         code=code_path))
+        self.hits, self.code_path, self.spread = hits, code_path, spread
+        self.snapshots: list[wb.CodingSnapshot] = []
+
+    @property
+    def made(self) -> int:
+        return len(self.snapshots)
+
+    def apply(self, s) -> None:
+        from app.core.search.service import code_hits_made
+
+        made = code_hits_made(s, self.hits, self.code_path, self.session.coder_name,
+                              self.spread)
+        self.snapshots = [wb.snapshot_coding(s, g) for g in made]
+
+    def reapply(self, s) -> None:
+        for snap in self.snapshots:
+            wb.restore_coding(s, snap)
+
+    def revert(self, s) -> None:
+        for snap in self.snapshots:
+            wb.delete_coding(s, snap.guid)
+
+    def refresh(self) -> None:
+        self.session.codingsChanged.emit(None)
+        self.session.countsChanged.emit()
