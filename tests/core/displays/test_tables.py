@@ -39,7 +39,8 @@ def test_csv_round_trip(p, tmp_path):
     assert rows[-1] == ["Total", "3", "7", "0", "10"]
 
     rows = read_csv(write_matrix_csv(v, tmp_path / "v.csv"))
-    assert rows[2][2] == "+2 / -1" and rows[1][1] == "+0 / -1" and rows[-1][-1] == "+5 / -3"
+    # "+2 / -1" would be a formula (= -2) in a spreadsheet: the apostrophe keeps it text
+    assert rows[2][2] == "'+2 / -1" and rows[1][1] == "'+0 / -1" and rows[-1][-1] == "'+5 / -3"
 
     rows = read_csv(write_matrix_csv(q, tmp_path / "q.csv"))
     assert rows[1][2] == ("«Hun så på meg. Hun hadde tid.» (fg1)\n«Det var godt.» (ind3)\n"
