@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from app.core.lookup import get_document, suggestion
+from app.core.lookup import get_document, nfc, suggestion
 from app.errors import InvalidInput, NotFound
 from app.i18n import _
 from app.models import ATTRIBUTE_TYPES, AttributeDefinition, AttributeValue, Document
@@ -37,6 +37,7 @@ def definitions(s: Session) -> list[AttributeDefinition]:
 
 
 def get_definition(s: Session, name: str) -> AttributeDefinition:
+    name = nfc(name)  # names are stored in NFC, as they are typed on most systems
     d = s.scalar(select(AttributeDefinition).where(AttributeDefinition.name == name))
     if d is None:
         names = [x.name for x in definitions(s)]
@@ -50,7 +51,7 @@ def define_attribute(
     s: Session, name: str, type_: str = "text", choices: list[str] | None = None
 ) -> AttributeDefinition:
     """Create an attribute, or change the type/choices of an existing one (values must fit)."""
-    name = name.strip()
+    name = nfc(name.strip())
     if not name or "=" in name:
         raise InvalidInput(_("An attribute name must not be empty or contain '='."))
     if type_ not in ATTRIBUTE_TYPES:
@@ -95,8 +96,8 @@ def value_order(d: AttributeDefinition, values) -> list[str]:
 
 
 def normalise_value(d: AttributeDefinition, raw: str) -> str:
-    """The canonical stored form of `raw` for attribute `d`, or InvalidInput."""
-    value = raw.strip()
+    """The canonical stored form of `raw` for attribute `d` (NFC), or InvalidInput."""
+    value = nfc(raw).strip()
     if d.type == "number":
         try:
             number = float(value.replace("\u00a0", "").replace(" ", "").replace(",", "."))
@@ -119,7 +120,7 @@ def normalise_value(d: AttributeDefinition, raw: str) -> str:
         return parsed.isoformat()
     if d.type == "choice":
         for choice in d.choice_list():
-            if choice.casefold() == value.casefold():
+            if nfc(choice).casefold() == value.casefold():
                 return choice
         raise InvalidInput(
             _("«{value}» is not an allowed value of {name}; allowed: {choices}.").format(
@@ -151,7 +152,7 @@ def set_values(s: Session, doc: Document, values: dict[str, str],
     Attributes that do not exist yet are created as text attributes when `create_missing`.
     """
     for name, raw in values.items():
-        name = name.strip()
+        name = nfc(name.strip())
         d = s.scalar(select(AttributeDefinition).where(AttributeDefinition.name == name))
         if d is None:
             if not create_missing:

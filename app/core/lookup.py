@@ -1,8 +1,12 @@
-"""Find documents and coders by the names users type, with helpful 'did you mean' messages."""
+"""Find documents and coders by the names users type, with helpful 'did you mean' messages.
+
+Names are compared in NFC, so "Åse" typed as A + combining ring finds the stored "Åse" (and a
+name stored decomposed, from a file name on a Mac, is found however it is typed)."""
 
 from __future__ import annotations
 
 import difflib
+import unicodedata
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,6 +14,13 @@ from sqlalchemy.orm import Session
 from app.errors import NotFound
 from app.i18n import _
 from app.models import Coder, Document
+
+
+def nfc(text: str) -> str:
+    """`text` in NFC, the form Sitat stores transcripts in (cheap when it already is)."""
+    if not text or text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
 
 
 def suggestion(name: str, candidates: list[str]) -> str:
@@ -20,8 +31,21 @@ def suggestion(name: str, candidates: list[str]) -> str:
     return " " + _("Did you mean: {names}?").format(names=", ".join(close))
 
 
+def _by_name(s: Session, model, name: str):
+    """The row of `model` named `name`, exactly or else by NFC form; None if there is none."""
+    found = s.scalar(select(model).where(model.name == name))
+    if found is None and not name.isascii():
+        wanted = nfc(name)
+        found = s.scalar(select(model).where(model.name == wanted))
+        if found is None:
+            ids = [i for i, n in s.execute(select(model.id, model.name))
+                   if not n.isascii() and nfc(n) == wanted]
+            found = s.get(model, ids[0]) if len(ids) == 1 else None
+    return found
+
+
 def get_document(s: Session, name: str) -> Document:
-    doc = s.scalar(select(Document).where(Document.name == name))
+    doc = _by_name(s, Document, name)
     if doc is None:
         names = list(s.scalars(select(Document.name)))
         raise NotFound(
@@ -32,7 +56,7 @@ def get_document(s: Session, name: str) -> Document:
 
 
 def get_coder(s: Session, name: str) -> Coder:
-    coder = s.scalar(select(Coder).where(Coder.name == name))
+    coder = _by_name(s, Coder, name)
     if coder is None:
         names = list(s.scalars(select(Coder.name)))
         raise NotFound(

@@ -1,5 +1,6 @@
 """The axes of a matrix display (codes with roll-up by level, documents, attribute values,
-coders) and the filters that choose its documents, coders and codes."""
+coders) and the filters that choose its documents, coders and codes. Attribute names and values
+are compared in NFC, so a value typed with combining accents finds the stored one."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.core import attributes as attrs
 from app.core.codebook import code_paths, resolve_code, subtree_ids
-from app.core.lookup import get_coder, suggestion
+from app.core.lookup import get_coder, nfc, suggestion
 from app.core.team.rounds import round_info
 from app.errors import NotFound
 from app.i18n import _
@@ -100,7 +101,7 @@ class _Attribute(_Axis):
         self.d = d
         q = select(AttributeValue.document_id, AttributeValue.value).where(
             AttributeValue.attribute_id == d.id)
-        self.values = {doc: v for doc, v in s.execute(q) if doc in scope.docs}
+        self.values = {doc: nfc(v) for doc, v in s.execute(q) if doc in scope.docs}
         self.groups: dict[str, set[int]] = {}
         for doc in scope.docs:
             self.groups.setdefault(self.values.get(doc, NO_VALUE), set()).add(doc)
@@ -170,17 +171,19 @@ def make_scope(s: Session, coders: list[str] | None, where: dict[str, str] | Non
         coder_ids = {i for i, n in all_coders.items() if n in in_round}
         filters["round"] = info.name
     if coders:
-        chosen = {get_coder(s, name).id for name in coders}
+        found = [get_coder(s, name) for name in coders]
+        chosen = {c.id for c in found}
         coder_ids = chosen if coder_ids is None else coder_ids & chosen
-        filters["coders"] = list(coders)
+        filters["coders"] = [c.name for c in found]  # as stored, however they were typed
     if where:
         clean: dict[str, str] = {}
         for name, raw in where.items():
             d = attrs.get_definition(s, name.strip())
-            value = attrs.normalise_value(d, str(raw))
+            value = attrs.normalise_value(d, str(raw))  # NFC, canonical for the type
             clean[d.name] = value
-            have = set(s.scalars(select(AttributeValue.document_id).where(
-                AttributeValue.attribute_id == d.id, AttributeValue.value == value)))
+            have = {doc for doc, stored in s.execute(
+                select(AttributeValue.document_id, AttributeValue.value).where(
+                    AttributeValue.attribute_id == d.id)) if nfc(stored) == value}
             doc_ids = have if doc_ids is None else doc_ids & have
         filters["where"] = clean
     code_ids: set[int] | None = None

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.core.codebook import path_of, resolve_code, subtree_ids
+from app.core.lookup import nfc
 from app.errors import InvalidInput, NotFound
 from app.i18n import _
 from app.models import (
@@ -83,7 +84,7 @@ def meaning_units(s: Session, code, coders: list[str] | None = None) -> list[Mea
          .join(Coder, Coder.id == Coding.coder_id).join(Code, Code.id == Coding.code_id)
          .where(Coding.code_id.in_(ids)).order_by(Document.name, Coding.start, Coding.id))
     if coders:
-        q = q.where(Coder.name.in_(coders))
+        q = q.where(Coder.name.in_(set(coders) | {nfc(c) for c in coders}))
     return [MeaningUnit(*row) for row in s.execute(q)]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -27,7 +28,7 @@ def _filter_terms(s, where: dict[str, str] | None, speaker: str | None) -> list[
         d = get_definition(s, key)
         terms.append((attr_field(d.name), normalise_value(d, value)))
     if speaker:
-        terms.append(("speaker", speaker))
+        terms.append(("speaker", unicodedata.normalize("NFC", speaker)))  # labels are NFC
     return terms
 
 

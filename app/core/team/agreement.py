@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.codebook import code_paths, join_path, resolve_code, split_path, subtree_ids
-from app.core.lookup import get_coder, get_document
+from app.core.lookup import get_coder, get_document, nfc
 from app.core.team.intervals import (
     Span,
     clip,
@@ -234,7 +234,7 @@ def _check_overlap(overlap) -> float:
 
 
 def _coders(s: Session, names: list[str]) -> list[int]:
-    names = list(names or [])
+    names = [nfc(n) for n in names or []]
     if len(names) < 2:
         raise InvalidInput(_("Agreement needs at least two coders; {n} given.").format(
             n=len(names)))
@@ -255,8 +255,9 @@ def _documents(s: Session, names: list[str] | None) -> list[tuple[int, str, int]
     found = {r[1]: r for r in s.execute(q.where(Document.name.in_(names))).all()}
     for n in names:
         if n not in found:
-            get_document(s, n)  # raises NotFound with 'did you mean'
-    return [found[n] for n in names]
+            d = get_document(s, n)  # typed in another Unicode form, or NotFound
+            found[n] = (d.id, d.name, d.length)
+    return list({found[n][0]: found[n] for n in names}.values())
 
 
 def _code_rows(s: Session, refs: list[str]) -> list[tuple[str, set[int]]]:
