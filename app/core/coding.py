@@ -109,6 +109,11 @@ def get_coding(s: Session, guid_or_id: str | int) -> Coding:
     return coding
 
 
+def coding_counts(s: Session) -> dict[int, int]:
+    """code id -> how many codings it has (its own, not its children's), in one query."""
+    return dict(s.execute(select(Coding.code_id, func.count()).group_by(Coding.code_id)).all())
+
+
 def remove_coding(s: Session, coding: Coding) -> None:
     s.delete(coding)
     s.flush()

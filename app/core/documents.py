@@ -14,7 +14,7 @@ from app.core import attributes as attrs
 from app.core.importing import ImportedText, read_file
 from app.core.lookup import get_document
 from app.core.project import Project
-from app.errors import ImportFailed, InvalidInput
+from app.errors import ImportFailed, InvalidInput, NotFound
 from app.i18n import _
 from app.models import Coding, Document, SpeakerTurn
 
@@ -183,6 +183,14 @@ def list_documents(s: Session) -> list[DocumentInfo]:
         DocumentInfo(i, n, length, counts.get(i, 0), speakers.get(i, []), values.get(i, {}), f)
         for i, n, length, f in rows
     ]
+
+
+def document_text(s: Session, document_id: int) -> str:
+    """The whole text of one document (offsets into it are code points)."""
+    text = s.scalar(select(Document.text).where(Document.id == document_id))
+    if text is None:
+        raise NotFound(_("That document no longer exists."))
+    return text
 
 
 def rename_document(s: Session, name: str, new_name: str) -> Document:

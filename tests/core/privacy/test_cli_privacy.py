@@ -1,4 +1,4 @@
-"""`sitat pseudonyms P.sitat ...` through its own parser (registered in cli_parser separately)."""
+"""`sitat pseudonyms P.sitat ...` through its own parser (registered in app.cli.parser separately)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from contextlib import redirect_stdout
 
 import pytest
 
-from app.cli_privacy import add_privacy_commands
+from app.cli.privacy import add_privacy_commands
 from app.errors import InvalidInput
 from tests.core.privacy.privacy_fixtures import add_document
 

@@ -137,7 +137,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(tmp_path, monkeypatch):
 
 # -- the commands ----------------------------------------------------------------------------
 def _parser() -> argparse.ArgumentParser:
-    from app.cli_refi import add_refi_commands
+    from app.cli.refi import add_refi_commands
 
     parser = argparse.ArgumentParser(prog="sitat")
     sub = parser.add_subparsers()

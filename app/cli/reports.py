@@ -1,15 +1,13 @@
 """`sitat` commands for reading and report writing: search, matrix displays, condensation (STC)
-and exports to Word, CSV and XLSX. Thin over app/core; registered by cli_parser."""
+and exports to Word, CSV and XLSX. Thin over app/core; registered by app.cli.parser."""
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
-from app.cli_common import emit_json as _emit
-from app.cli_common import open_project as _open
-from app.cli_common import split_list as _list
+from app.cli.common import command, key_values, output
+from app.cli.common import open_project as _open
+from app.cli.common import split_list as _list
 from app.i18n import _
 
 
@@ -45,37 +43,19 @@ def cmd_condensation(a) -> int:
 
     with _open(a.project, read_only=True) as p, p.read() as s:
         c = stc.condensation(s, a.code)
-    if a.json:
-        _emit(c.as_json())
-        return 0
-    print(c.code)
-    print(_("{n} meaning units").format(n=len(c.units)))
-    for cond in c.condensates:
-        print(f"  «{cond.text}» ({len(cond.units)})")
-    if c.synthesis:
-        print()
-        print(c.synthesis)
+    output(a, c.as_json(), [
+        c.code, _("{n} meaning units").format(n=len(c.units)),
+        *(f"  «{cond.text}» ({len(cond.units)})" for cond in c.condensates),
+        *(["", c.synthesis] if c.synthesis else [])])
     return 0
 
 
 # -- displays and exports ------------------------------------------------------------------------
-def _where(values: list[str] | None) -> dict[str, str]:
-    from app.errors import InvalidInput
-
-    out = {}
-    for v in values or []:
-        if "=" not in v or not v.split("=", 1)[0].strip():
-            raise InvalidInput(_("expected KEY=VALUE, got {value}").format(value=v))
-        key, val = v.split("=", 1)
-        out[key.strip()] = val.strip()
-    return out
-
-
 def _matrix_spec(a):
     from app.core.displays.saved import DisplaySpec
 
     spec = DisplaySpec(rows=a.rows, cols=a.cols, cell=a.cell, coders=tuple(a.coder or ()),
-                       where=_where(a.where), codes=tuple(a.code or ()), round=a.round,
+                       where=key_values(a.where), codes=tuple(a.code or ()), round=a.round,
                        level=a.level)
     if getattr(a, "load", None):
         from app.core.displays.saved import load_display
@@ -110,11 +90,9 @@ def cmd_matrix(a) -> int:
         tables.write_matrix_xlsx(m, a.xlsx, title)
     if a.docx:
         write_matrix_docx(m.as_json(), a.docx, title, spec.filters_text())
-    if a.json:
-        _emit(m.as_json())
-    elif not (a.csv or a.xlsx or a.docx):
-        for row in tables.table_rows(m):
-            print("\t".join(str(v) for v in row))
+    written = a.csv or a.xlsx or a.docx  # then the table itself is not printed
+    output(a, m.as_json(), () if written else
+           ("\t".join(str(v) for v in row) for row in tables.table_rows(m)))
     return 0
 
 
@@ -167,7 +145,7 @@ def cmd_search(a) -> int:
 
         raise InvalidInput(_("Give --coder NAME with --code-as."))
     with _open(a.project, read_only=not a.code_as) as p:
-        result = search(p, a.query, where=_where(a.where) or None, speaker=a.speaker,
+        result = search(p, a.query, where=key_values(a.where) or None, speaker=a.speaker,
                         coders=a.in_coder or None, codes=a.in_code or None,
                         uncoded=a.uncoded, exact=a.exact)
         if result.warning:
@@ -176,17 +154,13 @@ def cmd_search(a) -> int:
         if a.code_as:
             with p.write() as s:
                 made = code_hits(s, result.hits, a.code_as, a.coder, a.spread)
-    if a.json:
-        _emit([h.as_json() for h in result.hits] if made is None else
-              {"hits": len(result.hits), "codings_made": made})
-        return 0
-    for h in result.hits:
-        ctx = " ".join(h.context.split())
-        print(f"{h.document}\t{h.start}-{h.end}\t{h.speaker}\t{ctx}")
-    print(_("{n} hits in {docs} documents").format(n=len(result.hits),
-                                                    docs=len(result.per_document())),
-          file=sys.stderr)
-    if made is not None:
+    output(a, [h.as_json() for h in result.hits] if made is None else
+           {"hits": len(result.hits), "codings_made": made},
+           (f"{h.document}\t{h.start}-{h.end}\t{h.speaker}\t{' '.join(h.context.split())}"
+            for h in result.hits),
+           note=_("{n} hits in {docs} documents").format(n=len(result.hits),
+                                                         docs=len(result.per_document())))
+    if made is not None and not a.json:
         print(_("{n} codings made.").format(n=made))
     return 0
 
@@ -207,30 +181,25 @@ def cmd_reindex(a) -> int:
 
 
 def add_report_commands(sub, project_arg, json_flag) -> None:
-    here = globals()
-
-    def command(name: str, func: str, help_: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_, description=help_)
-        p.set_defaults(func=here[func])
-        return p
-
-    p = command("condense", "cmd_condense",
+    """Register condense, synthesis, illustrate, matrix, export, search, reindex and
+    condensation."""
+    p = command(sub, "condense", cmd_condense,
                 _("write a condensate (artificial quote) resting on some codings of a code"))
     project_arg(p)
     p.add_argument("--code", required=True, metavar="PATH", help=_("the code"))
     p.add_argument("--text", required=True, help=_("the condensate, in the first person"))
     p.add_argument("--codings", required=True, metavar="GUID,...",
                    help=_("the meaning units it rests on (coding guids)"))
-    p = command("synthesis", "cmd_synthesis", _("write the synthesis text of a code"))
+    p = command(sub, "synthesis", cmd_synthesis, _("write the synthesis text of a code"))
     project_arg(p)
     p.add_argument("--code", required=True, metavar="PATH", help=_("the code"))
     p.add_argument("--text", required=True, help=_("the synthesis"))
-    p = command("illustrate", "cmd_illustrate", _("mark a coding as an illustrative quote"))
+    p = command(sub, "illustrate", cmd_illustrate, _("mark a coding as an illustrative quote"))
     project_arg(p)
     p.add_argument("--code", required=True, metavar="PATH", help=_("the code"))
     p.add_argument("--coding", required=True, metavar="GUID", help=_("the coding"))
     p.add_argument("--off", action="store_true", help=_("unmark it instead"))
-    p = command("matrix", "cmd_matrix", _("a matrix display: rows by columns, with counts or "
+    p = command(sub, "matrix", cmd_matrix, _("a matrix display: rows by columns, with counts or "
                                           "quotes in the cells"))
     project_arg(p)
     p.add_argument("--rows", default="codes", help=_("codes, documents or an attribute"))
@@ -256,7 +225,7 @@ def add_report_commands(sub, project_arg, json_flag) -> None:
     p.add_argument("--docx", metavar="OUT.docx")
     json_flag(p)
 
-    p = command("export", "cmd_export", _("export quotes, the codebook or the STC report"))
+    p = command(sub, "export", cmd_export, _("export quotes, the codebook or the STC report"))
     p.add_argument("what", choices=["quotes", "codebook", "report"], help=_("what to export"))
     project_arg(p)
     p.add_argument("--docx", metavar="OUT.docx")
@@ -270,7 +239,7 @@ def add_report_commands(sub, project_arg, json_flag) -> None:
                    help=_("number documents, letter coders, replace named speakers"))
     p.add_argument("--title", help=_("the document's title"))
 
-    p = command("search", "cmd_search",
+    p = command(sub, "search", cmd_search,
                 _("search the transcripts (Norwegian word forms found together)"))
     project_arg(p)
     p.add_argument("query", help=_('words, "phrases", AND/OR/NOT (OG/ELLER/IKKE), prefix*, '
@@ -290,10 +259,10 @@ def add_report_commands(sub, project_arg, json_flag) -> None:
     p.add_argument("--spread", default="hit", choices=["hit", "sentence", "paragraph", "turn"],
                    help=_("what to code around each hit (default: the hit)"))
     json_flag(p)
-    p = command("reindex", "cmd_reindex", _("rebuild the search index"))
+    p = command(sub, "reindex", cmd_reindex, _("rebuild the search index"))
     project_arg(p)
 
-    p = command("condensation", "cmd_condensation",
+    p = command(sub, "condensation", cmd_condensation,
                 _("show a code's meaning units, condensates and synthesis"))
     project_arg(p)
     p.add_argument("--code", required=True, metavar="PATH", help=_("the code"))

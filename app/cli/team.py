@@ -1,16 +1,14 @@
 """`sitat` commands for codebooks and team work: codebook import/export/versions/log/split,
-rounds, coder copies, merging and agreement. Thin over app/core; registered by cli_parser."""
+rounds, coder copies, merging and agreement. Thin over app/core; registered by app.cli.parser."""
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from pathlib import Path
 
-from app.cli_common import emit_json as _emit
-from app.cli_common import open_project as _open
-from app.cli_common import split_list as _list
+from app.cli.common import command, group, output
+from app.cli.common import open_project as _open
+from app.cli.common import split_list as _list
 from app.i18n import _
 
 
@@ -36,13 +34,13 @@ def cmd_codebook_import(a) -> int:
 
 
 def cmd_codebook_export(a) -> int:
-    from app.cli import _write_file
     from app.core.codebook import codebook_specs
+    from app.core.files import write_bytes_atomic
     from app.core.refi.qdc import write_qdc
 
     with _open(a.project, read_only=True) as p, p.read() as s:
         data = write_qdc(codebook_specs(s))
-    _write_file(a.file, data)
+    write_bytes_atomic(a.file, data)
     print(_("Codebook written to {name}.").format(name=a.file))
     return 0
 
@@ -64,11 +62,8 @@ def cmd_codebook_versions(a) -> int:
         rows = [{"name": v.name, "created_at": v.created_at.isoformat(timespec="seconds"),
                  "created_by": v.created_by, "codes": len(json.loads(v.snapshot)),
                  "memo": v.memo} for v in versions(s)]
-    if a.json:
-        _emit(rows)
-    else:
-        for r in rows:
-            print(f"{r['name']}\t{r['created_at']}\t{r['created_by']}\t{r['codes']}")
+    output(a, rows, (f"{r['name']}\t{r['created_at']}\t{r['created_by']}\t{r['codes']}"
+                     for r in rows))
     return 0
 
 
@@ -77,10 +72,7 @@ def cmd_codebook_diff(a) -> int:
 
     with _open(a.project, read_only=True) as p, p.read() as s:
         d = diff(s, a.old, a.new)
-    if a.json:
-        _emit(d.as_json())
-    else:
-        print(d.as_text())
+    output(a, d.as_json(), d.as_text)
     return 0
 
 
@@ -89,11 +81,7 @@ def cmd_codebook_log(a) -> int:
 
     with _open(a.project, read_only=True) as p, p.read() as s:
         rows = [e.as_json() for e in events(s)]
-    if a.json:
-        _emit(rows)
-    else:
-        for r in rows:
-            print(f"{r['at']}\t{r['actor']}\t{r['operation']}\t{r['path']}")
+    output(a, rows, (f"{r['at']}\t{r['actor']}\t{r['operation']}\t{r['path']}" for r in rows))
     return 0
 
 
@@ -117,13 +105,10 @@ def cmd_round_new(a) -> int:
             info = create_round(s, a.name, _list(a.documents), _list(a.coders), a.version,
                                 a.memo or "")
         copies = round_copies(p, info.name, Path(a.copies)) if a.copies else []
-    if a.json:
-        _emit({**info.as_json(), "copies": [str(c) for c in copies]})
-    else:
-        print(_("Round {name}: {docs} documents, coders {coders}.").format(
-            name=info.name, docs=len(info.documents), coders=", ".join(info.coders)))
-        for c in copies:
-            print(_("  blind copy: {path}").format(path=c))
+    output(a, {**info.as_json(), "copies": [str(c) for c in copies]}, [
+        _("Round {name}: {docs} documents, coders {coders}.").format(
+            name=info.name, docs=len(info.documents), coders=", ".join(info.coders)),
+        *(_("  blind copy: {path}").format(path=c) for c in copies)])
     return 0
 
 
@@ -132,12 +117,8 @@ def cmd_round_list(a) -> int:
 
     with _open(a.project, read_only=True) as p, p.read() as s:
         rows = [r.as_json() for r in rounds(s)]
-    if a.json:
-        _emit(rows)
-    else:
-        for r in rows:
-            print(f"{r['name']}\t{r['codebook_version'] or '-'}\t{len(r['documents'])}\t"
-                  f"{', '.join(r['coders'])}")
+    output(a, rows, (f"{r['name']}\t{r['codebook_version'] or '-'}\t{len(r['documents'])}\t"
+                     f"{', '.join(r['coders'])}" for r in rows))
     return 0
 
 
@@ -157,13 +138,10 @@ def cmd_merge(a) -> int:
 
     with _open(a.target) as p:
         report = merge_projects(p, [Path(x) for x in a.sources], dry_run=a.dry_run)
-    data = report.as_json()
-    if a.json:
-        _emit(data)
-        return 0
     from app.core.team.summaries import merge_text
 
-    print(merge_text(data))
+    data = report.as_json()
+    output(a, data, lambda: merge_text(data))
     return 0
 
 
@@ -187,13 +165,10 @@ def cmd_agreement(a) -> int:
         agreement_report.write_csv(report, Path(a.csv))
     if a.docx:
         agreement_report.write_docx(report, Path(a.docx), _("Inter-coder agreement"))
-    data = report.as_json()
-    if a.json:
-        _emit(data)
-        return 0
     from app.core.team.summaries import agreement_text
 
-    print(agreement_text(data))
+    data = report.as_json()
+    output(a, data, lambda: agreement_text(data))
     return 0
 
 
@@ -207,6 +182,7 @@ def cmd_round_report(a) -> int:
 
 
 def cmd_disagreements(a) -> int:
+    from app.core.documents import document_text
     from app.core.team.review import disagreements, progress
     from app.errors import InvalidInput
 
@@ -215,67 +191,47 @@ def cmd_disagreements(a) -> int:
         raise InvalidInput(_("Name exactly two coders, e.g. --coders Hanne,Tor."))
     with _open(a.project, read_only=True) as p, p.read() as s:
         items = disagreements(s, a.code, coders[0], coders[1], _list(a.documents) or None)
-        texts = {}
-        from app.models import Document
-
-        for d in items:
-            if d.document_id not in texts:
-                texts[d.document_id] = s.get(Document, d.document_id).text
+        texts = {i: document_text(s, i) for i in {d.document_id for d in items}}
         rows = [{"document": d.document, "start": d.start, "end": d.end, "kind": d.kind,
                  "a": [list(x) for x in d.a_spans], "b": [list(x) for x in d.b_spans],
                  "decision": d.decision, "text": texts[d.document_id][d.start:d.end]}
                 for d in items]
-    if a.json:
-        _emit(rows)
-        return 0
-    for r in rows:
-        snippet = " ".join(r["text"].split())[:70]
-        print(f"{r['document']}\t{r['start']}-{r['end']}\t{r['kind']}\t"
-              f"{r['decision'] or '-'}\t«{snippet}»")
     done, total = progress(items)
-    print(_("{done} of {total} resolved").format(done=done, total=total), file=sys.stderr)
+    output(a, rows, (f"{r['document']}\t{r['start']}-{r['end']}\t{r['kind']}\t"
+                     f"{r['decision'] or '-'}\t«{' '.join(r['text'].split())[:70]}»"
+                     for r in rows),
+           note=_("{done} of {total} resolved").format(done=done, total=total))
     return 0
 
 
 # -- registration ----------------------------------------------------------------------------
-def add_team_commands(sub, commands: dict, project_arg, json_flag) -> None:
-    here = globals()
-
-    def group(name: str, help_: str):
-        p = sub.add_parser(name, help=help_, description=help_)
-        inner = p.add_subparsers(title=_("commands"), metavar=_("COMMAND"))
-        p.set_defaults(func=lambda a, p=p: (p.print_help(), 2)[1])
-        return inner
-
-    def command(parent, name: str, func: str, help_: str) -> argparse.ArgumentParser:
-        p = parent.add_parser(name, help=help_, description=help_)
-        p.set_defaults(func=here[func])
-        return p
-
-    cb = group("codebook", _("codebook files, versions, log and splitting codes"))
-    p = command(cb, "import", "cmd_codebook_import", _("import a REFI-QDA codebook (.qdc)"))
+def add_team_commands(sub, project_arg, json_flag) -> None:
+    """Register codebook and round (with their subcommands), coder-copy, merge, agreement
+    and disagreements."""
+    cb = group(sub, "codebook", _("codebook files, versions, log and splitting codes"))
+    p = command(cb, "import", cmd_codebook_import, _("import a REFI-QDA codebook (.qdc)"))
     project_arg(p)
     p.add_argument("file", metavar="FILE.qdc", help=_("the codebook file"))
-    p = command(cb, "export", "cmd_codebook_export", _("export the codebook as REFI-QDA (.qdc)"))
+    p = command(cb, "export", cmd_codebook_export, _("export the codebook as REFI-QDA (.qdc)"))
     project_arg(p)
     p.add_argument("file", metavar="FILE.qdc", help=_("the codebook file"))
-    p = command(cb, "freeze", "cmd_codebook_freeze", _("freeze the codebook as a named version"))
+    p = command(cb, "freeze", cmd_codebook_freeze, _("freeze the codebook as a named version"))
     project_arg(p)
     p.add_argument("name", help=_("version name, e.g. v1"))
     p.add_argument("--memo", help=_("a note on the version"))
-    p = command(cb, "versions", "cmd_codebook_versions", _("list codebook versions"))
+    p = command(cb, "versions", cmd_codebook_versions, _("list codebook versions"))
     project_arg(p)
     json_flag(p)
-    p = command(cb, "diff", "cmd_codebook_diff",
+    p = command(cb, "diff", cmd_codebook_diff,
                 _("what changed between two versions ('current' is the codebook now)"))
     project_arg(p)
     p.add_argument("old", metavar="V1")
     p.add_argument("new", metavar="V2", nargs="?", default="current")
     json_flag(p)
-    p = command(cb, "log", "cmd_codebook_log", _("every code operation with who and when"))
+    p = command(cb, "log", cmd_codebook_log, _("every code operation with who and when"))
     project_arg(p)
     json_flag(p)
-    p = command(cb, "split", "cmd_codebook_split",
+    p = command(cb, "split", cmd_codebook_split,
                 _("split a code: move some of its codings to a new sibling code"))
     project_arg(p)
     p.add_argument("--code", required=True, metavar="PATH", help=_("the code to split"))
@@ -283,8 +239,8 @@ def add_team_commands(sub, commands: dict, project_arg, json_flag) -> None:
     p.add_argument("--codings", required=True, metavar="GUID,...",
                    help=_("guids of the codings that move (see codings --json)"))
 
-    rd = group("round", _("coding rounds: document set, coders, codebook version"))
-    p = command(rd, "new", "cmd_round_new", _("create a round (and blind coder copies)"))
+    rd = group(sub, "round", _("coding rounds: document set, coders, codebook version"))
+    p = command(rd, "new", cmd_round_new, _("create a round (and blind coder copies)"))
     project_arg(p)
     p.add_argument("name", help=_("round name"))
     p.add_argument("--documents", required=True, metavar="D1,D2,...", help=_("documents"))
@@ -294,10 +250,10 @@ def add_team_commands(sub, commands: dict, project_arg, json_flag) -> None:
     p.add_argument("--copies", metavar="DIR",
                    help=_("write a blind coder copy for each coder into this folder"))
     json_flag(p)
-    p = command(rd, "list", "cmd_round_list", _("list rounds"))
+    p = command(rd, "list", cmd_round_list, _("list rounds"))
     project_arg(p)
     json_flag(p)
-    p = command(rd, "report", "cmd_round_report",
+    p = command(rd, "report", cmd_round_report,
                 _("Word report of a round: codebook version, documents, coders, agreement"))
     project_arg(p)
     p.add_argument("name", help=_("round name"))
@@ -305,9 +261,7 @@ def add_team_commands(sub, commands: dict, project_arg, json_flag) -> None:
     p.add_argument("--overlap", type=float, default=0.9,
                    help=_("segment overlap needed to match (default 0.9)"))
 
-    p = sub.add_parser("coder-copy", help=_("a copy of the project for one coder"),
-                       description=_("a copy of the project for one coder"))
-    p.set_defaults(func=here["cmd_coder_copy"])
+    p = command(sub, "coder-copy", cmd_coder_copy, _("a copy of the project for one coder"))
     project_arg(p)
     p.add_argument("--coder", required=True, help=_("the coder who works in the copy"))
     p.add_argument("--out", required=True, metavar="COPY.sitat", help=_("the new file"))
@@ -315,18 +269,14 @@ def add_team_commands(sub, commands: dict, project_arg, json_flag) -> None:
     p.add_argument("--blind", action="store_true",
                    help=_("leave out other coders' codings (independent coding)"))
 
-    p = sub.add_parser("merge", help=_("merge coder copies into a project"),
-                       description=_("merge coder copies into a project"))
-    p.set_defaults(func=here["cmd_merge"])
+    p = command(sub, "merge", cmd_merge, _("merge coder copies into a project"))
     p.add_argument("target", metavar="TARGET.sitat", help=_("the project that receives"))
     p.add_argument("sources", nargs="+", metavar="SOURCE.sitat", help=_("projects to merge in"))
     p.add_argument("--dry-run", action="store_true",
                    help=_("only report what would change; write nothing"))
     json_flag(p)
 
-    p = sub.add_parser("agreement", help=_("inter-coder agreement per code"),
-                       description=_("inter-coder agreement per code"))
-    p.set_defaults(func=here["cmd_agreement"])
+    p = command(sub, "agreement", cmd_agreement, _("inter-coder agreement per code"))
     project_arg(p)
     p.add_argument("--coders", metavar="A,B[,C...]", help=_("coders (kappa for the first two)"))
     p.add_argument("--codes", metavar="PATH,...", help=_("only these codes"))
@@ -338,9 +288,7 @@ def add_team_commands(sub, commands: dict, project_arg, json_flag) -> None:
     p.add_argument("--csv", metavar="OUT.csv", help=_("also write a CSV table"))
     json_flag(p)
 
-    p = sub.add_parser("disagreements", help=_("where two coders differ on a code"),
-                       description=_("where two coders differ on a code"))
-    p.set_defaults(func=here["cmd_disagreements"])
+    p = command(sub, "disagreements", cmd_disagreements, _("where two coders differ on a code"))
     project_arg(p)
     p.add_argument("--code", required=True, metavar="PATH", help=_("the code"))
     p.add_argument("--coders", required=True, metavar="A,B", help=_("two coders"))

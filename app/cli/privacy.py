@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from app.cli_common import emit_json as _emit
-from app.cli_common import open_project as _open
+from app.cli.common import command, group, output
+from app.cli.common import open_project as _open
 from app.i18n import _
 
 
@@ -34,13 +33,10 @@ def cmd_list(a) -> int:
 
     with _open(a.project, read_only=True) as p, p.read() as s:
         items = terms(s)
-    if a.json:
-        _emit([t.as_json() for t in items])
-        return 0
-    for t in sorted(items, key=lambda x: (x.kind, x.term)):
-        print(f"{t.term}\t{t.pseudonym}\t{t.kind}")
-    if not items:
-        print(_("No sensitive terms are listed."))
+    output(a, [t.as_json() for t in items],
+           [f"{t.term}\t{t.pseudonym}\t{t.kind}"
+            for t in sorted(items, key=lambda x: (x.kind, x.term))]
+           or _("No sensitive terms are listed."))
     return 0
 
 
@@ -49,23 +45,16 @@ def cmd_suggest(a) -> int:
 
     with _open(a.project, read_only=True) as p, p.read() as s:
         items = suggest(s)
-    if a.json:
-        _emit([c.as_json() for c in items])
-        return 0
-    for c in items:
-        print(f"{c.term}\t{c.count}\t{len(c.documents)}\t{c.reason_text}")
-    if not items:
-        print(_("No suggestions."))
+    output(a, [c.as_json() for c in items],
+           [f"{c.term}\t{c.count}\t{len(c.documents)}\t{c.reason_text}" for c in items]
+           or _("No suggestions."))
     return 0
 
 
 def cmd_apply(a) -> int:
-    import sqlite3
-
-    from sqlalchemy.exc import DBAPIError
-
     from app.core.backup import backups_folder, list_backups
     from app.core.privacy.replace import apply_permanently, scrub_free_space
+    from app.core.storage_errors import STORAGE_ERRORS
 
     with _open(a.project) as p:
         with p.write() as s:
@@ -75,7 +64,7 @@ def cmd_apply(a) -> int:
         drop_index(p)  # the cached search index still holds the old words
         try:
             scrub_free_space(p)
-        except (sqlite3.Error, DBAPIError, OSError) as exc:
+        except STORAGE_ERRORS as exc:
             print(_("Warning: the project file could not be compacted ({reason}), so the "
                     "original words may still be readable in its unused space. Close other "
                     "programs that use it and run: sitat pseudonyms {name} compact").format(
@@ -85,22 +74,22 @@ def cmd_apply(a) -> int:
         print(_("Warning: {n} earlier backups in {folder} still contain the original words; "
                 "delete them or keep them as safely as the key.").format(
                     n=len(backups), folder=str(backups_folder(p.path))), file=sys.stderr)
-    if a.json:
-        _emit(report.as_json())
-        return 0
-    for d in report.documents:
-        print(_("{document}: {n} replacements, {codings} codings moved.").format(
-            document=d.document, n=d.replacements, codings=d.codings_moved))
+    output(a, report.as_json(), lambda: _apply_text(report))
+    return 0
+
+
+def _apply_text(report) -> list[str]:
+    lines = [_("{document}: {n} replacements, {codings} codings moved.").format(
+        document=d.document, n=d.replacements, codings=d.codings_moved) for d in report.documents]
     areas = {"document_name": _("document names"), "memo": _("memos"),
              "condensate": _("condensates"), "synthesis": _("syntheses"),
              "code": _("code names or definitions")}
-    for area, n in report.left_elsewhere.items():
-        print(_("Warning: {n} {area} still name a sensitive term; they were not changed.")
-              .format(n=n, area=areas.get(area, area)))
-    print(_("{n} replacements in {docs} documents; the key is in {path}. Keep it apart from "
-            "the project.").format(n=report.replacements, docs=len(report.documents),
-                                    path=report.key_file))
-    return 0
+    lines += [_("Warning: {n} {area} still name a sensitive term; they were not changed.")
+              .format(n=n, area=areas.get(area, area)) for area, n in report.left_elsewhere.items()]
+    lines.append(_("{n} replacements in {docs} documents; the key is in {path}. Keep it apart "
+                   "from the project.").format(n=report.replacements, docs=len(report.documents),
+                                               path=report.key_file))
+    return lines
 
 
 def cmd_compact(a) -> int:
@@ -114,35 +103,28 @@ def cmd_compact(a) -> int:
 
 def add_privacy_commands(sub, project_arg, json_flag) -> None:
     """Register `sitat pseudonyms PROJECT.sitat ACTION ...` (the project before the action)."""
-    help_ = _("sensitive terms: list, suggest, and replace them by pseudonyms")
-    group = sub.add_parser("pseudonyms", help=help_, description=help_)
-    project_arg(group)
-    group.set_defaults(func=lambda a, g=group: (g.print_help(), 2)[1])
-    inner = group.add_subparsers(title=_("actions"), metavar=_("ACTION"))
+    inner = group(sub, "pseudonyms",
+                  _("sensitive terms: list, suggest, and replace them by pseudonyms"),
+                  before=project_arg, title=_("actions"), metavar=_("ACTION"))
 
-    def action(name: str, func, text: str) -> argparse.ArgumentParser:
-        p = inner.add_parser(name, help=text, description=text)
-        p.set_defaults(func=func)
-        return p
-
-    p = action("add", cmd_add, _("list a sensitive term (a name, place or institution)"))
+    p = command(inner, "add", cmd_add, _("list a sensitive term (a name, place or institution)"))
     p.add_argument("term", metavar="TERM", help=_("the word or words to replace"))
     p.add_argument("--as", dest="pseudonym", metavar="PSEUDONYM",
                    help=_("what replaces it (default: [Navn 1], [Sted 1] ... by kind)"))
     p.add_argument("--kind", default="name", choices=["name", "place", "institution"],
                    help=_("what the term is (default: name)"))
-    p = action("remove", cmd_remove, _("take a term off the list"))
+    p = command(inner, "remove", cmd_remove, _("take a term off the list"))
     p.add_argument("term", metavar="TERM", help=_("the listed term"))
-    p = action("list", cmd_list, _("list sensitive terms and their pseudonyms"))
+    p = command(inner, "list", cmd_list, _("list sensitive terms and their pseudonyms"))
     json_flag(p)
-    p = action("suggest", cmd_suggest,
-               _("suggest words that may identify someone (names, places)"))
+    p = command(inner, "suggest", cmd_suggest,
+                _("suggest words that may identify someone (names, places)"))
     json_flag(p)
-    p = action("apply", cmd_apply,
-               _("replace the terms in every document for good; write the key to a separate "
-                 "file"))
+    p = command(inner, "apply", cmd_apply,
+                _("replace the terms in every document for good; write the key to a separate "
+                  "file"))
     p.add_argument("--key-out", required=True, metavar="KEY.csv",
                    help=_("new file for the key (term, pseudonym, kind); keep it apart"))
     json_flag(p)
-    action("compact", cmd_compact,
-           _("rewrite the project file so that replaced text does not linger in unused space"))
+    command(inner, "compact", cmd_compact,
+            _("rewrite the project file so that replaced text does not linger in unused space"))

@@ -1,0 +1,89 @@
+"""`sitat` commands for the codebook listing and codings: codes, code, uncode, codings.
+Thin over app/core.codebook and app/core.coding."""
+
+from __future__ import annotations
+
+from app.cli.common import command, output
+from app.cli.common import open_project as _open
+from app.i18n import _
+
+
+def cmd_codes(a) -> int:
+    from app.core.codebook import code_paths, ordered_codes
+    from app.core.coding import coding_counts
+
+    with _open(a.project, read_only=True) as p, p.read() as s:
+        paths = code_paths(s)
+        counts = coding_counts(s)
+        rows = [{"path": paths[c.id], "guid": c.guid, "color": c.color,
+                 "description": c.description, "codable": c.codable,
+                 "codings": counts.get(c.id, 0)} for c in ordered_codes(s)]
+    output(a, rows, (f"{r['path']}\t{r['color']}\t{r['codings']}" for r in rows))
+    return 0
+
+
+def cmd_code(a) -> int:
+    from app.core.coding import code_text, parse_valence
+
+    with _open(a.project) as p, p.write() as s:
+        coding = code_text(s, a.doc, a.code, a.coder, a.start, a.end, a.memo or "",
+                           parse_valence(a.valence))
+        guid = coding.guid
+    output(a, {"guid": guid},
+           _("Coded {start}-{end} in {doc}.").format(start=a.start, end=a.end, doc=a.doc))
+    return 0
+
+
+def cmd_uncode(a) -> int:
+    from app.core.coding import get_coding, remove_coding
+
+    with _open(a.project) as p, p.write() as s:
+        remove_coding(s, get_coding(s, a.coding))
+    print(_("Coding removed."))
+    return 0
+
+
+def cmd_codings(a) -> int:
+    from app.core.coding import VALENCE_TEXT, list_codings
+
+    with _open(a.project, read_only=True) as p, p.read() as s:
+        rows = list_codings(s, coders=a.coder, codes=a.code, documents=a.doc)
+
+    def line(r) -> str:
+        snippet = (r.text if len(r.text) <= 80 else r.text[:77] + "...").replace("\n", " ")
+        return (f"{r.document}\t{r.start}-{r.end}\t{r.code}\t{r.coder}\t"
+                f"{VALENCE_TEXT[r.valence]}\t«{snippet}»")
+
+    output(a, [r.as_json() for r in rows], map(line, rows),
+           note=_("{n} codings").format(n=len(rows)))
+    return 0
+
+
+def add_coding_commands(sub, project_arg, json_flag) -> None:
+    """Register codes, code, uncode and codings."""
+    p = command(sub, "codes", cmd_codes, _("list the codebook as paths"))
+    project_arg(p)
+    json_flag(p)
+
+    p = command(sub, "code", cmd_code, _("apply a code to a range of a document"))
+    project_arg(p)
+    p.add_argument("--doc", required=True, help=_("document name"))
+    p.add_argument("--start", required=True, type=int, help=_("first character (from 0)"))
+    p.add_argument("--end", required=True, type=int, help=_("character after the last one"))
+    p.add_argument("--code", required=True, metavar="PATH", help=_("code path, e.g. Parent/Child"))
+    p.add_argument("--coder", required=True, help=_("coder name (created if new)"))
+    p.add_argument("--memo", help=_("memo on the coding"))
+    p.add_argument("--valence", choices=["+", "-"], help=_("+ positive or - critical"))
+    json_flag(p)
+
+    p = command(sub, "uncode", cmd_uncode, _("remove a coding (by its guid)"))
+    project_arg(p)
+    p.add_argument("coding", metavar="GUID", help=_("the coding's guid (see codings --json)"))
+
+    p = command(sub, "codings", cmd_codings, _("list codings with their text"))
+    project_arg(p)
+    p.add_argument("--coder", action="append", help=_("only this coder (repeatable)"))
+    p.add_argument("--code", action="append", metavar="PATH",
+                   help=_("only this code and its children (repeatable)"))
+    p.add_argument("--doc", action="append", help=_("only this document (repeatable)"))
+    json_flag(p)

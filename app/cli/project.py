@@ -1,0 +1,80 @@
+"""`sitat` commands for the project file as a whole: new, check, summary and demo.
+Thin over app/core.project, check, report and demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.cli.common import command, output
+from app.cli.common import open_project as _open
+from app.i18n import _
+
+
+def cmd_new(a) -> int:
+    from app.core.project import Project
+
+    with Project.create(a.project, a.title or "") as p:
+        print(_("Created project {name} ({id}).").format(name=Path(a.project).name, id=p.id))
+    return 0
+
+
+def cmd_check(a) -> int:
+    from app.core.check import check_project
+
+    repaired: list[str] = []
+    if getattr(a, "repair", False):
+        from app.core.check import repair_project
+
+        with _open(a.project) as p:
+            if check_project(p):
+                repaired = repair_project(p)
+        if not a.json:
+            for line in repaired:
+                print(line)
+    with _open(a.project, read_only=True) as p:
+        problems = check_project(p)
+    output(a, {"ok": not problems, "problems": [x.as_json() for x in problems],
+               "repaired": repaired},
+           [x.message for x in problems] or _("{name} is sound.").format(name=Path(a.project).name))
+    return 0 if not problems else 1
+
+
+def cmd_summary(a) -> int:
+    from app.core.report import project_report
+
+    with _open(a.project, read_only=True) as p:
+        report = project_report(p)
+    output(a, report.as_json(), report.as_text)
+    return 0
+
+
+def cmd_demo(a) -> int:
+    from app.core.demo import run_demo
+
+    result = run_demo(Path(a.out) if a.out else None, force=a.force)
+    print(result.message)
+    return 0
+
+
+def add_new_command(sub, project_arg) -> None:
+    """Register `new` (first in the list: a project starts there)."""
+    p = command(sub, "new", cmd_new, _("create a new, empty project file"))
+    project_arg(p)
+    p.add_argument("--title", help=_("the project's title (default: the file name)"))
+
+
+def add_project_commands(sub, project_arg, json_flag) -> None:
+    """Register check, summary and demo."""
+    p = command(sub, "check", cmd_check, _("check the project file's integrity"))
+    project_arg(p)
+    p.add_argument("--repair", action="store_true",
+                   help=_("repair what can be repaired and say what was done"))
+    json_flag(p)
+
+    p = command(sub, "summary", cmd_summary, _("summarise a project: documents, codes, coders"))
+    project_arg(p)
+    json_flag(p)
+
+    p = command(sub, "demo", cmd_demo, _("build the bundled sample project and summarise it"))
+    p.add_argument("--out", default=None, help=_("folder for the sample project and outputs"))
+    p.add_argument("--force", action="store_true", help=_("rebuild even if it exists"))

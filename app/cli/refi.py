@@ -1,0 +1,59 @@
+"""`sitat refi` commands: REFI-QDA project exchange (.qdpx export and import), thin over core."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.cli.common import command, group, output
+from app.cli.common import open_project as _open
+from app.i18n import _
+
+
+def cmd_refi_export(a) -> int:
+    from app.core.refi.qdpx_export import export_qdpx
+
+    with _open(a.project, read_only=True) as p:
+        report = export_qdpx(p, Path(a.file), pseudonymise=a.pseudonymise)
+    output(a, report.as_json(), _(
+        "Project written to {name}: {documents} documents, {codes} codes, {codings} codings.")
+        .format(name=a.file, documents=report.documents, codes=report.codes,
+                codings=report.codings))
+    return 0
+
+
+def cmd_refi_import(a) -> int:
+    from app.core.refi.qdpx_import import import_qdpx
+
+    report = import_qdpx(Path(a.file), Path(a.project))
+    output(a, report.as_json(), lambda: _import_text(a, report))
+    return 0
+
+
+def _import_text(a, report) -> list[str]:
+    lines = [_("Project {name} created: {documents} documents, {codes} codes, {coders} coders, "
+               "{codings} codings.").format(name=a.project, documents=report.documents,
+                                            codes=report.codes, coders=report.coders,
+                                            codings=report.codings)]
+    if report.skipped:
+        lines.append(_("{n} items could not be imported:").format(n=len(report.skipped)))
+    for item in report.skipped:
+        where = f" [{item['start']}-{item['end']}]" if "start" in item else ""
+        lines.append(f"  {item['source']}{where}: {item['reason']}")
+    return lines
+
+
+def add_refi_commands(sub, project_arg, json_flag) -> None:
+    """Register `sitat refi export` and `sitat refi import` on the top-level subparsers."""
+    inner = group(sub, "refi", _("REFI-QDA project exchange with other analysis programs (.qdpx)"))
+
+    p = command(inner, "export", cmd_refi_export, _("export the whole project as REFI-QDA (.qdpx)"))
+    project_arg(p)
+    p.add_argument("file", metavar="OUT.qdpx", help=_("the REFI-QDA project file to write"))
+    p.add_argument("--pseudonymise", action="store_true",
+                   help=_("replace the project's sensitive terms by their pseudonyms"))
+    json_flag(p)
+    p = command(inner, "import", cmd_refi_import,
+                _("create a new project from a REFI-QDA project file (.qdpx)"))
+    p.add_argument("file", metavar="IN.qdpx", help=_("the REFI-QDA project file to read"))
+    p.add_argument("project", metavar="PROJECT.sitat", help=_("the new project file"))
+    json_flag(p)
