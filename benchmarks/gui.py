@@ -54,7 +54,7 @@ def bench_apply_coding_view(folder: Path, repeat: int, tmp: Path) -> dict:
         w.transcript.select_cp(a, a + rng.randint(30, 250), reveal=True)
         app.processEvents()
         t0 = time.perf_counter()
-        w.apply_code(code)
+        w.coding_actions.apply_code(code)
         _paint(app, w.transcript)
         times.append(time.perf_counter() - t0)
     # baseline: the plain widget repainting after a selection change, no data work

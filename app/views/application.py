@@ -1,4 +1,5 @@
-"""Start the GUI: QApplication, language, open (or create) a project, the main window."""
+"""Start the GUI: QApplication, language, the main window, and the answers to what the window
+asks for: open (or create) a project, show the window again in another language."""
 
 from __future__ import annotations
 
@@ -6,15 +7,12 @@ import getpass
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app.core.project import PROJECT_SUFFIX, Project
+from app.core.project import Project
 from app.errors import SitatError
 from app.i18n import _, set_language
 from app.views import settings
-
-FILE_FILTER = "Sitat (*.sitat)"
-
 
 def default_coder() -> str:
     name = settings.coder_name()
@@ -62,33 +60,34 @@ def open_session(path: Path, parent: QWidget | None = None):
     return Session(project, default_coder())
 
 
-def open_project_dialog(window) -> None:
-    path, _f = QFileDialog.getOpenFileName(window, _("Open project"), str(Path.home()),
-                                           FILE_FILTER)
-    if path:
-        session = open_session(Path(path), window)
-        if session is not None:
-            window.set_session(session)
-
-
-def create_project_dialog(window) -> None:
+def create_session(target: Path, parent: QWidget | None = None):
+    """A Session on a new project at `target`, or None after telling the user why not."""
     from app.views.session import Session
 
-    path, _f = QFileDialog.getSaveFileName(window, _("New project"),
-                                           str(Path.home() / f"prosjekt{PROJECT_SUFFIX}"),
-                                           FILE_FILTER)
-    if not path:
-        return
-    target = Path(path)
-    if target.suffix != PROJECT_SUFFIX:
-        target = target.with_name(target.name + PROJECT_SUFFIX)
     try:
         project = Project.create(target)
     except SitatError as exc:
-        QMessageBox.warning(window, _("Cannot create project"), str(exc))
-        return
+        QMessageBox.warning(parent, _("Cannot create project"), str(exc))
+        return None
     settings.add_recent(target)
-    window.set_session(Session(project, default_coder()))
+    return Session(project, default_coder())
+
+
+def new_window():
+    """A main window whose requests this module answers: open another project or a new one
+    (the window then shows it), or show the window again in another language."""
+    from app.views.main_window import MainWindow
+
+    window = MainWindow()
+
+    def show(session) -> None:
+        if session is not None:
+            window.set_session(session)
+
+    window.projectRequested.connect(lambda path: show(open_session(Path(path), window)))
+    window.newProjectRequested.connect(lambda path: show(create_session(Path(path), window)))
+    window.languageChanged.connect(lambda code: replace_window(window, code))
+    return window
 
 
 def make_app() -> QApplication:
@@ -105,14 +104,12 @@ def make_app() -> QApplication:
 def replace_window(window, language: str):
     """Show the window again in another language, keeping the open project and its undo
     history (the session moves to the new window)."""
-    from app.views.main_window import MainWindow
-
     from app.views import qt_translation
 
     set_language(language)
     qt_translation.install(language)
     session, window.session = window.session, None
-    new = MainWindow()
+    new = new_window()
     new.setGeometry(window.geometry())
     if session is not None:
         new.set_session(session)
@@ -126,11 +123,9 @@ def replace_window(window, language: str):
 
 def run(path: Path | None = None) -> int:
     """Open the main window on `path` (or the last project); returns the exit code."""
-    from app.views.main_window import MainWindow
-
     set_language(settings.language())
     app = make_app()
-    window = MainWindow()
+    window = new_window()
     path = path or settings.last_project()
     if path is not None:
         session = open_session(Path(path), window)
@@ -139,7 +134,7 @@ def run(path: Path | None = None) -> int:
     window.show()
     app.setProperty("sitat_window", window)
     if window.session is not None and not settings.coder_name():
-        window.choose_coder()  # first start: who is coding? (remembered)
+        window.coding_actions.choose_coder()  # first start: who is coding? (remembered)
     if window.session is None:
         window.statusBar().showMessage(
             _("Open a project (File > Open project) or create one (File > New project)."))

@@ -1,5 +1,5 @@
-"""Codebook edits of the main window (mixin): create, edit definition and colour, rename, move,
-merge, delete, pin for quick keys, import and export .qdc. Each edit is one undoable command."""
+"""Codebook edits of the main window: create, edit definition and colour, rename, move, merge,
+delete, pin for quick keys, import and export .qdc. Each edit is one undoable command."""
 
 from __future__ import annotations
 
@@ -15,19 +15,18 @@ from app.i18n import _
 from app.views import settings
 from app.views.commands.codes import CodebookCommand
 from app.views.dialogs import CodeDialog, CodeFields
+from app.views.window_host import WindowActions
 
 NEW_CODE_COLOURS = ["#C0392B", "#2E86C1", "#8E44AD", "#D68910", "#17A589", "#1F618D", "#28B463",
                     "#E74C3C", "#F1C40F", "#7F8C8D"]
 
 
-class CodeActions:
-    """Mixed into MainWindow; expects `self.session`, `self.codes`, `self.show_error`."""
-
-    def _code_edit(self, text: str, operation, scope=lambda s: set()) -> bool:
+class CodeActions(WindowActions):
+    def code_edit(self, text: str, operation, scope=lambda s: set()) -> bool:
         return self.session.execute(CodebookCommand(self.session, text, operation, scope))
 
     def _ask_code(self, fields: CodeFields, title: str) -> CodeFields | None:
-        dlg = CodeDialog(fields, title, self)
+        dlg = CodeDialog(fields, title, self.window)
         return dlg.fields() if dlg.exec() else None
 
     def create_code(self, parent_guid: str | None) -> None:
@@ -49,7 +48,7 @@ class CodeActions:
                            example=fields.example)
             return code.guid
 
-        self._code_edit(_("New code {name}").format(name=fields.name), op)
+        self.code_edit(_("New code {name}").format(name=fields.name), op)
 
     def edit_code(self, guid: str) -> None:
         with self.session.read() as s:
@@ -59,7 +58,7 @@ class CodeActions:
         fields = self._ask_code(before, _("Edit code {name}").format(name=before.name))
         if fields is None or fields == before:
             return
-        self._code_edit(
+        self.code_edit(
             _("Edit code {name}").format(name=fields.name),
             lambda s: cb.update_code(
                 s, wb.get_code_by_guid(s, guid), name=fields.name, colour=fields.colour,
@@ -69,10 +68,10 @@ class CodeActions:
     def rename_code(self, guid: str) -> None:
         with self.session.read() as s:
             old = wb.get_code_by_guid(s, guid).name
-        name, ok = QInputDialog.getText(self, _("Rename code"), _("New name:"), text=old)
+        name, ok = QInputDialog.getText(self.window, _("Rename code"), _("New name:"), text=old)
         if ok and name.strip() and name.strip() != old:
-            self._code_edit(_("Rename {old} to {new}").format(old=old, new=name.strip()),
-                            lambda s: cb.rename_code(s, wb.get_code_by_guid(s, guid), name))
+            self.code_edit(_("Rename {old} to {new}").format(old=old, new=name.strip()),
+                           lambda s: cb.rename_code(s, wb.get_code_by_guid(s, guid), name))
 
     def delete_code(self, guid: str) -> None:
         with self.session.read() as s:
@@ -82,13 +81,13 @@ class CodeActions:
         with self.session.read() as s:
             total = next((n.total_codings for n in codetree.code_nodes(s) if n.guid == guid), 0)
         answer = QMessageBox.question(
-            self, _("Delete code"),
+            self.window, _("Delete code"),
             _("Delete {name}, its {children} child codes and {codings} codings? You can undo "
               "this with Edit > Undo.").format(name=name, children=children, codings=total))
         if answer == QMessageBox.Yes:
-            self._code_edit(_("Delete {name}").format(name=name),
-                            lambda s: cb.delete_code(s, wb.get_code_by_guid(s, guid)),
-                            lambda s: codetree.subtree_guids(s, guid))
+            self.code_edit(_("Delete {name}").format(name=name),
+                           lambda s: cb.delete_code(s, wb.get_code_by_guid(s, guid)),
+                           lambda s: codetree.subtree_guids(s, guid))
 
     def merge_code(self, guid: str) -> None:
         with self.session.read() as s:
@@ -100,15 +99,16 @@ class CodeActions:
         if not targets:
             return
         label, ok = QInputDialog.getItem(
-            self, _("Merge code"), _("Merge {name} into (its codings move there):").format(
-                name=paths[source.id]), sorted(targets, key=str.casefold), 0, False)
+            self.window, _("Merge code"),
+            _("Merge {name} into (its codings move there):").format(name=paths[source.id]),
+            sorted(targets, key=str.casefold), 0, False)
         if ok:
             self.merge_into(guid, targets[label])
 
     def merge_into(self, guid: str, target_guid: str) -> bool:
         with self.session.read() as s:
             name = wb.get_code_by_guid(s, target_guid).name
-        return self._code_edit(
+        return self.code_edit(
             _("Merge into {name}").format(name=name),
             lambda s: cb.merge_codes(s, wb.get_code_by_guid(s, guid),
                                      wb.get_code_by_guid(s, target_guid)),
@@ -119,35 +119,25 @@ class CodeActions:
             parent = wb.get_code_by_guid(s, parent_guid) if parent_guid else None
             cb.move_code(s, wb.get_code_by_guid(s, guid), parent, index)
 
-        self._code_edit(_("Move code"), op)
+        self.code_edit(_("Move code"), op)
 
     # -- quick keys ----------------------------------------------------------------------------
     def toggle_pin(self, guid: str) -> None:
-        pinned = list(self.codes.model.pinned)
+        pinned = list(self.window.codes.model.pinned)
         if guid in pinned:
             pinned.remove(guid)
         elif len(pinned) >= 9:
-            self.show_error(_("Nine codes are pinned already; unpin one first."))
+            self.window.show_error(_("Nine codes are pinned already; unpin one first."))
             return
         else:
             pinned.append(guid)
-        self.codes.model.set_pinned(pinned)
+        self.window.codes.model.set_pinned(pinned)
         settings.set_pinned_codes(self.session.project.id, pinned)
-
-    def quick_key(self, number: int) -> None:
-        pinned = self.codes.model.pinned
-        if self.session is None or number > len(pinned):
-            self.statusBar().showMessage(
-                _("No code is pinned to key {n}. Right-click a code and choose Pin.").format(
-                    n=number), 6000)
-            return
-        self.apply_code(pinned[number - 1])
 
     # -- codebook files --------------------------------------------------------------------------
     def import_codebook(self) -> None:
-        from app.core.refi.qdc import parse_qdc
-
-        path, _f = QFileDialog.getOpenFileName(self, _("Import codebook"), str(Path.home()),
+        path, _f = QFileDialog.getOpenFileName(self.window, _("Import codebook"),
+                                               str(Path.home()),
                                                _("REFI-QDA codebook (*.qdc);;All files (*)"))
         if path:
             self.import_codebook_file(Path(path))
@@ -158,19 +148,19 @@ class CodeActions:
         try:
             roots = parse_qdc(path.read_bytes())
         except OSError as exc:
-            self.show_error(_("Cannot read {name}: {reason}").format(
+            self.window.show_error(_("Cannot read {name}: {reason}").format(
                 name=path.name, reason=exc.strerror or exc))
             return False
         except SitatError as exc:
-            self.show_error(str(exc))
+            self.window.show_error(str(exc))
             return False
-        return self._code_edit(_("Import codebook {name}").format(name=path.name),
-                               lambda s: cb.import_codebook(s, roots))
+        return self.code_edit(_("Import codebook {name}").format(name=path.name),
+                              lambda s: cb.import_codebook(s, roots))
 
     def export_codebook(self) -> None:
         from app.core.refi.qdc import write_qdc
 
-        path, _f = QFileDialog.getSaveFileName(self, _("Export codebook"),
+        path, _f = QFileDialog.getSaveFileName(self.window, _("Export codebook"),
                                                str(Path.home() / "kodebok.qdc"),
                                                _("REFI-QDA codebook (*.qdc)"))
         if not path:
@@ -180,7 +170,7 @@ class CodeActions:
         try:
             Path(path).write_bytes(data)
         except OSError as exc:
-            self.show_error(_("Cannot write {name}: {reason}").format(
+            self.window.show_error(_("Cannot write {name}: {reason}").format(
                 name=Path(path).name, reason=exc.strerror or exc))
             return
-        self.statusBar().showMessage(_("Codebook written to {name}.").format(name=path), 8000)
+        self.status(_("Codebook written to {name}.").format(name=path), 8000)

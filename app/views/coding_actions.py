@@ -1,6 +1,6 @@
-"""Coding and document actions of the main window (mixin): apply a code to the selection, snap
-the selection, remove and annotate codings, edit attributes, import and delete documents, open
-and create projects. Changes are undoable commands."""
+"""Coding and document actions of the main window: who is coding, apply a code to the selection
+(also by quick key, or to every search hit), snap the selection, remove and annotate codings,
+edit attributes, import and delete documents. Changes are undoable commands."""
 
 from __future__ import annotations
 
@@ -14,10 +14,29 @@ from app.i18n import _
 from app.views import settings
 from app.views.commands.coding import ApplyCodingCommand, CodingMemoCommand, RemoveCodingCommand
 from app.views.commands.documents import RemoveDocumentsCommand, SetAttributeCommand
+from app.views.dialogs import CoderDialog
+from app.views.window_host import WindowActions
 
 
-class CodingActions:
-    """Mixed into MainWindow; expects `self.session`, `self.transcript`, `self.codes` ..."""
+class CodingActions(WindowActions):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        # Import runners are kept until they report back: a worker whose Python object is
+        # collected while its thread runs would crash the program.
+        self._import_runners: set = set()
+
+    # -- who codes ----------------------------------------------------------------------
+    def choose_coder(self) -> bool:
+        """Ask who is coding (remembered for the next start); False if cancelled."""
+        if self.session is None:
+            return False
+        names = [c.name for c in self.session.coders()]
+        dlg = CoderDialog(names, self.session.coder_name, self.window)
+        if dlg.exec() and dlg.name():
+            self.session.set_coder_name(dlg.name())
+            settings.set_coder_name(dlg.name())
+            return True
+        return False
 
     # -- applying codes ------------------------------------------------------------------
     def apply_code(self, code_guid: str) -> bool:
@@ -25,7 +44,7 @@ class CodingActions:
             return False
         start, end = self.transcript.selection_cp()
         if end <= start:
-            self.statusBar().showMessage(_("Select some text in the transcript first."), 6000)
+            self.status(_("Select some text in the transcript first."), 6000)
             return False
         return self._apply(code_guid, self.current_doc, start, end)
 
@@ -36,12 +55,20 @@ class CodingActions:
             name = wb.get_code_by_guid(s, code_guid).name
         if self.session.execute(ApplyCodingCommand(self.session, doc_guid, code_guid, name,
                                                    start, end)):
-            self.statusBar().showMessage(_("Coded {n} characters with {code}.").format(
-                n=end - start, code=name), 5000)
+            self.status(_("Coded {n} characters with {code}.").format(n=end - start, code=name),
+                        5000)
             return True
         return False
 
-    def _code_clicked(self, code_guid: str) -> None:
+    def quick_key(self, number: int) -> None:
+        pinned = self.window.codes.model.pinned
+        if self.session is None or number > len(pinned):
+            self.status(_("No code is pinned to key {n}. Right-click a code and choose Pin.")
+                        .format(n=number))
+            return
+        self.apply_code(pinned[number - 1])
+
+    def code_clicked(self, code_guid: str) -> None:
         """A click on a code codes the selected text, if any (the selection is then cleared so
         a second click does not code it twice); it also lists the code's segments."""
         start, end = self.transcript.selection_cp()
@@ -50,7 +77,7 @@ class CodingActions:
             cursor.clearSelection()
             self.transcript.setTextCursor(cursor)
 
-    def _selection_dropped(self, code_guid: str, doc_guid: str, start: int, end: int) -> None:
+    def selection_dropped(self, code_guid: str, doc_guid: str, start: int, end: int) -> None:
         if self.session is not None:
             self._apply(code_guid, doc_guid, start, end)
 
@@ -69,6 +96,19 @@ class CodingActions:
         if b > a:
             self.transcript.select_cp(a, b, reveal=False)
 
+    def code_all_hits(self) -> None:
+        """Code every hit of the search with the code chosen in the tree (one undoable step)."""
+        from app.core.codebook import code_paths
+
+        if not self.session or not self.current_code:
+            self.status(_("Select the code to use in the code tree first."))
+            return
+        if not self.session.coder_name and not self.choose_coder():
+            return
+        with self.session.read() as s:
+            path = code_paths(s)[wb.get_code_by_guid(s, self.current_code).id]
+        self.window.search.code_all_hits(path)
+
     # -- codings ------------------------------------------------------------------------------
     def _selected_coding(self) -> wb.ShownCoding | None:
         guid = self.transcript.selected_guid
@@ -79,8 +119,8 @@ class CodingActions:
         if self.session and coding:
             self.session.execute(RemoveCodingCommand(self.session, coding, self.current_doc))
         elif self.session:
-            self.statusBar().showMessage(_("Select a coding first: click its bar in the margin "
-                                           "or Ctrl+click the highlight."), 6000)
+            self.status(_("Select a coding first: click its bar in the margin or Ctrl+click the "
+                          "highlight."), 6000)
 
     def memo_selected(self) -> None:
         coding = self._selected_coding()
@@ -88,24 +128,25 @@ class CodingActions:
             self.edit_memo(coding)
 
     def edit_memo(self, coding: wb.ShownCoding) -> None:
-        text, ok = QInputDialog.getMultiLineText(self, _("Memo"), _("Memo on this coding:"),
-                                                 coding.memo)
+        text, ok = QInputDialog.getMultiLineText(self.window, _("Memo"),
+                                                 _("Memo on this coding:"), coding.memo)
         if ok and text != coding.memo:
             self.session.execute(CodingMemoCommand(self.session, coding, self.current_doc, text))
 
-    def _transcript_menu(self, pos) -> None:
+    def transcript_menu(self, pos) -> None:
         if self.session is None or not self.current_doc:
             return
-        menu = QMenu(self)
+        menu = QMenu(self.window)
         start, end = self.transcript.selection_cp()
         if end > start:
-            nodes = {n.guid: n for n in self.codes.model.nodes()}
-            for i, guid in enumerate(self.codes.model.pinned):
+            codes = self.window.codes.model
+            nodes = {n.guid: n for n in codes.nodes()}
+            for i, guid in enumerate(codes.pinned):
                 if guid in nodes:
                     menu.addAction(_("Code with {name}").format(name=nodes[guid].name)
                                    + f"\t{i + 1}", lambda g=guid: self.apply_code(g))
             current = nodes.get(self.current_code or "")
-            if current and current.codable and current.guid not in self.codes.model.pinned:
+            if current and current.codable and current.guid not in codes.pinned:
                 menu.addAction(_("Code with {name}").format(name=current.name),
                                lambda g=current.guid: self.apply_code(g))
             menu.addAction(_("Snap selection to whole words"), self.snap_words)
@@ -121,12 +162,12 @@ class CodingActions:
             menu.exec(self.transcript.viewport().mapToGlobal(pos))
 
     # -- documents ------------------------------------------------------------------------------
-    def _attribute_edited(self, doc_guid: str, name: str, value: str) -> None:
+    def attribute_edited(self, doc_guid: str, name: str, value: str) -> None:
         self.session.execute(SetAttributeCommand(self.session, doc_guid, name, value))
 
     def delete_documents(self, guids: list[str]) -> None:
         answer = QMessageBox.question(
-            self, _("Delete documents"),
+            self.window, _("Delete documents"),
             _("Delete {n} document(s) with all their codings? You can undo this with Edit > "
               "Undo.").format(n=len(guids)))
         if answer == QMessageBox.Yes:
@@ -134,7 +175,7 @@ class CodingActions:
 
     def import_transcripts(self) -> None:
         files, _f = QFileDialog.getOpenFileNames(
-            self, _("Import transcripts"), str(Path.home()),
+            self.window, _("Import transcripts"), str(Path.home()),
             _("Transcripts (*.txt *.docx *.odt *.md);;All files (*)"))
         if files:
             self.import_files([Path(f) for f in files])
@@ -145,80 +186,12 @@ class CodingActions:
 
         if self.session is None:
             return None
-        runner = ImportRunner(self.session, paths, self)
-        # Keep the runner (and so its worker) alive until it reports back: a worker whose
-        # Python object is collected while its thread runs would crash the program.
-        running = self.__dict__.setdefault("_import_runners", set())
+        runner = ImportRunner(self.session, paths, self.window)
+        running = self._import_runners
         running.add(runner)
         for signal in (runner.finished, runner.failed, runner.cancelled):
             signal.connect(lambda *_a, r=runner: running.discard(r))
-        runner.finished.connect(lambda names: self.statusBar().showMessage(
+        runner.finished.connect(lambda names: self.status(
             _("Imported {n} documents.").format(n=len(names)), 8000))
         runner.start()
         return runner
-
-    # -- projects ---------------------------------------------------------------------------------
-    def new_project(self) -> None:
-        from app.views.application import create_project_dialog
-
-        create_project_dialog(self)
-
-    def open_project(self) -> None:
-        from app.views.application import open_project_dialog
-
-        open_project_dialog(self)
-
-    def restore_from_backup(self) -> None:
-        from app.core.backup import list_backups, restore_backup
-        from app.errors import SitatError
-        from app.views.application import open_session
-
-        if self.session is None:
-            return
-        path = self.session.path
-        backups = list_backups(path)
-        if not backups:
-            self.show_error(_("There are no backups of this project yet."))
-            return
-        names = [b.name for b in backups]
-        chosen, ok = QInputDialog.getItem(self, _("Restore from backup"),
-                                          _("Backups, newest first:"), names, 0, False)
-        if not ok:
-            return
-        answer = QMessageBox.question(
-            self, _("Restore from backup"),
-            _("Replace the project with {name}? The project as it is now is kept as a backup "
-              "first.").format(name=chosen))
-        if answer != QMessageBox.Yes:
-            return
-        session, self.session = self.session, None
-        session.close()
-        try:
-            restore_backup(backups[names.index(chosen)], path)
-        except SitatError as exc:
-            self.show_error(str(exc))
-        reopened = open_session(path, self)
-        if reopened is not None:
-            self.set_session(reopened)
-
-    def set_backups_kept(self) -> None:
-        n, ok = QInputDialog.getInt(
-            self, _("Backups"), _("How many backups to keep of each project (made when it is "
-                                  "opened; 0 turns them off):"),
-            int(settings.get("backups_keep", 10)), 0, 100)
-        if ok:
-            settings.put("backups_keep", n)
-
-    def _fill_recent(self) -> None:
-        from app.views.application import open_session
-
-        self.recent_menu.clear()
-        for path in settings.recent_projects():
-            def go(_c=False, path=path):
-                session = open_session(Path(path), self)
-                if session is not None:
-                    self.set_session(session)
-
-            self.recent_menu.addAction(Path(path).name, go).setToolTip(path)
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction(_("(no recent projects)")).setEnabled(False)

@@ -1,23 +1,27 @@
 """Small dialogs of the workbench: a code's definition, choosing the coder, choosing coders to
-compare, and the keyboard help."""
+compare, the keyboard help, and where to save a file."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
+    QMenuBar,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -27,6 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
+
+EXPORT_FORMATS = "Word (*.docx);;CSV (*.csv);;Excel (*.xlsx)"
 
 
 @dataclass
@@ -147,8 +153,16 @@ class CodersChoiceDialog(QDialog):
                 if self.list.item(i).checkState() == Qt.Checked}
 
 
-def shortcuts_dialog(rows: list[tuple[str, str]], parent: QWidget | None = None) -> QDialog:
-    """A table of (what, keys) with the tab order explained above it."""
+def shortcuts_dialog(menus: QMenuBar, parent: QWidget | None = None) -> QDialog:
+    """The keyboard help: every item of `menus` that has a shortcut and the keys that are in no
+    menu, in a table, with the tab order explained above it."""
+    rows = [(a.text().replace("&", ""), a.shortcut().toString(QKeySequence.NativeText))
+            for menu in menus.findChildren(QMenu) for a in menu.actions()
+            if not a.shortcut().isEmpty()]
+    rows += [(_("Code the selection with a pinned code"), "1 - 9"),
+             (_("Code the selection with the code in the tree"), _("Enter, or click")),
+             (_("Open the coding under the mouse"), _("Ctrl+click")),
+             (_("Zoom the transcript"), _("Ctrl+mouse wheel"))]
     dlg = QDialog(parent)
     dlg.setWindowTitle(_("Keyboard"))
     intro = QLabel(_("Tab moves between the document list, the transcript, the code tree and "
@@ -171,3 +185,17 @@ def shortcuts_dialog(rows: list[tuple[str, str]], parent: QWidget | None = None)
     lay.addWidget(buttons)
     dlg.resize(560, 520)
     return dlg
+
+
+def ask_path(parent: QWidget | None, title: str, name: str,
+             pattern: str = EXPORT_FORMATS) -> Path | None:
+    """Where to save a file (suggested: `name` in the home folder); None if cancelled. Without
+    a suffix the file gets the one of the chosen format."""
+    path, chosen = QFileDialog.getSaveFileName(parent, title, str(Path.home() / name), pattern)
+    if not path:
+        return None
+    path = Path(path)
+    if not path.suffix:
+        ext = ".csv" if "csv" in chosen else ".xlsx" if "xlsx" in chosen else ".docx"
+        path = path.with_suffix(ext)
+    return path

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.core.displays.saved import DisplaySpec
 from app.errors import SitatError
 from app.i18n import _
+from app.views.dialogs import ask_path
 from app.views.session import Session
 
 HEAT_LIGHT, HEAT_DARK = QColor("#FFFFFF"), QColor("#E8833A")
@@ -325,8 +326,6 @@ class DisplayDialog(QDialog):
         self.build()
 
     def export(self) -> None:
-        from app.views.export_dialogs import ask_path
-
         if self.model.m is None and not self.build():
             return
         path = ask_path(self, _("Export display"), "display.docx")

@@ -17,21 +17,9 @@ from PySide6.QtWidgets import (
 
 from app.errors import SitatError
 from app.i18n import _
+from app.views.dialogs import ask_path
 from app.views.session import Session
-
-FORMATS = "Word (*.docx);;CSV (*.csv);;Excel (*.xlsx)"
-
-
-def ask_path(parent, title: str, name: str, pattern: str = FORMATS) -> Path | None:
-    path, chosen = QFileDialog.getSaveFileName(parent, title, str(Path.home() / name), pattern)
-    if not path:
-        return None
-    path = Path(path)
-    if not path.suffix:
-        ext = ".csv" if "csv" in chosen else ".xlsx" if "xlsx" in chosen else ".docx"
-        path = path.with_suffix(ext)
-    return path
-
+from app.views.window_host import WindowActions
 
 class QuotesDialog(QDialog):
     """Which quotes: one code (with its child codes) or all, grouped by an attribute, one coder
@@ -84,21 +72,22 @@ def export_quotes(session: Session, path: Path, options: dict) -> Path:
         return writer(s, path, **options)
 
 
-class ExportActions:
-    """Mixed into MainWindow: the export items of the Report menu."""
+class ExportActions(WindowActions):
+    """The export items of the Report menu, and REFI-QDA export and import (File menu)."""
 
-    def build_export_items(self, menu) -> None:
+    def build_items(self, menu) -> None:
+        add = self.window.add_action
         menu.addSeparator()
-        self._action(menu, _("Export &quotes..."), self.export_quotes, "Ctrl+E")
-        self._action(menu, _("Export the code&book to Word..."), self.export_codebook_docx)
-        self._action(menu, _("Export the &synthesis to Word..."), self.export_report_docx)
+        add(menu, _("Export &quotes..."), self.export_quotes, "Ctrl+E")
+        add(menu, _("Export the code&book to Word..."), self.export_codebook_docx)
+        add(menu, _("Export the &synthesis to Word..."), self.export_report_docx)
 
     def export_qdpx(self) -> None:
         from app.core.refi.qdpx_export import export_qdpx
 
         if not self.session:
             return
-        path = ask_path(self, _("Export for other analysis programs"),
+        path = ask_path(self.window, _("Export for other analysis programs"),
                         f"{self.session.path.stem}.qdpx", "REFI-QDA (*.qdpx)")
         if path is None:
             return
@@ -111,47 +100,45 @@ class ExportActions:
             from PySide6.QtWidgets import QMessageBox
 
             pseudonymise = QMessageBox.question(
-                self, _("Export for other analysis programs"),
+                self.window, _("Export for other analysis programs"),
                 _("Replace the project's sensitive terms by their pseudonyms in the exported "
                   "transcripts?")) == QMessageBox.Yes
         try:
             report = export_qdpx(self.session.project, path.with_suffix(".qdpx"), pseudonymise)
         except SitatError as exc:
-            self.show_error(str(exc))
+            self.window.show_error(str(exc))
             return
         self._done(path.with_suffix(".qdpx"))
         return report
 
     def import_qdpx(self) -> None:
         from app.core.refi.qdpx_import import import_qdpx
-        from app.views.application import open_session
 
-        src, _f = QFileDialog.getOpenFileName(self, _("Import from another analysis program"),
-                                              str(Path.home()), "REFI-QDA (*.qdpx)")
+        src, _f = QFileDialog.getOpenFileName(
+            self.window, _("Import from another analysis program"), str(Path.home()),
+            "REFI-QDA (*.qdpx)")
         if not src:
             return
-        out = ask_path(self, _("Save the new project as"), f"{Path(src).stem}.sitat",
+        out = ask_path(self.window, _("Save the new project as"), f"{Path(src).stem}.sitat",
                        "Sitat (*.sitat)")
         if out is None:
             return
         try:
             report = import_qdpx(Path(src), out.with_suffix(".sitat"))
         except SitatError as exc:
-            self.show_error(str(exc))
+            self.window.show_error(str(exc))
             return
         skipped = report.as_json().get("skipped") or []
         if skipped:
             from PySide6.QtWidgets import QMessageBox
 
-            QMessageBox.information(self, _("Imported with gaps"), _(
+            QMessageBox.information(self.window, _("Imported with gaps"), _(
                 "{n} items could not be imported:").format(n=len(skipped)) + "\n" + "\n".join(
                 f"• {x.get('reason', '')}" for x in skipped[:20]))
-        session = open_session(out.with_suffix(".sitat"), self)
-        if session is not None:
-            self.set_session(session)
+        self.window.projectRequested.emit(str(out.with_suffix(".sitat")))
 
     def _done(self, path: Path) -> None:
-        self.statusBar().showMessage(_("Written: {path}").format(path=path), 10000)
+        self.status(_("Written: {path}").format(path=path), 10000)
 
     def export_quotes(self) -> None:
         from app.core import attributes as attrs
@@ -169,28 +156,28 @@ class ExportActions:
 
                 current = paths.get(wb.get_code_by_guid(s, self.current_code).id)
         dlg = QuotesDialog(self.session, codes, current, names,
-                           [c.name for c in self.session.coders()], self)
+                           [c.name for c in self.session.coders()], self.window)
         if not dlg.exec():
             return
-        path = ask_path(self, _("Export quotes"), "sitater.docx")
+        path = ask_path(self.window, _("Export quotes"), "sitater.docx")
         if path is None:
             return
         try:
             self._done(export_quotes(self.session, path, dlg.options()))
         except SitatError as exc:
-            self.show_error(str(exc))
+            self.window.show_error(str(exc))
 
     def _export_docx(self, title: str, name: str, write) -> None:
         if not self.session:
             return
-        path = ask_path(self, title, name, "Word (*.docx)")
+        path = ask_path(self.window, title, name, "Word (*.docx)")
         if path is None:
             return
         try:
             with self.session.read() as s:
                 self._done(write(s, path))
         except SitatError as exc:
-            self.show_error(str(exc))
+            self.window.show_error(str(exc))
 
     def export_codebook_docx(self) -> None:
         from app.core.export.codebook_docx import write_codebook_docx

@@ -1,13 +1,22 @@
 """The main window: documents | transcript over retrieval | code tree, menus, coder and filter,
-one undo stack. Every change goes through a command on the session's undo stack."""
+one undo stack; every change is a command on it. Controllers holding the window do the menus'
+work; which project is open, and in which language, the application decides on its signals."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QMenu, QPushButton, QSplitter, QToolBar
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+)
 
 from app.core import codetree
 from app.core import workbench as wb
@@ -15,15 +24,22 @@ from app.i18n import LANGUAGES, _
 from app.views import settings
 from app.views.code_actions import CodeActions
 from app.views.coding_actions import CodingActions
+from app.views.dialogs import CodersChoiceDialog, shortcuts_dialog
 from app.views.export_dialogs import ExportActions
-from app.views.team_actions import TeamActions
 from app.views.panels import CodesPanel, DocumentsPanel
+from app.views.project_actions import ProjectActions
 from app.views.retrieval_panel import RetrievalPanel
+from app.views.search_panel import SearchPanel
 from app.views.session import FILTER_ALL, FILTER_CHOSEN, FILTER_MINE, Session
+from app.views.team_actions import TeamActions
 from app.views.transcript import TranscriptView, code_colour, coder_colour
 
 
-class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportActions):
+class MainWindow(QMainWindow):
+    projectRequested = Signal(str)  # path of a project file to open instead of this one
+    newProjectRequested = Signal(str)  # path where a new project should be made and opened
+    languageChanged = Signal(str)  # language code: show the window again in that language
+
     def __init__(self, session: Session | None = None) -> None:
         super().__init__()
         self.session: Session | None = None
@@ -34,10 +50,6 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
         self.transcript = TranscriptView(self)
         self.retrieval = RetrievalPanel(self)
         self.codes = CodesPanel(self)
-        from PySide6.QtWidgets import QTabWidget
-
-        from app.views.search_panel import SearchPanel
-
         self.search = SearchPanel(self)
         self.lower_tabs = QTabWidget(self)
         self.lower_tabs.addTab(self.retrieval, _("Coded segments"))
@@ -52,13 +64,18 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
         split.setSizes([330, 760, 350])
         split.setStretchFactor(1, 1)
         self.setCentralWidget(split)
+        self.code_actions = CodeActions(self)
+        self.coding_actions = CodingActions(self)
+        self.project_actions = ProjectActions(self)
+        self.team_actions = TeamActions(self)
+        self.export_actions = ExportActions(self)
         self.setTabOrder(self.docs.table, self.transcript)
         self.setTabOrder(self.transcript, self.codes.tree)
         self.setTabOrder(self.codes.tree, self.lower_tabs)
         self.coder_button = QPushButton(self)
         self.coder_button.setFlat(True)
         self.coder_button.setToolTip(_("Change who is coding"))
-        self.coder_button.clicked.connect(self.choose_coder)
+        self.coder_button.clicked.connect(self.coding_actions.choose_coder)
         self.selection_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.selection_label)
         self.statusBar().addPermanentWidget(self.coder_button)
@@ -70,7 +87,7 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
             self._update_title()
 
     # -- actions -------------------------------------------------------------------------
-    def _action(self, menu: QMenu, text: str, slot, shortcut=None) -> QAction:
+    def add_action(self, menu: QMenu, text: str, slot, shortcut=None) -> QAction:
         act = QAction(text, self)
         if shortcut is not None:
             act.setShortcut(QKeySequence(shortcut))
@@ -79,63 +96,64 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
         return act
 
     def _build_actions(self) -> None:
+        code, coding, project = self.code_actions, self.coding_actions, self.project_actions
+        team, export, add = self.team_actions, self.export_actions, self.add_action
         bar = self.menuBar()
         f = bar.addMenu(_("&File"))
-        self._action(f, _("&New project..."), self.new_project, QKeySequence.New)
-        self._action(f, _("&Open project..."), self.open_project, QKeySequence.Open)
+        add(f, _("&New project..."), project.new_project, QKeySequence.New)
+        add(f, _("&Open project..."), project.open_project, QKeySequence.Open)
         self.recent_menu = f.addMenu(_("Open &recent"))
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.recent_menu.aboutToShow.connect(project.fill_recent_menu)
         f.addSeparator()
-        self.act_import = self._action(f, _("&Import transcripts..."), self.import_transcripts,
-                                       "Ctrl+I")
-        self.act_cb_in = self._action(f, _("Import code&book (.qdc)..."), self.import_codebook)
-        self.act_cb_out = self._action(f, _("E&xport codebook (.qdc)..."), self.export_codebook)
+        self.act_import = add(f, _("&Import transcripts..."), coding.import_transcripts, "Ctrl+I")
+        self.act_cb_in = add(f, _("Import code&book (.qdc)..."), code.import_codebook)
+        self.act_cb_out = add(f, _("E&xport codebook (.qdc)..."), code.export_codebook)
         f.addSeparator()
-        self._action(f, _("Import from another analysis program (REFI-QDA)..."), self.import_qdpx)
-        self.act_qdpx_out = self._action(
-            f, _("Export for another analysis program (REFI-QDA)..."), self.export_qdpx)
-        self._action(f, _("Restore from &backup..."), self.restore_from_backup)
-        self._action(f, _("Backups to &keep..."), self.set_backups_kept)
+        add(f, _("Import from another analysis program (REFI-QDA)..."), export.import_qdpx)
+        self.act_qdpx_out = add(f, _("Export for another analysis program (REFI-QDA)..."),
+                                export.export_qdpx)
+        add(f, _("Restore from &backup..."), project.restore_from_backup)
+        add(f, _("Backups to &keep..."), project.set_backups_kept)
         f.addSeparator()
-        self._action(f, _("&Quit"), self.close, QKeySequence.Quit)
+        add(f, _("&Quit"), self.close, QKeySequence.Quit)
         e = bar.addMenu(_("&Edit"))
-        self.act_undo = self._action(e, _("&Undo"), self._undo, QKeySequence.Undo)
-        self.act_redo = self._action(e, _("&Redo"), self._redo)
+        self.act_undo = add(e, _("&Undo"), self._undo, QKeySequence.Undo)
+        self.act_redo = add(e, _("&Redo"), self._redo)
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         e.addSeparator()
-        self._action(e, _("Snap selection to whole &words"), self.snap_words, "Ctrl+Shift+W")
-        self._action(e, _("Snap selection to the whole speaker &turn"), self.snap_turn,
-                     "Ctrl+Shift+T")
-        self._action(e, _("&Memo on selected coding..."), self.memo_selected, "Ctrl+M")
-        self._action(e, _("&Find in all transcripts..."), self.focus_search, QKeySequence.Find)
-        self.act_remove = self._action(e, _("&Remove selected coding"), self.remove_selected,
-                                       QKeySequence.Delete)
+        add(e, _("Snap selection to whole &words"), coding.snap_words, "Ctrl+Shift+W")
+        add(e, _("Snap selection to the whole speaker &turn"), coding.snap_turn, "Ctrl+Shift+T")
+        add(e, _("&Memo on selected coding..."), coding.memo_selected, "Ctrl+M")
+        add(e, _("&Find in all transcripts..."), team.focus_search, QKeySequence.Find)
+        self.act_remove = add(e, _("&Remove selected coding"), coding.remove_selected,
+                              QKeySequence.Delete)
         c = bar.addMenu(_("&Codes"))
-        self._action(c, _("&New code..."), lambda: self.create_code(None), "Ctrl+Shift+N")
-        self._action(c, _("New &child code..."), lambda: self.current_code and
-                     self.create_code(self.current_code))
-        self._action(c, _("&Edit selected code..."), lambda: self.current_code and
-                     self.edit_code(self.current_code), "F2")
-        self._action(c, _("&Pin or unpin selected code (quick key)"), lambda: self.current_code
-                     and self.toggle_pin(self.current_code), "Ctrl+P")
-        self.build_team_menu(bar)
+        add(c, _("&New code..."), lambda: code.create_code(None), "Ctrl+Shift+N")
+        add(c, _("New &child code..."), lambda: self.current_code and
+            code.create_code(self.current_code))
+        add(c, _("&Edit selected code..."), lambda: self.current_code and
+            code.edit_code(self.current_code), "F2")
+        add(c, _("&Pin or unpin selected code (quick key)"), lambda: self.current_code
+            and code.toggle_pin(self.current_code), "Ctrl+P")
+        export.build_items(team.build_menus(bar))
         v = bar.addMenu(_("&View"))
-        self._action(v, _("Zoom &in"), lambda: self.transcript.zoom(1), QKeySequence.ZoomIn)
-        self._action(v, _("Zoom &out"), lambda: self.transcript.zoom(-1), QKeySequence.ZoomOut)
-        self._action(v, _("&Normal size"), lambda: self.transcript.zoom(0), "Ctrl+0")
-        self.act_by_coder = self._action(v, _("Colour codings by &coder"), self._recolour)
+        add(v, _("Zoom &in"), lambda: self.transcript.zoom(1), QKeySequence.ZoomIn)
+        add(v, _("Zoom &out"), lambda: self.transcript.zoom(-1), QKeySequence.ZoomOut)
+        add(v, _("&Normal size"), lambda: self.transcript.zoom(0), "Ctrl+0")
+        self.act_by_coder = add(v, _("Colour codings by &coder"), self._recolour)
         self.act_by_coder.setCheckable(True)
         lang = v.addMenu(_("&Language"))
         group = QActionGroup(self)
         from app.i18n import current_language
 
-        for code, label in LANGUAGES.items():
-            act = self._action(lang, label, lambda _c=False, code=code: self.switch_language(code))
+        for language, label in LANGUAGES.items():
+            act = add(lang, label, lambda _c=False, language=language:
+                      self.switch_language(language))
             act.setCheckable(True)
-            act.setChecked(code == current_language())
+            act.setChecked(language == current_language())
             group.addAction(act)
         h = bar.addMenu(_("&Help"))
-        self._action(h, _("&Keyboard and shortcuts"), self.show_shortcuts, QKeySequence.HelpContents)
+        add(h, _("&Keyboard and shortcuts"), self.show_shortcuts, QKeySequence.HelpContents)
         tools = QToolBar(_("Coders"), self)
         tools.setObjectName("coder-toolbar")
         tools.setMovable(False)
@@ -150,31 +168,32 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
         self.addToolBar(tools)
         for n in range(1, 10):
             sc = QShortcut(QKeySequence(str(n)), self)
-            sc.activated.connect(lambda n=n: self.quick_key(n))
+            sc.activated.connect(lambda n=n: coding.quick_key(n))
 
     def _connect_panels(self) -> None:
+        code, coding, team = self.code_actions, self.coding_actions, self.team_actions
         self.docs.documentChosen.connect(self.show_document)
-        self.docs.deleteRequested.connect(self.delete_documents)
-        self.docs.filesDropped.connect(self.import_files)
-        self.docs.model.attributeEdited.connect(self._attribute_edited)
-        self.codes.applyRequested.connect(self.apply_code)
-        self.codes.codeClicked.connect(self._code_clicked)
-        self.codes.createRequested.connect(self.create_code)
-        self.codes.renameRequested.connect(self.rename_code)
-        self.codes.editRequested.connect(self.edit_code)
-        self.codes.deleteRequested.connect(self.delete_code)
-        self.codes.mergeRequested.connect(self.merge_code)
-        self.codes.pinRequested.connect(self.toggle_pin)
-        self.codes.model.moveRequested.connect(self.move_code)
-        self.codes.model.selectionDropped.connect(self._selection_dropped)
+        self.docs.deleteRequested.connect(coding.delete_documents)
+        self.docs.filesDropped.connect(coding.import_files)
+        self.docs.model.attributeEdited.connect(coding.attribute_edited)
+        self.codes.applyRequested.connect(coding.apply_code)
+        self.codes.codeClicked.connect(coding.code_clicked)
+        self.codes.createRequested.connect(code.create_code)
+        self.codes.renameRequested.connect(code.rename_code)
+        self.codes.editRequested.connect(code.edit_code)
+        self.codes.deleteRequested.connect(code.delete_code)
+        self.codes.mergeRequested.connect(code.merge_code)
+        self.codes.pinRequested.connect(code.toggle_pin)
+        self.codes.model.moveRequested.connect(code.move_code)
+        self.codes.model.selectionDropped.connect(coding.selection_dropped)
         self.codes.tree.selectionModel().currentChanged.connect(
             lambda index, _p: self.show_retrieval(index.data(Qt.UserRole + 1)))
         self.retrieval.segmentActivated.connect(self.jump_to)
-        self.search.hitActivated.connect(self.jump_to_range)
-        self.search.code_all.clicked.connect(self.code_all_hits)
+        self.search.hitActivated.connect(team.jump_to_range)
+        self.search.code_all.clicked.connect(coding.code_all_hits)
         self.transcript.codingClicked.connect(lambda g: self.transcript.select_coding(g))
         self.transcript.cpSelectionChanged.connect(self._selection_changed)
-        self.transcript.customContextMenuRequested.connect(self._transcript_menu)
+        self.transcript.customContextMenuRequested.connect(coding.transcript_menu)
 
     # -- session ---------------------------------------------------------------------------
     def set_session(self, session: Session) -> None:
@@ -215,6 +234,12 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
             self.transcript.show_document(None)
         self._update_title()
 
+    def close_session(self) -> None:
+        """Close the open project (the panels keep showing it until the next one is set)."""
+        session, self.session = self.session, None
+        if session is not None:
+            session.close()
+
     def _update_title(self) -> None:
         if self.session is None:
             self.setWindowTitle("Sitat")
@@ -229,8 +254,6 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
         self.coder_button.setText(_("Coder: {name}").format(name=name or _("(none)")))
 
     def show_error(self, message: str) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         self.statusBar().showMessage(message, 10000)
         QMessageBox.warning(self, _("Sitat"), message)
 
@@ -365,27 +388,12 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
             start=start, end=end, n=end - start) if end > start else ""
         self.selection_label.setText(text)
 
-    # -- coders and filter -------------------------------------------------------------------
-    def choose_coder(self) -> bool:
-        from app.views.dialogs import CoderDialog
-
-        if self.session is None:
-            return False
-        names = [c.name for c in self.session.coders()]
-        dlg = CoderDialog(names, self.session.coder_name, self)
-        if dlg.exec() and dlg.name():
-            self.session.set_coder_name(dlg.name())
-            settings.set_coder_name(dlg.name())
-            return True
-        return False
-
+    # -- coder filter, language, help --------------------------------------------------------
     def _filter_chosen(self) -> None:
         if self.session is None:
             return
         mode = self.filter_combo.currentData()
         if mode == FILTER_CHOSEN:
-            from app.views.dialogs import CodersChoiceDialog
-
             coders = [(c.id, c.name, c.colour) for c in self.session.coders()]
             dlg = CodersChoiceDialog(coders, self.session.chosen_coders, self)
             if not dlg.exec():
@@ -397,25 +405,12 @@ class MainWindow(QMainWindow, CodeActions, CodingActions, TeamActions, ExportAct
             self.session.set_filter(mode)
 
     def switch_language(self, code: str) -> None:
-        from app.views.application import replace_window
-
         settings.set_language(code)
-        replace_window(self, code)
+        self.languageChanged.emit(code)
 
     def show_shortcuts(self) -> None:
-        from app.views.dialogs import shortcuts_dialog
-
-        rows = [(a.text().replace("&", ""), a.shortcut().toString(QKeySequence.NativeText))
-                for menu in self.menuBar().findChildren(QMenu) for a in menu.actions()
-                if not a.shortcut().isEmpty()]
-        rows += [(_("Code the selection with a pinned code"), "1 - 9"),
-                 (_("Code the selection with the code in the tree"), _("Enter, or click")),
-                 (_("Open the coding under the mouse"), _("Ctrl+click")),
-                 (_("Zoom the transcript"), _("Ctrl+mouse wheel"))]
-        shortcuts_dialog(rows, self).exec()
+        shortcuts_dialog(self.menuBar(), self).exec()
 
     def closeEvent(self, event) -> None:
-        if self.session is not None:
-            self.session.close()
-            self.session = None
+        self.close_session()
         super().closeEvent(event)

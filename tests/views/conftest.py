@@ -20,14 +20,13 @@ def sample_window(qtbot, tmp_path, built, monkeypatch):
     import shutil
 
     from app.views import settings
-    from app.views.application import open_session
-    from app.views.main_window import MainWindow
+    from app.views.application import new_window, open_session
 
     monkeypatch.setenv("SITAT_INDEX_DIR", str(tmp_path / "idx"))
     settings.use_settings_dir(tmp_path / "settings")
     path = tmp_path / "s.sitat"
     shutil.copyfile(built, path)
-    w = MainWindow()
+    w = new_window()
     qtbot.addWidget(w)
     w.set_session(open_session(path))
     yield w

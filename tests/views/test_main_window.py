@@ -28,10 +28,9 @@ def window(qtbot, tmp_path, cli):
     assert cli("new", proj).code == 0
     assert cli("import", proj, src, "--attr", "bydel=Alna").code == 0
     assert cli("codebook", "import", proj, ROOT / "codebooks" / "ti-kjennetegn.qdc").code == 0
-    from app.views.application import open_session
-    from app.views.main_window import MainWindow
+    from app.views.application import new_window, open_session
 
-    w = MainWindow()
+    w = new_window()
     qtbot.addWidget(w)
     session = open_session(proj)
     session.set_coder_name("Hanne")
@@ -64,7 +63,7 @@ def test_code_selection_undo_redo(window):
     quote = "Jeg ble sett og hørt, ærlig talt."
     start = TEXT.index(quote)  # code points; the emoji before it is one
     window.transcript.select_cp(start, start + len(quote))
-    window.apply_code(_guid(window, "Respekt"))
+    window.coding_actions.apply_code(_guid(window, "Respekt"))
     assert _codings(window) == [(start, start + len(quote), "Respekt")]
     shown = window.transcript.shown_codings()
     assert [(c.start, c.end) for c in shown] == [(start, start + len(quote))]
@@ -75,7 +74,7 @@ def test_code_selection_undo_redo(window):
     assert _codings(window) == [(start, start + len(quote), "Respekt")]
     # remove the coding through the transcript's selection, then undo that too
     window.transcript.select_coding(window.transcript.shown_codings()[0].guid)
-    window.remove_selected()
+    window.coding_actions.remove_selected()
     assert _codings(window) == []
     window.act_undo.trigger()
     assert len(_codings(window)) == 1
@@ -85,16 +84,16 @@ def test_group_code_refused_with_message(window, monkeypatch):
     messages = []
     monkeypatch.setattr(window, "show_error", messages.append)
     window.transcript.select_cp(0, 5)
-    window.apply_code(_guid(window, "Grunnleggende kjennetegn"))
+    window.coding_actions.apply_code(_guid(window, "Grunnleggende kjennetegn"))
     assert _codings(window) == []
     assert messages and "only groups" in messages[0]
 
 
 def test_codebook_edits_are_undoable(window):
-    window._code_edit("new", lambda s: cb.create_code(s, "Trygghet",
+    window.code_actions.code_edit("new", lambda s: cb.create_code(s, "Trygghet",
                                                       cb.resolve_code(s, "Andre kjennetegn")))
     assert "Trygghet" in [n.name for n in window.codes.model.nodes()]
-    window.move_code(_guid(window, "Trygghet"), None, 0)
+    window.code_actions.move_code(_guid(window, "Trygghet"), None, 0)
     with window.session.read() as s:
         assert list(cb.code_paths(s).values())[0] == "Trygghet"
     window.act_undo.trigger()
@@ -106,10 +105,10 @@ def test_attribute_edit_and_document_delete_undo(window):
     from app.views.commands.documents import RemoveDocumentsCommand
 
     guid = window.docs.model.rows[0].guid
-    window._attribute_edited(guid, "bydel", "Stovner")
+    window.coding_actions.attribute_edited(guid, "bydel", "Stovner")
     assert window.docs.model.rows[0].attributes["bydel"] == "Stovner"
     window.transcript.select_cp(12, 20)
-    window.apply_code(_guid(window, "Respekt"))
+    window.coding_actions.apply_code(_guid(window, "Respekt"))
     window.session.execute(RemoveDocumentsCommand(window.session, [guid]))
     assert window.docs.model.rows == [] and window.transcript.text == ""
     window.act_undo.trigger()
@@ -166,10 +165,10 @@ def test_restore_from_backup_in_the_window(window, monkeypatch):
 
     backups = list_backups(window.session.path)
     assert backups  # made when the project was opened
-    window._attribute_edited(window.docs.model.rows[0].guid, "bydel", "Stovner")
+    window.coding_actions.attribute_edited(window.docs.model.rows[0].guid, "bydel", "Stovner")
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (backups[0].name, True))
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
-    window.restore_from_backup()
+    window.project_actions.restore_from_backup()
     assert window.session is not None
     assert window.docs.model.rows[0].attributes["bydel"] == "Alna"
 
@@ -180,10 +179,10 @@ def test_refi_export_and_import_from_the_window(window, tmp_path, monkeypatch):
 
     out = tmp_path / "ut.qdpx"
     monkeypatch.setattr(export_dialogs, "ask_path", lambda *a, **k: out)
-    assert window.export_qdpx().as_json()["codings"] == 0 and out.exists()
+    assert window.export_actions.export_qdpx().as_json()["codings"] == 0 and out.exists()
     new = tmp_path / "inn.sitat"
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
     monkeypatch.setattr(export_dialogs, "ask_path", lambda *a, **k: new)
-    window.import_qdpx()
+    window.export_actions.import_qdpx()
     assert window.session.path == new
     assert [r.name for r in window.docs.model.rows] == ["fg-alna"]

@@ -13,7 +13,7 @@ def test_thousands_of_hits_show_at_once_and_jump(qtbot, sample_window):
     w = sample_window
     w.resize(1300, 900)
     w.show()
-    w.focus_search()
+    w.team_actions.focus_search()
     panel = w.search
     panel.query.setText("og")
     assert panel.run()  # the first search builds the index

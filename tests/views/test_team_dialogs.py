@@ -166,7 +166,7 @@ def test_search_panel_kwic_jump_and_code_all_undoable(sample_window):
     w = sample_window
     session = w.session
     session.set_coder_name("Hanne")
-    w.focus_search()
+    w.team_actions.focus_search()
     assert w.lower_tabs.currentWidget() is w.search
     w.search.query.setText('"fast kontaktperson" ELLER kontaktpersonen')
     assert w.search.run()
@@ -182,7 +182,7 @@ def test_search_panel_kwic_jump_and_code_all_undoable(sample_window):
     before = len(_codings_of(w, "Hanne"))
     w.codes.select(next(n.guid for n in w.codes.model.nodes() if n.name == "Forutsigbarhet"))
     w.search.spread.setCurrentIndex(w.search.spread.findData("sentence"))
-    w.code_all_hits()
+    w.coding_actions.code_all_hits()
     made = len(_codings_of(w, "Hanne")) - before
     assert 0 < made <= len(hits)
     session.undo_stack.undo()

@@ -20,13 +20,12 @@ from app.views.session import FILTER_CHOSEN, FILTER_MINE
 @pytest.fixture
 def win(qtbot, tmp_path, built):
     from app.views import settings
-    from app.views.application import open_session
-    from app.views.main_window import MainWindow
+    from app.views.application import new_window, open_session
 
     settings.use_settings_dir(tmp_path / "settings")
     path = tmp_path / "demo.sitat"
     shutil.copyfile(built, path)
-    w = MainWindow()
+    w = new_window()
     qtbot.addWidget(w)
     session = open_session(path)
     session.set_coder_name("Hanne")
@@ -67,7 +66,7 @@ def test_quick_key_codes_selection_after_emoji_and_undo_redo_keys(qtbot, win):
     assert win.transcript.offsets.to_qt(start) == start + 1
     _select_qt(win, start, start + len(target))
     assert win.transcript.selected_text() == target
-    win.toggle_pin(_code(win, "Respekt"))
+    win.code_actions.toggle_pin(_code(win, "Respekt"))
     win.transcript.setFocus()
     qtbot.keyClick(win.transcript, Qt.Key_1)
     with win.session.read() as s:
@@ -105,7 +104,7 @@ def test_merge_two_codes_and_undo(win):
     source, target = _code(win, "Ansvarsfrihet"), _code(win, "Utviklingsmuligheter")
     nodes = {n.name: n for n in win.codes.model.nodes()}
     total = nodes["Ansvarsfrihet"].codings + nodes["Utviklingsmuligheter"].codings
-    assert win.merge_into(source, target)
+    assert win.code_actions.merge_into(source, target)
     nodes = {n.name: n for n in win.codes.model.nodes()}
     assert "Ansvarsfrihet" not in nodes
     assert nodes["Utviklingsmuligheter"].codings <= total  # exact duplicates collapse
@@ -176,9 +175,9 @@ def test_snap_to_words_and_turn(win):
     text = win.transcript.text
     start = text.index("nummer fjorten")
     win.transcript.select_cp(start + 2, start + 10)  # "mmer fjo"
-    win.snap_words()
+    win.coding_actions.snap_words()
     assert win.transcript.selected_text() == "nummer fjorten"
-    win.snap_turn()
+    win.coding_actions.snap_turn()
     a, b = win.transcript.selection_cp()
     turn = next(t for t in win.transcript.turns if t.start <= start < t.end)
     assert (a, b) == (turn.start, turn.end)
@@ -186,7 +185,7 @@ def test_snap_to_words_and_turn(win):
 
 def test_edit_code_definition_and_colour_undo(win):
     guid = _code(win, "Informasjon")
-    win._code_edit("edit", lambda s: cb.update_code(
+    win.code_actions.code_edit("edit", lambda s: cb.update_code(
         s, cb.resolve_code(s, "Informasjon"), colour="#123456", description="Ny definisjon."))
     node = next(n for n in win.codes.model.nodes() if n.guid == guid)
     assert node.colour == "#123456" and node.description == "Ny definisjon."
@@ -199,10 +198,10 @@ def test_language_switch_keeps_project_and_undo(qtbot, win):
     from app.i18n import set_language
     from app.views.application import replace_window
 
-    win.toggle_pin(_code(win, "Respekt"))
+    win.code_actions.toggle_pin(_code(win, "Respekt"))
     _open(win, "ind06-stovner-legevakt")
     win.transcript.select_cp(100, 140)
-    win.quick_key(1)
+    win.coding_actions.quick_key(1)
     new = replace_window(win, "nb")
     qtbot.addWidget(new)
     try:
@@ -222,7 +221,7 @@ def test_dropped_bad_file_says_why_and_changes_nothing(qtbot, win, tmp_path, mon
     good, bad = tmp_path / "god.txt", tmp_path / "tom.txt"
     good.write_text("Intervjuer: Hei.\n", encoding="utf-8")
     bad.write_bytes(b"")
-    runner = win.import_files([good, bad])
+    runner = win.coding_actions.import_files([good, bad])
     with qtbot.waitSignal(runner.failed, timeout=10000):
         pass
     assert messages and "empty" in messages[0]

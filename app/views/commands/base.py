@@ -90,7 +90,6 @@ class CheckpointCommand(SessionCommand):
     def apply(self, s) -> None:
         self.before = self.capture(s)
         self.operate(s)
-        s.flush()
         self.after = self.capture(s)
 
     def reapply(self, s) -> None:
