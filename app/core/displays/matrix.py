@@ -2,7 +2,14 @@
 documents, attribute values or coders, with row and column totals.
 
 Counts come from one SQL GROUP BY over the codings (columns only, no ORM objects); quotes are
-cut out by SQL `substr` (code points) and co-occurrence is found by one sweep per document.
+cut out by SQL `substr` (code points). Co-occurrence comes from one SQL self-join of the
+codings (same document, the other coding starting inside this one, through the index on
+document and start), so only overlapping pairs are ever read.
+
+A display lays out at most MAX_CELLS cells. A codes axis lists every codable code in the scope
+while the display fits; beyond that it lists only the codes that have something in the
+display (the number left out is in `Matrix.codes_left_out`), and if it still does not fit the
+display is refused with a message that says how to narrow it.
 """
 
 from __future__ import annotations
@@ -10,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, aliased
 
 from app.core.displays.axes import Codes, Scope, make_axis, make_scope
 from app.errors import InvalidInput
@@ -19,6 +26,8 @@ from app.i18n import _
 from app.models import Coding, Document
 
 CELL_KINDS = ("count", "documents", "share", "quotes", "valence")
+MAX_CELLS = 1_000_000  # rows x columns a display may lay out (1,000 codes by 1,000 codes)
+_NO_DOCUMENTS: frozenset = frozenset()
 _COLUMNS = {"code": Coding.code_id, "doc": Coding.document_id, "coder": Coding.coder_id,
             "valence": Coding.valence}
 
@@ -38,21 +47,25 @@ class Matrix:
     filters: dict = field(default_factory=dict)
     row_axis: str = "codes"
     col_axis: str = ""
+    codes_left_out: int = 0  # codes with nothing in a display too large to list them all
 
     def as_json(self) -> dict:
-        return {"rows": list(self.rows), "cols": list(self.cols), "cell": self.cell,
-                "cells": [list(r) for r in self.cells], "row_totals": list(self.row_totals),
-                "col_totals": list(self.col_totals), "total": self.total,
-                "filters": dict(self.filters)}
+        out = {"rows": list(self.rows), "cols": list(self.cols), "cell": self.cell,
+               "cells": [list(r) for r in self.cells], "row_totals": list(self.row_totals),
+               "col_totals": list(self.col_totals), "total": self.total,
+               "filters": dict(self.filters)}
+        if self.codes_left_out:
+            out["codes_left_out"] = self.codes_left_out
+        return out
 
 
-def _restrict(q, scope: Scope):
+def _restrict(q, scope: Scope, coding=Coding):
     if scope.doc_ids is not None:
-        q = q.where(Coding.document_id.in_(sorted(scope.doc_ids)))
+        q = q.where(coding.document_id.in_(sorted(scope.doc_ids)))
     if scope.coder_ids is not None:
-        q = q.where(Coding.coder_id.in_(sorted(scope.coder_ids)))
+        q = q.where(coding.coder_id.in_(sorted(scope.coder_ids)))
     if scope.code_ids is not None:
-        q = q.where(Coding.code_id.in_(sorted(scope.code_ids)))
+        q = q.where(coding.code_id.in_(sorted(scope.code_ids)))
     return q
 
 
@@ -87,28 +100,34 @@ def _quote(r, scope: Scope) -> dict:
 
 
 def _cooccurring(s: Session, scope: Scope, quotes: bool, codes: Codes):
-    """Each coding with the (rolled-up) codes of the other codings that overlap it."""
-    recs = _single(s, scope, quotes)
-    n = len(recs)
-    docs, starts, ends = [r[2] for r in recs], [r[5] for r in recs], [r[6] for r in recs]
-    keys = [codes.map.get(r[1]) for r in recs]
-    found: list[set] = [set() for _r in recs]
-    for i in range(n):
-        kx, end, doc = keys[i], ends[i], docs[i]
-        if kx is None:
+    """Each coding that overlaps another, with the (rolled-up) codes of those others.
+
+    One self-join finds every overlapping pair once or twice: y starts at or after x's start
+    and before x's end (half-open ranges, so touching codings do not overlap), which the index
+    on (document, start) answers as a range scan."""
+    x, y = aliased(Coding), aliased(Coding)
+    cols = (x.id, x.code_id, x.document_id, x.coder_id, x.valence,
+            y.id, y.code_id, y.document_id, y.coder_id, y.valence)
+    q = select(*cols).join(y, and_(y.document_id == x.document_id, y.start >= x.start,
+                                   y.start < x.end, y.id != x.id))
+    q = _restrict(_restrict(q, scope, x), scope, y)
+    found: dict[int, set] = {}
+    info: dict[int, tuple] = {}
+    for row in s.execute(q):
+        kx, ky = codes.map.get(row[1]), codes.map.get(row[6])
+        if kx is None or ky is None:
             continue
-        j = i + 1
-        # Sorted by start within a document: later codings overlap this one while they start
-        # before it ends (half-open ranges, so touching ones do not).
-        while j < n and starts[j] < end and docs[j] == doc:
-            ky = keys[j]
-            if ky is not None:
-                found[i].add(ky)
-                found[j].add(kx)
-            j += 1
-    for x, keys_x in zip(recs, found):
-        if keys_x:
-            yield (x[1], x[2], x[3], x[4], 1, _quote(x, scope) if quotes else None, keys_x)
+        found.setdefault(row[0], set()).add(ky)
+        found.setdefault(row[5], set()).add(kx)
+        info[row[0]], info[row[5]] = row[1:5], row[6:10]
+    if quotes:
+        for r in _single(s, scope, True):
+            if r[0] in found:
+                yield (r[1], r[2], r[3], r[4], 1, _quote(r, scope), found[r[0]])
+        return
+    for coding_id, keys in found.items():
+        code_id, doc_id, coder_id, valence = info[coding_id]
+        yield (code_id, doc_id, coder_id, valence, 1, None, keys)
 
 
 # -- the display -----------------------------------------------------------------------------
@@ -130,7 +149,8 @@ def build_matrix(s: Session, rows: str = "codes", cols: str = "bydel", cell: str
     if level is not None:
         scope.filters.update({"level": level, "roll_up": bool(roll_up)})
     row_axis = make_axis(s, rows, scope, level, roll_up)
-    col_axis = make_axis(s, cols, scope, level, roll_up)
+    both_codes = isinstance(row_axis, Codes) and (cols or "").strip() == "codes"
+    col_axis = row_axis if both_codes else make_axis(s, cols, scope, level, roll_up)
     if isinstance(row_axis, Codes) and isinstance(col_axis, Codes):
         facts = _cooccurring(s, scope, cell == "quotes", row_axis)
     elif cell == "quotes":
@@ -144,13 +164,39 @@ def build_matrix(s: Session, rows: str = "codes", cols: str = "bydel", cell: str
             needs.add("valence")
         facts = _grouped(s, scope, needs)
     acc = _accumulate(facts, row_axis, col_axis, cell)
-    row_keys = row_axis.keys({rk for rk, _ck in acc}, True)
-    col_keys = col_axis.keys({ck for _rk, ck in acc}, False)
+    row_keys, col_keys, left_out = _layout(acc, row_axis, col_axis)
     m = _assemble(acc, row_keys, col_keys, row_axis, col_axis, cell, len(scope.docs))
     m.rows = [row_axis.label(k) for k in row_keys]
     m.cols = [col_axis.label(k) for k in col_keys]
     m.filters, m.row_axis, m.col_axis = scope.filters, rows.strip(), cols.strip()
+    m.codes_left_out = left_out
     return m
+
+
+def _layout(acc: dict, row_axis, col_axis) -> tuple[list, list, int]:
+    """Row and column keys in display order, and how many codes without anything were left
+    out to keep the display within MAX_CELLS (InvalidInput when even that is too large)."""
+    present_rows, present_cols = {rk for rk, _ck in acc}, {ck for _rk, ck in acc}
+    row_keys = row_axis.keys(present_rows, True)
+    col_keys = col_axis.keys(present_cols, False)
+    left_out = 0
+    if len(row_keys) * len(col_keys) > MAX_CELLS:
+        dropped: set = set()
+        if isinstance(row_axis, Codes):
+            dropped |= set(row_keys) - present_rows
+            row_keys = [k for k in row_keys if k in present_rows]
+        if isinstance(col_axis, Codes):
+            dropped |= set(col_keys) - present_cols
+            col_keys = [k for k in col_keys if k in present_cols]
+        left_out = len(dropped)
+    cells = len(row_keys) * len(col_keys)
+    if cells > MAX_CELLS:
+        raise InvalidInput(_("This display would have {n} cells; the limit is {limit}. Choose "
+                             "fewer codes (--code) or a higher code level (--level 1), or "
+                             "filter the documents (--where).").format(
+                                 n=f"{cells:,}".replace(",", " "),
+                                 limit=f"{MAX_CELLS:,}".replace(",", " ")))
+    return row_keys, col_keys, left_out
 
 
 def _accumulate(facts, row_axis, col_axis, cell: str) -> dict:
@@ -182,7 +228,7 @@ def _valence(v) -> dict:
 def _assemble(acc: dict, row_keys: list, col_keys: list, row_axis, col_axis, cell: str,
               n_docs: int) -> Matrix:
     if cell in ("documents", "share"):
-        sets = [[acc.get((r, c), set()) for c in col_keys] for r in row_keys]
+        sets = [[acc.get((r, c), _NO_DOCUMENTS) for c in col_keys] for r in row_keys]
         row_sets = [set().union(*line) for line in sets]
         col_sets = [set().union(*(line[j] for line in sets)) for j in range(len(col_keys))]
         all_docs = set().union(*row_sets)

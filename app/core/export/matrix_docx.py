@@ -95,6 +95,10 @@ def write_matrix_docx(matrix_json: dict, out: str | os.PathLike, title: str,
                                                          date=when)
         if filters_text.strip() else _("Exported {date}.").format(date=when)))
     d.add_paragraph(LEGENDS[kind]())
+    left_out = matrix_json.get("codes_left_out") or 0
+    if left_out:
+        d.add_paragraph(_("{n} codes with nothing in this display are left out, to keep it "
+                          "readable.").format(n=base.number(left_out)))
     if not rows or not cols:
         d.add_paragraph(_("The matrix is empty."))
         return base.save_docx(d, out)
