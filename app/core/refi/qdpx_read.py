@@ -16,6 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.codebook import COLOUR_RE, CodeSpec
+from app.core.importing.limits import (
+    MAX_NOTE_CHARS,
+    MAX_PROJECT_MEMO_CHARS,
+    MAX_PROJECT_TEXT_CHARS,
+    MAX_TEXT_CHARS,
+)
 from app.core.importing.ziputil import open_archive, read_part
 from app.core.refi.qdc import split_description
 from app.errors import ImportFailed
@@ -101,6 +107,54 @@ def _bad_name(name: str) -> bool:
             or ".." in parts or "\x00" in name)
 
 
+def duplicate_guid(kind: str, guid: str, first: str, second: str) -> ImportFailed:
+    """Two sources, codes or selections share a guid: references to it would be ambiguous
+    (one document would get the other's text, codings would land on other words)."""
+    what = {"source": _("Two sources"), "code": _("Two codes"),
+            "selection": _("Two selections")}[kind]
+    return ImportFailed(
+        _("{what} in the project file have the same identifier (guid {guid}: {first} and "
+          "{second}), so Sitat cannot tell which one is meant. The file is not imported; "
+          "export it again from the program that wrote it.").format(
+            what=what, guid=guid, first=first or "?", second=second or "?")
+    )
+
+
+def source_too_long(name: str, chars: int) -> ImportFailed:
+    return ImportFailed(
+        _("The text of the source {name} is {chars} characters long, more than the limit of "
+          "{limit} characters for one document. The file is not imported.").format(
+            name=name, chars=chars, limit=MAX_TEXT_CHARS)
+    )
+
+
+def texts_too_long(chars: int) -> ImportFailed:
+    return ImportFailed(
+        _("The texts in the project file add up to more than {limit} characters (the limit "
+          "for one import; at least {chars} found). The file is not imported.").format(
+            limit=MAX_PROJECT_TEXT_CHARS, chars=chars)
+    )
+
+
+def memos_too_long(chars: int) -> ImportFailed:
+    return ImportFailed(
+        _("The notes in the project file would become memos of more than {limit} characters "
+          "in all (the limit for one import; at least {chars}). A note copied into many "
+          "codings is the usual cause. The file is not imported.").format(
+            limit=MAX_PROJECT_MEMO_CHARS, chars=chars)
+    )
+
+
+def _check_note(text: str) -> int:
+    if len(text) > MAX_NOTE_CHARS:
+        raise ImportFailed(
+            _("A note in the project file is {chars} characters long, more than the limit of "
+              "{limit} characters for one note. The file is not imported.").format(
+                chars=len(text), limit=MAX_NOTE_CHARS)
+        )
+    return len(text)
+
+
 def _not_qdpx() -> str:
     return _("This is not a REFI-QDA project file (.qdpx); it is not a zip archive.")
 
@@ -132,7 +186,7 @@ def _value(vv) -> tuple[str, str] | None:
 
 
 def _read_codes(book, memos: dict[str, list[str]]) -> list[CodeSpec]:
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # guid -> code name
 
     def read(elem, depth: int) -> CodeSpec | None:
         if depth > MAX_DEPTH:
@@ -142,9 +196,11 @@ def _read_codes(book, memos: dict[str, list[str]]) -> list[CodeSpec]:
         if not name:
             raise ImportFailed(_("A code in the project file has no name."))
         guid = norm_guid(elem.get("guid"))
-        if not guid or guid in seen:
+        if guid and guid in seen:
+            raise duplicate_guid("code", guid, seen[guid], name)
+        if not guid:
             guid = str(uuid.uuid4())
-        seen.add(guid)
+        seen[guid] = name
         colour = (elem.get("color") or "").strip()
         parts = split_description(_text(_first(elem, "Description")))
         spec = CodeSpec(name=name, guid=guid, colour=colour.upper() if COLOUR_RE.match(colour)
@@ -176,9 +232,9 @@ def _parse_xml(data: bytes):
 
 def read_package(path: Path) -> Package:
     """Check and parse a .qdpx file. Raises ImportFailed with a clear message."""
-    path = Path(path)
-    if not path.is_file():
-        raise ImportFailed(_("The file {name} does not exist.").format(name=path.name))
+    from app.core.safe_read import regular_file
+
+    path = regular_file(path, ImportFailed)
     with open_archive(path, _not_qdpx()) as zf:
         names = [i.filename for i in zf.infolist() if not i.is_dir()]
         bad = next((n for n in names if _bad_name(n)), None)
@@ -193,13 +249,24 @@ def read_package(path: Path) -> Package:
             raise ImportFailed(_("The file contains several .qde project descriptions ({names}); "
                                  "Sitat cannot tell which one to import.").format(
                 names=", ".join(qdes)))
-        root = _parse_xml(read_part(zf, qdes[0]))
+        data = read_part(zf, qdes[0])
+        root = _parse_xml(data)
         files = {n.lower(): n for n in names}
+        del data
         pkg = _package(root, files, path, posixpath.dirname(qdes[0]))
+        del root
+        in_files: dict[str, str] = {}  # member -> text, each file read once
+        total = 0
         for guid, ref in list(pkg.notes.items()):
             if isinstance(ref, tuple):  # a note kept in a file of its own
                 member = member_for(pkg, ref[1])
-                pkg.notes[guid] = _note_text(read_part(zf, member)) if member else ""
+                if member and member not in in_files:
+                    in_files[member] = _note_text(read_part(zf, member,
+                                                            limit=4 * MAX_NOTE_CHARS))
+                pkg.notes[guid] = in_files[member] if member else ""
+            total += _check_note(pkg.notes[guid])
+            if total > MAX_PROJECT_MEMO_CHARS:
+                raise memos_too_long(total)
         return pkg
 
 
@@ -234,6 +301,8 @@ def _package(root, files: dict[str, str], path: Path, base: str) -> Package:
             values = dict(x for x in map(_value, _kids(c, "VariableValue")) if x)
             cases.append(((c.get("name") or "").strip(), _refs(c, "SourceRef"), values))
     sources, others = [], []
+    source_names: dict[str, str] = {}  # guid -> source name
+    selection_sources: dict[str, str] = {}  # guid -> name of the source it is in
     for group in _kids(root, "Sources"):
         for src in group:
             kind = _local(src.tag)
@@ -242,13 +311,22 @@ def _package(root, files: dict[str, str], path: Path, base: str) -> Package:
                 others.append(name or kind)
                 continue
             content = _first(src, "PlainTextContent")
-            source = Source(norm_guid(src.get("guid")) or str(uuid.uuid4()), name,
-                            src.get("plainTextPath"),
-                            _text(content) if content is not None else None)
+            guid = norm_guid(src.get("guid"))
+            if guid and guid in source_names:
+                raise duplicate_guid("source", guid, source_names[guid], name)
+            source_names[guid] = name
+            text = _text(content) if content is not None else None
+            if text is not None and len(text) > MAX_TEXT_CHARS:
+                raise source_too_long(name, len(text))
+            source = Source(guid or str(uuid.uuid4()), name, src.get("plainTextPath"), text)
             for sel in _kids(src, "PlainTextSelection"):
                 start, end = _int(sel.get("startPosition")), _int(sel.get("endPosition"))
+                sel_guid = norm_guid(sel.get("guid"))
+                if sel_guid and sel_guid in selection_sources:
+                    raise duplicate_guid("selection", sel_guid, selection_sources[sel_guid], name)
+                selection_sources[sel_guid] = name
                 source.selections.append(Selection(
-                    norm_guid(sel.get("guid")) or str(uuid.uuid4()), sel.get("name"),
+                    sel_guid or str(uuid.uuid4()), sel.get("name"),
                     -1 if start is None else start, -1 if end is None else end,
                     norm_guid(sel.get("creatingUser")), _codings(sel), _refs(sel, "NoteRef")))
             source.whole = _codings(src)
@@ -292,6 +370,6 @@ def read_member(pkg: Package, member: str) -> bytes:
         return read_part(zf, member)
 
 
-def read_members(pkg: Package, members: list[str]) -> dict[str, bytes]:
-    with open_archive(pkg.zip_path, _not_qdpx()) as zf:
-        return {m: read_part(zf, m) for m in members}
+def open_package(pkg: Package):
+    """The package's zip archive, opened again with the same guards, for reading members."""
+    return open_archive(pkg.zip_path, _not_qdpx())
