@@ -293,9 +293,9 @@ def apply_permanently(s: Session, key_out: Path) -> ApplyReport:
                 DocumentReport(name, len(edits), moved, turns, decisions, merged))
         report.speaker_labels = _replace_speakers(s, items, used)
         if not used:
-            raise InvalidInput(_("None of the {n} sensitive terms occurs in a document or a "
-                                 "speaker label, so nothing was replaced; the terms stay in "
-                                 "the list. Check how they are spelt.").format(n=len(items)))
+            raise InvalidInput(_("None of the listed sensitive terms ({n}) occurs in a document "
+                                 "or a speaker label, so nothing was replaced and the terms stay "
+                                 "in the list. Check how they are spelt.").format(n=len(items)))
         report.unreplaced = sorted((t.term for t in items if not used[t.term]),
                                    key=lambda x: (x.casefold(), x))
         report.left_elsewhere = terms_elsewhere(s, items)

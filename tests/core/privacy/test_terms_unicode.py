@@ -75,7 +75,7 @@ def test_apply_that_replaces_nothing_changes_nothing(project, tmp_path):
         add_document(s, "fg1", TEXT)
         add_term(s, "Kari")
     before = snapshot(project)
-    with pytest.raises(InvalidInput, match="nothing was replaced; the terms stay in the list"):
+    with pytest.raises(InvalidInput, match="nothing was replaced and the terms stay in the list"):
         with project.write() as s:
             apply_permanently(s, tmp_path / "key.csv")
     assert snapshot(project) == before
