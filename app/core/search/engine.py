@@ -12,20 +12,25 @@ give the same hits).
 
 from __future__ import annotations
 
-from pickle import loads  # noqa: S403 - whoosh's own postings, written by Sitat
+from pickle import loads  # noqa: S403 - whoosh's own postings, written and signed by Sitat
 
-Spans = dict[int, list[tuple[int, int]]]  # passage docnum -> ranges relative to the passage
+from app.core.search.passages import locate
+
+Spans = dict[int, list[tuple[int, int]]]  # search key -> ranges relative to its unit
 
 
 class Unsupported(Exception):
     """A query node this engine does not evaluate (the caller falls back to whoosh)."""
 
 
-def match(reader, q, restrict: set[int] | None = None) -> tuple[set[int], Spans] | None:
-    """(matched passage docnums, ranges per passage) for query `q`, limited to `restrict`
-    when given; None when `q` holds a node this engine does not know."""
+def match(reader, q, restrict: set[int] | None = None,
+          parts=None) -> tuple[set[int], Spans] | None:
+    """(matched units, ranges per unit) for query `q`, limited to `restrict` when given; None
+    when `q` holds a node this engine does not know. Units are passage docnums, or with
+    `parts` (`passages.Parts` of the reader) search keys: each turn inside a merged passage
+    is then matched on its own (see app/core/search/passages.py)."""
     try:
-        docs, spans = _Eval(reader, restrict).run(q)
+        docs, spans = _Eval(reader, restrict, parts).run(q)
     except Unsupported:
         return None
     return docs, {d: spans[d] for d in docs if d in spans}
@@ -36,15 +41,29 @@ class _Eval:
     cut down to that set, and NOT takes its complement within it, so the result is the same
     as filtering afterwards - but postings outside the filter are never decoded."""
 
-    def __init__(self, reader, restrict: set[int] | None = None) -> None:
+    def __init__(self, reader, restrict: set[int] | None = None, parts=None) -> None:
         self.reader = reader
         self.restrict = restrict
+        self.parts = parts if parts is not None and parts.merged else None
         self._all: set[int] | None = restrict
+        # The passages a leaf must read: those of the restricting keys.
+        self.keep_docs = restrict if self.parts is None or restrict is None else \
+            {locate(k)[0] for k in restrict}
 
     def all_docs(self) -> set[int]:
         if self._all is None:
-            self._all = set(self.reader.all_doc_ids())
+            docs = set(self.reader.all_doc_ids())
+            if self.parts is not None:
+                merged = docs & self.parts.merged
+                docs -= merged
+                for d in merged:
+                    docs.update(self.parts.keys(d))
+            self._all = docs
         return self._all
+
+    def keyed(self, spans: Spans) -> Spans:
+        """Ranges by passage -> ranges by search key (see `to_keys`)."""
+        return spans if self.parts is None else to_keys(spans, self.parts, self.restrict)
 
     def run(self, q) -> tuple[set[int], Spans]:
         from whoosh import query as Q
@@ -96,9 +115,9 @@ class _Eval:
         if m is None:
             return set(), {}
         decode = self.decoder(fieldname)
-        keep = self.restrict
-        spans = {d: [(a, b) for _p, a, b in decode(v)] for d, v in _items(m)
-                 if keep is None or d in keep}
+        keep = self.keep_docs
+        spans = self.keyed({d: [(a, b) for _p, a, b in decode(v)] for d, v in _items(m)
+                            if keep is None or d in keep})
         return set(spans), spans
 
     def expanded(self, q) -> tuple[set[int], Spans]:
@@ -122,7 +141,7 @@ class _Eval:
             m = self.postings(q.fieldname, w)
             if m is None:
                 return set(), {}
-            keep = self.restrict
+            keep = self.keep_docs
             raw.append({d: v for d, v in _items(m) if keep is None or d in keep})
         docs = set.intersection(*(set(r) for r in sorted(raw, key=len)))
         decode = self.decoder(q.fieldname)
@@ -139,6 +158,7 @@ class _Eval:
                 starts = [(p, a) for p, a in starts if p + k in at]
             if starts:
                 spans[d] = [(a, ends[p + n]) for p, a in starts]
+        spans = self.keyed(spans)
         return set(spans), spans
 
     def conj(self, subqueries) -> tuple[set[int], Spans]:
@@ -222,8 +242,40 @@ def _merge_into(spans: Spans, more: Spans, keep: set[int]) -> None:
             spans[d] = v if have is None else have + v
 
 
-def filter_docs(reader, terms: list[tuple[str, str]]) -> set[int]:
-    """Passages holding every (field, value) of a filter."""
+def to_keys(spans: Spans, parts, restrict: set[int] | None = None) -> Spans:
+    """Ranges by passage docnum -> ranges by search key: a merged passage's ranges go to the
+    turns they lie in (a range across two turns is dropped); keys outside `restrict` too."""
+    out: Spans = {}
+    merged = parts.merged
+    for d, ranges in spans.items():
+        if d in merged:
+            for key, rs in parts.split(d, ranges).items():
+                if restrict is None or key in restrict:
+                    out[key] = rs
+        elif restrict is None or d in restrict:
+            out[d] = ranges
+    return out
+
+
+def filter_docs(reader, terms: list[tuple[str, str]], parts=None) -> set[int]:
+    """Passages holding every (field, value) of a filter; with `parts`, search keys: only the
+    turns of a merged passage whose speaker is the one asked for."""
+    docs = _filter_passages(reader, terms)
+    if parts is None or not parts.merged:
+        return docs
+    speakers = {v for f, v in terms if f == "speaker"}
+    out: set[int] = set()
+    for d in docs:
+        if d not in parts.merged:
+            out.add(d)
+        elif not speakers:
+            out.update(parts.keys(d))
+        elif len(speakers) == 1:
+            out.update(parts.speaker_keys(d, next(iter(speakers))))
+    return out
+
+
+def _filter_passages(reader, terms: list[tuple[str, str]]) -> set[int]:
     out: set[int] | None = None
     for fieldname, text in terms:
         from whoosh.reading import TermNotFound

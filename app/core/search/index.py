@@ -1,35 +1,37 @@
-"""The whoosh index of a project: one entry per speaker turn or paragraph with its offsets,
-speaker and attributes; kept in the user's cache directory (keyed by the project's id) and
-brought up to date - or rebuilt - whenever it is missing, stale or corrupt."""
+"""The whoosh index of a project: one entry per speaker turn or paragraph (runs of short ones
+merged, see passages.py) with its offsets, speaker and attributes; kept in the user's cache
+directory (keyed by the project's id, see storage.py for why it may be trusted) and brought up
+to date - or rebuilt - whenever it is missing, stale, unsigned or corrupt."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
-import shutil
 import struct
-import tempfile
-import warnings
 import zlib
-from dataclasses import dataclass
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
 
-from app.errors import Cancelled
+from app.core.search import storage
+from app.core.search.passages import Parts, Unit, locate, passages as make_passages, units
+from app.core.search.storage import ENV_DIR, cache_root
+from app.errors import Cancelled, ProjectError
 from app.i18n import _
+
+__all__ = ["ENV_DIR", "INDEX_VERSION", "ProjectIndex", "Unit", "attr_field", "cache_root",
+           "drop_index", "fingerprints", "schema", "units", "whoosh_errors"]
 
 Progress = Callable[[float], bool]  # share done (0-1) -> go on?
 
-INDEX_VERSION = 2
-ENV_DIR = "SITAT_INDEX_DIR"
-# What whoosh raises for an index that is damaged or half written (struct, zlib and pickle
-# errors come from segment files with garbage in them).
-_BROKEN = (EOFError, FileNotFoundError, IndexError, OSError, ValueError, KeyError,
-           struct.error, zlib.error, pickle.UnpicklingError)
+INDEX_VERSION = 3
+# What reading a damaged or half-written index can raise: whoosh's own errors, and whatever
+# unpickling or decoding garbage raises (struct, zlib, pickle and the built-in errors below).
+_BROKEN = (EOFError, OSError, LookupError, ValueError, TypeError, AttributeError, ImportError,
+           ArithmeticError, MemoryError, RecursionError, struct.error, zlib.error,
+           pickle.UnpicklingError)
 
 
 def whoosh_errors() -> tuple:
@@ -40,15 +42,8 @@ def whoosh_errors() -> tuple:
     return (EmptyIndexError, IndexVersionError, WhooshIndexError, FileFormatError) + _BROKEN
 
 
-def cache_root() -> Path:
-    if os.environ.get(ENV_DIR):
-        return Path(os.environ[ENV_DIR])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "sitat" / "index"
-
-
 def schema():
-    from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+    from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
     from app.core.search.norwegian import exact_analyzer, norwegian_analyzer
 
@@ -57,7 +52,9 @@ def schema():
         unit=ID(unique=True, stored=True),  # "guid:start"
         start=NUMERIC(stored=True, signed=False),
         end=STORED(),
-        speaker=ID(stored=True),
+        speaker=KEYWORD(stored=True, commas=True),  # every speaker of the passage
+        merged=ID(),  # "1" for a passage of several short units
+        parts=STORED(),  # their (start, end, speaker), relative to the passage
         content=TEXT(analyzer=norwegian_analyzer(), phrase=True, chars=True),
         exact=TEXT(analyzer=exact_analyzer(), phrase=True, chars=True),
     )
@@ -68,36 +65,6 @@ def schema():
 def attr_field(name: str) -> str:
     """The whoosh field of an attribute (names may contain any character)."""
     return "attr_" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
-
-
-@dataclass(frozen=True)
-class Unit:
-    start: int
-    end: int
-    speaker: str
-
-
-def units(text: str, turns: list[tuple[int, int, str]]) -> list[Unit]:
-    """Speaker turns, and paragraphs for text outside any turn; each with its exact range."""
-    out: list[Unit] = []
-    pos = 0
-    for start, end, speaker in sorted(turns):
-        out += _paragraphs(text, pos, text.rfind("\n", 0, start) + 1 if start > pos else pos)
-        out.append(Unit(start, end, speaker))
-        pos = max(pos, end)
-    out += _paragraphs(text, pos, len(text))
-    return [u for u in out if text[u.start:u.end].strip()]
-
-
-def _paragraphs(text: str, lo: int, hi: int) -> list[Unit]:
-    out, start = [], lo
-    while start < hi:
-        cut = text.find("\n\n", start, hi)
-        end = hi if cut < 0 else cut
-        if text[start:end].strip():
-            out.append(Unit(start, end, ""))
-        start = end + 2 if cut >= 0 else hi
-    return out
 
 
 def fingerprints(s, with_names: bool = False):
@@ -120,9 +87,16 @@ class ProjectIndex:
     def __init__(self, project, folder: Path | None = None) -> None:
         self.project = project
         self.warning = ""
-        self.folder = folder or self._writable(cache_root() / project.id)
+        if folder is None:
+            folder, self.warning = storage.index_folder(project.id)
+        else:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.folder = folder
+        self._key = storage.index_key()
+        self._known: dict[str, tuple] = {}  # index file -> (stamp, signature) seen here
         self._ix = None
         self._searcher = None
+        self._parts: Parts | None = None
         self._revision: int | None = None  # the project revision last found in step
         self._seen: tuple | None = None  # (fingerprints, names) the caches below belong to
         self._texts: dict[str, tuple[int, str, str]] = {}  # guid -> (id, name, text)
@@ -157,11 +131,18 @@ class ProjectIndex:
             self._values = values_by_document(s)
         return self._values
 
-    def passages(self, docnums) -> dict[int, tuple[str, int, int, str]]:
-        """passage docnum -> (document guid, start, end, speaker). Read from the stored fields
-        once and kept while the index is unchanged; a search that matches a large share of
-        the passages reads them all in one sweep."""
+    def parts(self) -> Parts:
+        """The turns inside merged passages of the open searcher."""
+        if self._parts is None:
+            self._parts = Parts(self.current().reader())
+        return self._parts
+
+    def passages(self, keys) -> dict[int, tuple[str, int, int, str]]:
+        """search key -> (document guid, start, end, speaker) of the unit it stands for.
+        Passages are read from the stored fields once and kept while the index is unchanged;
+        a search that matches a large share of them reads them all in one sweep."""
         searcher = self.current()
+        docnums = {locate(k)[0] for k in keys}
         want = [d for d in docnums if d not in self._passages]
         if want and not self._all_passages:
             if len(want) > searcher.doc_count() // 5:
@@ -172,26 +153,15 @@ class ProjectIndex:
                 for d in want:
                     f = searcher.stored_fields(d)
                     self._passages[d] = (f["doc"], f["start"], f["end"], f["speaker"])
-        return {d: self._passages[d] for d in docnums}
-
-    def _writable(self, folder: Path) -> Path:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            probe = folder / ".probe"
-            probe.write_bytes(b"")
-            probe.unlink()
-            return folder
-        except OSError:
-            fallback = Path(tempfile.gettempdir()) / "sitat-index" / self.project.id
-            fallback.mkdir(parents=True, exist_ok=True)
-            self.warning = _("The search index folder {folder} cannot be written; using "
-                             "{fallback} for now.").format(folder=folder, fallback=fallback)
-            warnings.warn(self.warning, stacklevel=2)
-            return fallback
-
-    @property
-    def _state_file(self) -> Path:
-        return self.folder / "sitat-state.json"
+        out = {}
+        for key in keys:
+            d, k = locate(key)
+            guid, lo, hi, who = self._passages[d]
+            if k >= 0:
+                a, b, who = self.parts().of(d)[k]
+                lo, hi = lo + a, lo + b
+            out[key] = (guid, lo, hi, who)
+        return out
 
     @staticmethod
     def _version() -> str:
@@ -200,17 +170,15 @@ class ProjectIndex:
         return f"{INDEX_VERSION}.{ANALYZER_VERSION}"
 
     def _state(self) -> dict:
-        try:
-            data = json.loads(self._state_file.read_text(encoding="utf-8"))
-            return data if data.get("version") == self._version() else {}
-        except (OSError, ValueError):
-            return {}
+        return storage.read_state(self.folder, self._key, self._version())
 
     def _save_state(self, docs: dict[str, str]) -> None:
-        tmp = self._state_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"version": self._version(), "documents": docs}),
-                       encoding="utf-8")
-        os.replace(tmp, self._state_file)
+        """Sign what Sitat just wrote: the index's files and the documents they hold."""
+        files = storage.sign_files(self.folder, self._key, self._known)
+        storage.write_state(self.folder, self._key, self._version(), docs, files)
+
+    def _trusted(self, state: dict) -> bool:
+        return storage.verify_files(self.folder, self._key, state.get("files", {}), self._known)
 
     def rebuild(self, progress: Progress | None = None) -> int:
         """Throw the index away and index every document again. Returns units indexed.
@@ -218,20 +186,40 @@ class ProjectIndex:
         with `Cancelled` (the next search starts it again)."""
         self.close()
         self._forget()
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self._known.clear()
         from whoosh import index
 
-        self._ix = index.create_in(str(self.folder), schema())
-        with self.project.read() as s:
-            wanted = fingerprints(s)
-        n = self._write(set(wanted), set(), progress)
-        self._save_state(wanted)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            storage.clear_folder(self.folder)
+            self._ix = index.create_in(str(self.folder), schema())
+            with self.project.read() as s:
+                wanted = fingerprints(s)
+            n = self._write(set(wanted), set(), progress)
+            self._save_state(wanted)
+        except OSError as exc:
+            self.close()
+            try:
+                storage.clear_folder(self.folder)  # no half-built index is left to trust
+            except OSError:
+                pass
+            raise self._cannot_write(exc) from exc
         return n
+
+    def _cannot_write(self, exc: OSError) -> ProjectError:
+        from app.core.safefs import DiskFull, is_full
+
+        if is_full(exc):
+            return DiskFull(_("The disk is full: the search index cannot be built in {folder}. "
+                              "Free some space and search again; the project was not "
+                              "changed.").format(folder=self.folder))
+        return ProjectError(_("The search index cannot be written in {folder}: {reason}")
+                            .format(folder=self.folder, reason=exc.strerror or exc))
 
     def ensure(self, progress: Progress | None = None) -> str:
         """Make the index match the project: 'fresh', 'updated' or 'rebuilt' (see `rebuild`
-        for `progress`)."""
+        for `progress`). An index is only opened after its files were checked against the
+        signature Sitat wrote for them."""
         from whoosh import index
 
         errors = whoosh_errors()
@@ -246,12 +234,15 @@ class ProjectIndex:
         try:
             if not state or not index.exists_in(str(self.folder)):
                 raise FileNotFoundError("no index")
-            if self._searcher is None:
-                self._ix = self._ix or index.open_dir(str(self.folder))
-                self._searcher = self._ix.searcher()
-                self._searcher.doc_count()
-            elif not self._searcher.up_to_date():  # another window or process wrote it
-                self._reopen()
+            if self._searcher is None or not self._searcher.up_to_date():
+                if not self._trusted(state):  # changed behind Sitat's back: never load it
+                    raise FileNotFoundError("the index does not match its signature")
+                if self._searcher is None:
+                    self._ix = self._ix or index.open_dir(str(self.folder))
+                    self._searcher = self._ix.searcher()
+                    self._searcher.doc_count()
+                else:  # another window or process wrote it
+                    self._reopen()
         except errors:
             self.rebuild(progress)
             return "rebuilt"
@@ -268,10 +259,10 @@ class ProjectIndex:
             return "fresh"
         try:
             self._write(changed, removed | (changed & set(have)), progress)
+            self._save_state(wanted)
         except errors:
             self.rebuild(progress)
             return "rebuilt"
-        self._save_state(wanted)
         self._revision = revision
         return "updated"
 
@@ -297,12 +288,13 @@ class ProjectIndex:
                                                   SpeakerTurn.speaker)
                                            .where(SpeakerTurn.document_id == doc_id)).all())
                     attrs = {attr_field(k): v for k, v in values.get(doc_id, {}).items()}
-                    for u in units(text, turns):
-                        body = text[u.start:u.end]
-                        writer.add_document(doc=guid, unit=f"{guid}:{u.start}", start=u.start,
-                                            end=u.end, speaker=u.speaker, content=body,
-                                            exact=body, **attrs)
-                        n += 1
+                    for ps in make_passages(units(text, turns)):
+                        body = ps.body(text)
+                        extra = {"merged": "1", "parts": ps.stored_parts()} if ps.merged else {}
+                        writer.add_document(doc=guid, unit=f"{guid}:{ps.start}", start=ps.start,
+                                            end=ps.end, speaker=ps.speakers(), content=body,
+                                            exact=body, **extra, **attrs)
+                        n += len(ps.parts)
                     done += 1
                     if progress and not progress(self._ANALYSIS_SHARE * done / len(add)):
                         raise Cancelled(_("The search index was not built: stopped."))
@@ -322,6 +314,7 @@ class ProjectIndex:
         if self._searcher is not None:
             self._searcher.close()
         self._searcher = self._ix.searcher()
+        self._parts = None
         self._passages.clear()
         self._all_passages = False
 
@@ -330,6 +323,7 @@ class ProjectIndex:
         `ensure()` first. Do not close it: `close()` does."""
         if self._searcher is None:
             self._searcher = self._ix.searcher()
+            self._parts = None
         return self._searcher
 
     def searcher(self):
@@ -340,6 +334,7 @@ class ProjectIndex:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+        self._parts = None
         self._passages.clear()
         self._all_passages = False
         if self._ix is not None:
@@ -350,6 +345,4 @@ class ProjectIndex:
 def drop_index(project) -> None:
     """Delete the project's search index (after text was replaced for good, so the old words do
     not linger in the cache; it is rebuilt on the next search)."""
-    for folder in (cache_root() / project.id,
-                   Path(tempfile.gettempdir()) / "sitat-index" / project.id):
-        shutil.rmtree(folder, ignore_errors=True)
+    storage.drop_folders(project.id)

@@ -57,14 +57,24 @@ def whoosh_match(searcher, q, filter_terms: list[tuple]) -> tuple[set[int], dict
     return set(docnums), hit_spans(searcher, docnums, list(_leaves(q)))
 
 
-def match(searcher, q, filter_terms: list[tuple]) -> tuple[set[int], dict]:
-    """Matched passages and their hit ranges, from the postings in one pass where possible."""
+def match(searcher, q, filter_terms: list[tuple], parts=None) -> tuple[set[int], dict]:
+    """Matched units and their hit ranges, from the postings in one pass where possible. With
+    `parts` (the index's `Parts`) units are search keys: each turn of a merged passage on its
+    own (see passages.py)."""
     from app.core.search import engine
 
     reader = searcher.reader()
-    restrict = engine.filter_docs(reader, filter_terms) if filter_terms else None
-    got = engine.match(reader, q, restrict)
-    return got if got is not None else whoosh_match(searcher, q, filter_terms)
+    restrict = engine.filter_docs(reader, filter_terms, parts) if filter_terms else None
+    got = engine.match(reader, q, restrict, parts)
+    if got is not None:
+        return got
+    docs, spans = whoosh_match(searcher, q, filter_terms)
+    if parts is None or not parts.merged:
+        return docs, spans
+    keyed = engine.to_keys(spans, parts, restrict)  # whoosh's passages, split into turns
+    for d in docs - set(spans):
+        keyed.update({k: [] for k in parts.keys(d) if restrict is None or k in restrict})
+    return set(keyed), {k: v for k, v in keyed.items() if v}
 
 
 def _coded(s, coders: list[str] | None, codes: list[str] | None) -> dict[int, list]:
@@ -155,7 +165,7 @@ def _search(project, index, status, query, where, speaker, coders, codes, uncode
     with project.read() as s:
         searcher = index.current()
         q = parse(query, searcher.schema, exact)
-        matched, spans = match(searcher, q, _filter_terms(s, where, speaker))
+        matched, spans = match(searcher, q, _filter_terms(s, where, speaker), index.parts())
         passages = index.passages(matched)
         docs = index.texts(s, {p[0] for p in passages.values()})
         coded = _coded(s, coders, codes) if (coders or codes or uncoded) else {}

@@ -142,9 +142,12 @@ def test_unwritable_index_folder_falls_back(proj, tmp_path, monkeypatch):
     locked.mkdir()
     (locked / proj.id).write_text("a file where the folder should be")
     monkeypatch.setenv("SITAT_INDEX_DIR", str(locked))
-    with pytest.warns(UserWarning):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a plain message for the user, no Python warning
         r = search(proj, "bruker")
-    assert r.warning and len(r.hits) == 3
+    assert "cannot be used (it is not a folder)" in r.warning and len(r.hits) == 3
 
 
 def test_an_open_index_whose_folder_is_deleted_is_rebuilt(proj):
