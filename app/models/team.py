@@ -29,6 +29,8 @@ class CodeEvent(Base):
     __tablename__ = "code_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Kept when a coder copy's log is merged back, so each operation is logged once.
+    guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(200), default="")
     operation: Mapped[str] = mapped_column(String(20))
@@ -64,6 +66,11 @@ class Round(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     memo: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # A closed round is a record: its figures, codebook and coders as they were when closed
+    # (JSON in `record`); later changes to codes or codings never alter them.
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    closed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    record: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     version: Mapped[CodebookVersion | None] = relationship()
 
