@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.core import codelog
@@ -60,9 +60,25 @@ def _tree(s: Session):
     return rows, kids
 
 
+class CodeTreeCycle(CodebookError):
+    """Some codes are their own ancestors, so they hang below no top-level code; `sitat check
+    --repair` breaks the cycle."""
+
+
+def _file_name(s: Session) -> str:
+    """The project file's name, for messages ('' when it cannot be told)."""
+    from urllib.parse import unquote
+
+    database = str(s.get_bind().url.database or "")
+    if database.startswith("file:"):
+        database = unquote(database[5:].split("?", 1)[0])
+    return database.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 def code_paths(s: Session) -> dict[int, str]:
-    """code id -> escaped path, for every code."""
-    _rows, kids = _tree(s)
+    """code id -> escaped path, for every code. Raises CodeTreeCycle when some codes cannot be
+    reached from the top of the tree (a cycle: a code that is its own ancestor)."""
+    rows, kids = _tree(s)
     out: dict[int, str] = {}
 
     def walk(parent: int | None, prefix: str) -> None:
@@ -71,6 +87,11 @@ def code_paths(s: Session) -> dict[int, str]:
             walk(r.id, out[r.id] + "/")
 
     walk(None, "")
+    if len(out) < len(rows):
+        name = _file_name(s) or "PROJECT.sitat"
+        raise CodeTreeCycle(_("The code tree of {name} has a cycle (a code that is its own "
+                              "ancestor), so its codes cannot be listed. Run `sitat check "
+                              "--repair {name}` to repair it.").format(name=name))
     return out
 
 
@@ -86,6 +107,8 @@ def subtree_ids(s: Session, code_id: int) -> set[int]:
     out, stack = set(), [code_id]
     while stack:
         cur = stack.pop()
+        if cur in out:  # a cycle in the tree: never walk it twice
+            continue
         out.add(cur)
         stack.extend(r.id for r in kids.get(cur, []))
     return out
@@ -412,7 +435,9 @@ def import_codebook(s: Session, roots: list[CodeSpec]) -> CodebookImport:
     for root in roots:
         visit(root, None, "")
     if new_rows:
-        s.execute(insert(Code), new_rows)  # in tree order: a parent comes before its children
-        s.execute(insert(CodeEvent), events)
+        # One executemany each (Core: the ORM would split the rows by which keys are None);
+        # in tree order, so a parent is inserted before its children.
+        s.execute(Code.__table__.insert(), new_rows)
+        s.execute(CodeEvent.__table__.insert(), events)
         s.expire_all()
     return report

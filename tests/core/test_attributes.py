@@ -98,3 +98,79 @@ def test_csv_with_unknown_document_changes_nothing(project, doc_id, tmp_path):
         with project.write() as s:
             attrs.apply_attributes_csv(s, table)
     assert _values(project) == {}
+
+
+# -- CSV files as spreadsheet programs save them ---------------------------------------------
+# Excel in Norway: ';' between cells, CRLF, cp1252 ("CSV (semikolonseparert)") or UTF-8 with
+# BOM ("CSV UTF-8"), a quote inside a cell doubled and the cell quoted, empty cells at the end.
+EXCEL_ROWS = (
+    'Dokument;Bydel;Tjeneste;Informanter;Merknad\r\n'
+    'fg01;Søndre Nordstrand;"Huset ""Nord""";6;\r\n'
+    'fg02;Grünerløkka;"Helsestasjon; barn og unge";4;"Møtte opp ""sent"", men ble"\r\n'
+    'fg03;Østensjø;NAV;5;"To linjer:\nførst, så"\r\n'
+    ';;;;\r\n'
+)
+EXCEL_EXPECTED = {
+    "fg01": {"Bydel": "Søndre Nordstrand", "Tjeneste": 'Huset "Nord"', "Informanter": "6",
+             "Merknad": ""},
+    "fg02": {"Bydel": "Grünerløkka", "Tjeneste": "Helsestasjon; barn og unge",
+             "Informanter": "4", "Merknad": 'Møtte opp "sent", men ble'},
+    "fg03": {"Bydel": "Østensjø", "Tjeneste": "NAV", "Informanter": "5",
+             "Merknad": "To linjer:\nførst, så"},
+}
+# LibreOffice Calc's default: ',' between cells, UTF-8 without BOM, LF, text cells quoted.
+LIBREOFFICE = (
+    '"document","bydel","tjeneste"\n'
+    '"fg01","Søndre Nordstrand","Huset ""Nord"""\n'
+    '"fg02","Grünerløkka","Bo, og ""omsorg"""\n'
+    '"fg03","Østensjø","NAV"\n'
+).encode("utf-8")
+
+
+@pytest.mark.parametrize("data", [EXCEL_ROWS.encode("cp1252"),
+                                  b"\xef\xbb\xbf" + EXCEL_ROWS.encode("utf-8"),
+                                  b"sep=;\r\n" + EXCEL_ROWS.encode("cp1252")],
+                         ids=["excel-cp1252", "excel-utf8-bom", "excel-sep-line"])
+def test_csv_saved_by_excel(tmp_path, data):
+    p = tmp_path / "bydeler.csv"
+    p.write_bytes(data)
+    table = attrs.read_attributes_csv(p)
+    assert table.attributes == ["Bydel", "Tjeneste", "Informanter", "Merknad"]
+    assert table.rows == EXCEL_EXPECTED
+
+
+def test_csv_saved_by_libreoffice(tmp_path):
+    p = tmp_path / "bydeler.csv"
+    p.write_bytes(LIBREOFFICE)
+    table = attrs.read_attributes_csv(p)
+    assert table.attributes == ["bydel", "tjeneste"]
+    assert table.rows == {
+        "fg01": {"bydel": "Søndre Nordstrand", "tjeneste": 'Huset "Nord"'},
+        "fg02": {"bydel": "Grünerløkka", "tjeneste": 'Bo, og "omsorg"'},
+        "fg03": {"bydel": "Østensjø", "tjeneste": "NAV"},
+    }
+
+
+def test_excel_csv_is_applied_with_the_quotes_as_written(project, tmp_path):
+    with project.write() as s:
+        for name in ("fg01", "fg02", "fg03"):
+            s.add(Document(name=name, text="Hei", length=3, sha256=name))
+    p = tmp_path / "bydeler.csv"
+    p.write_bytes(EXCEL_ROWS.encode("cp1252"))
+    with project.write() as s:
+        assert attrs.apply_attributes_csv(s, attrs.read_attributes_csv(p)) == 3
+    with project.read() as s:
+        values = {s.get(Document, i).name: v for i, v in attrs.values_by_document(s).items()}
+    assert values["fg01"]["Tjeneste"] == 'Huset "Nord"'
+    assert values["fg02"]["Merknad"] == 'Møtte opp "sent", men ble'
+    assert "Merknad" not in values["fg01"]  # an empty cell sets nothing
+
+
+def test_attribute_names_with_control_characters_are_refused(project, doc_id):
+    with pytest.raises(InvalidInput, match=r"control character \(U\+001B\)"):
+        with project.write() as s:
+            attrs.set_values(s, s.get(Document, doc_id), {"by\x1bdel": "Alna"})
+    with pytest.raises(InvalidInput, match="must not be empty"):
+        with project.write() as s:
+            attrs.set_values(s, s.get(Document, doc_id), {" ": "x"})
+    assert _values(project) == {}

@@ -64,3 +64,14 @@ def test_normalize_is_idempotent_and_leaves_no_cr(raw: str) -> None:
     assert unicodedata.is_normalized("NFC", out)
     assert not out.startswith("\ufeff")
     assert out.strip()
+
+
+@pytest.mark.parametrize("raw", ["\u200b", "\u200b\u200c\u200d\u2060", "\ufeff\u200b\n\ufeff",
+                                 " \u200b\t\n\u2060 \u00a0", "\u00ad\u200e\u200f"])
+def test_text_of_only_invisible_characters_is_refused(raw: str) -> None:
+    with pytest.raises(ImportFailed, match="only invisible characters"):
+        normalize(raw)
+
+
+def test_invisible_characters_inside_real_text_are_kept() -> None:
+    assert normalize("Hei\u200b på\u2060 deg") == "Hei\u200b på\u2060 deg"

@@ -106,3 +106,66 @@ def test_cli_refuses_hostile_codebook_and_leaves_project(cli, project_path, tmp_
     r = cli("codebook", "import", project_path, bad)
     assert r.code == 1 and r.err.startswith("error: ")
     assert file_digest(project_path) == before
+
+
+# -- large codebooks -------------------------------------------------------------------------
+def _big_codebook(themes: int, per_theme: int) -> list[cb.CodeSpec]:
+    import uuid
+
+    return [cb.CodeSpec(f"Tema {t}", str(uuid.uuid4()), description=f"Tema nummer {t}.",
+                        children=[cb.CodeSpec(f"Kode {t}.{c}", str(uuid.uuid4()))
+                                  for c in range(per_theme)])
+            for t in range(themes)]
+
+
+def _statements_during(project, work) -> int:
+    """How many SQL statements `work(session)` sends (executemany counts once)."""
+    from sqlalchemy import event
+
+    count = [0]
+
+    def seen(*_args) -> None:
+        count[0] += 1
+
+    event.listen(project.engine, "before_cursor_execute", seen)
+    try:
+        with project.write() as s:
+            work(s)
+    finally:
+        event.remove(project.engine, "before_cursor_execute", seen)
+    return count[0]
+
+
+def test_codebook_import_takes_a_fixed_number_of_statements(project):
+    """Quadratic import sent several statements per code (sibling check, next position, one
+    insert each); now the tree is read once and new codes are inserted together."""
+    small = _statements_during(project, lambda s: cb.import_codebook(s, _big_codebook(2, 9)))
+    large = _statements_during(project, lambda s: cb.import_codebook(s, _big_codebook(40, 49)))
+    again = _statements_during(project, lambda s: cb.import_codebook(s, _big_codebook(40, 49)))
+    assert large <= small + 2 and again <= small + 2, (small, large, again)
+    with project.read() as s:
+        assert len(cb.code_paths(s)) == 40 * 50  # the small codebook was a part of it
+
+
+def test_twenty_thousand_codes_from_a_qdc_file(project, tmp_path):
+    import time
+
+    from app.core.refi.qdc import read_qdc_file
+
+    path = tmp_path / "stor.qdc"
+    path.write_bytes(write_qdc(_big_codebook(200, 99)))
+    started = time.perf_counter()
+    with project.write() as s:
+        report = cb.import_codebook(s, read_qdc_file(path))
+    seconds = time.perf_counter() - started
+    assert (report.added, report.matched) == (20_000, 0)
+    assert seconds < 15, f"20,000 codes took {seconds:.1f} s"  # 62 s when it was quadratic
+    with project.write() as s:  # importing it again matches every code, also in linear time
+        again = cb.import_codebook(s, read_qdc_file(path))
+    assert (again.added, again.matched, again.differing) == (0, 20_000, [])
+    with project.read() as s:
+        events = cb.codelog.events(s)
+        paths = cb.code_paths(s)
+    assert len(paths) == 20_000 and "Tema 199/Kode 199.98" in paths.values()
+    assert len(events) == 20_000 and {e.operation for e in events} == {"import"}
+    assert events[-1].path == "Tema 199/Kode 199.98"
