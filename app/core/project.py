@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextvars
 import os
-import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +15,14 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from app.core.project_file import (ProjectReadOnly, _full_error, _inspect, _inspect_file,
+                                   _refuse_linked_companions, disk_full, file_uri)
 from app.errors import ProjectError
 from app.i18n import _
 from app.models import ProjectInfo
+
+__all__ = ["APPLICATION_ID", "PROJECT_SUFFIX", "Project", "ProjectReadOnly", "ProjectSummary",
+           "disk_full", "known_revisions", "schema_head"]
 
 PROJECT_SUFFIX = ".sitat"
 # PRAGMA application_id marks the file as Sitat's ("SITA" in ASCII).
@@ -65,9 +69,9 @@ def known_revisions() -> set[str]:
     return {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
 
 
-def _make_engine(path: Path, read_only: bool) -> Engine:
+def _make_engine(path: Path, read_only: bool, immutable: bool = False) -> Engine:
     if read_only:
-        url = f"sqlite:///file:{path}?mode=ro&uri=true"
+        url = f"sqlite:///{file_uri(path, immutable)}&uri=true"
     else:
         url = f"sqlite:///{path}"
     engine = create_engine(url, poolclass=NullPool)
@@ -90,32 +94,6 @@ def _make_engine(path: Path, read_only: bool) -> Engine:
     return engine
 
 
-def _inspect_file(path: Path) -> tuple[int, str | None, bool]:
-    """(application_id, alembic revision or None, has project table) read without writing."""
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise ProjectError(
-            _("Cannot open {name}: {reason}").format(name=path.name, reason=exc)
-        ) from exc
-    try:
-        app_id = con.execute("PRAGMA application_id").fetchone()[0]
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        revision = None
-        if "alembic_version" in tables:
-            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-            revision = row[0] if row else None
-        return app_id, revision, "project" in tables
-    except sqlite3.DatabaseError as exc:
-        raise ProjectError(
-            _("{name} is damaged or is not a Sitat project ({reason}).").format(
-                name=path.name, reason=exc
-            )
-        ) from exc
-    finally:
-        con.close()
-
-
 class Project:
     """An open project file. Use `read()` for queries and `write()` for one user action."""
 
@@ -134,10 +112,11 @@ class Project:
     @classmethod
     def create(cls, path: str | os.PathLike, title: str = "", program: str = "Sitat") -> "Project":
         path = Path(path)
-        if path.exists():
+        if os.path.lexists(path):
             raise ProjectError(
                 _("{name} already exists; choose another file name.").format(name=path.name)
             )
+        _refuse_linked_companions(path)
         if not path.parent.is_dir():
             raise ProjectError(
                 _("The folder {folder} does not exist.").format(folder=str(path.parent))
@@ -163,6 +142,8 @@ class Project:
             locking.release(path)
             for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
                 p.unlink(missing_ok=True)
+            if disk_full(path.parent):
+                raise _full_error(path) from exc
             raise ProjectError(
                 _("Could not create {name}: {reason}").format(name=path.name, reason=exc)
             ) from exc
@@ -178,8 +159,10 @@ class Project:
             raise ProjectError(_("The project file {name} does not exist.").format(name=path.name))
         if path.is_dir():
             raise ProjectError(_("{name} is a folder, not a project file.").format(name=path.name))
+        from app.core.safe_read import open_regular
+
         try:
-            with open(path, "rb") as fh:
+            with open_regular(path, ProjectError) as fh:  # a pipe or device is refused, not read
                 head = fh.read(len(SQLITE_MAGIC))
         except OSError as exc:
             raise ProjectError(
@@ -191,7 +174,11 @@ class Project:
                     name=path.name
                 )
             )
-        app_id, revision, has_project = _inspect_file(path)
+        from app.core.leftovers import clean_folder
+
+        clean_folder(path.parent)  # temporary files a killed Sitat left beside the project
+        _refuse_linked_companions(path)  # SQLite (readers too) would write through them
+        app_id, revision, has_project, immutable = _inspect(path)
         if app_id != APPLICATION_ID or not has_project:
             raise ProjectError(
                 _("{name} is a database from another program, not a Sitat project.").format(
@@ -206,17 +193,26 @@ class Project:
                 ).format(name=path.name, revision=revision)
             )
         if not read_only and not os.access(path, os.W_OK):
-            raise ProjectError(
+            raise ProjectReadOnly(
                 _("{name} is read-only; open it read-only or check its permissions.").format(
                     name=path.name
                 )
+            )
+        if not read_only and os.access(path.parent, os.W_OK) and immutable:
+            raise _full_error(path)  # the folder is writable, yet SQLite could not share
+        if not read_only and not os.access(path.parent, os.W_OK):
+            raise ProjectReadOnly(
+                _("{name} is in a folder that cannot be written to, so it can only be opened "
+                  "read-only (copy it to a folder of your own to change it).").format(
+                    name=path.name)
             )
         from app.core import locking
 
         if not read_only:
             locking.acquire(path, program)
+        engine = None
         try:
-            engine = _make_engine(path, read_only=read_only)
+            engine = _make_engine(path, read_only=read_only, immutable=immutable)
             if revision != schema_head():
                 if read_only:
                     engine.dispose()
@@ -226,6 +222,15 @@ class Project:
                     )
                 cls._upgrade(engine)
             return cls(path, engine, read_only=read_only)
+        except DBAPIError as exc:
+            if engine is not None:
+                engine.dispose()
+            if not read_only:
+                locking.release(path)
+            if disk_full(path.parent):
+                raise _full_error(path) from exc
+            raise ProjectError(_("Cannot open {name}: {reason}").format(
+                name=path.name, reason=getattr(exc, "orig", exc))) from exc
         except BaseException:
             if not read_only:
                 locking.release(path)
@@ -295,8 +300,10 @@ class Project:
                     yield s
                     s.execute(text("UPDATE project SET revision = revision + 1"))
                     s.commit()
-                except BaseException:
+                except BaseException as exc:
                     s.rollback()
+                    if isinstance(exc, DBAPIError) and disk_full(self.path.parent):
+                        raise _full_error(self.path) from exc
                     raise
         finally:
             _begin_mode.reset(token)

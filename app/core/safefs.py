@@ -71,7 +71,7 @@ def read_regular(path: Path, limit: int) -> bytes:
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, _("not a regular file"), str(path))
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
         if info.st_size > limit:
             raise ValueError(f"{path} is larger than {limit} bytes")
         chunks, size = [], 0

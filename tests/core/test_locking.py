@@ -99,3 +99,36 @@ def test_window_offers_read_only_when_another_program_writes(project_path, qtbot
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_full_disk_while_writing_the_lock_says_so_and_leaves_no_lock(project_path,
+                                                                       monkeypatch):
+    import errno
+
+    from app.core import locking
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(locking.os, "write", full)
+    with pytest.raises(ProjectError, match="The disk is full: p.sitat cannot be opened"):
+        Project.open(project_path)
+    monkeypatch.undo()
+    assert not Path(f"{project_path}.lock").exists()  # an empty lock would outlive us
+    with Project.open(project_path) as p, p.write():
+        pass
+
+
+def test_a_lock_file_link_is_never_followed_nor_removed(project_path, tmp_path):
+    victim = tmp_path / "notes.txt"
+    victim.write_text("mine")
+    lock = Path(f"{project_path}.lock")
+    lock.symlink_to(victim)
+    with pytest.raises(ProjectError, match="symbolic link"):
+        Project.open(project_path)
+    assert victim.read_text() == "mine" and lock.is_symlink()
+    lock.unlink()
+    lock.symlink_to(tmp_path / "nowhere")
+    with pytest.raises(ProjectError, match="symbolic link"):
+        Project.open(project_path)
+    assert not (tmp_path / "nowhere").exists()
