@@ -3,7 +3,7 @@ Thin over app/core.codebook and app/core.coding."""
 
 from __future__ import annotations
 
-from app.cli.common import command, output
+from app.cli.common import command, output, say
 from app.cli.common import open_project as _open
 from app.i18n import _
 
@@ -39,7 +39,7 @@ def cmd_uncode(a) -> int:
 
     with _open(a.project) as p, p.write() as s:
         remove_coding(s, get_coding(s, a.coding))
-    print(_("Coding removed."))
+    say(_("Coding removed."))
     return 0
 
 

@@ -3,7 +3,7 @@ attr, attribute, attributes. Thin over app/core.documents and app/core.attribute
 
 from __future__ import annotations
 
-from app.cli.common import command, key_value_arg, key_values, output
+from app.cli.common import command, key_value_arg, key_values, output, say
 from app.cli.common import open_project as _open
 from app.i18n import _
 
@@ -40,7 +40,7 @@ def cmd_docs_delete(a) -> int:
 
     with _open(a.project) as p, p.write() as s:
         n = delete_document(s, a.document)
-    print(_("Deleted {name} and its {n} codings.").format(name=a.document, n=n))
+    say(_("Deleted {name} and its {n} codings.").format(name=a.document, n=n))
     return 0
 
 
@@ -63,7 +63,7 @@ def cmd_attr(a) -> int:
         table = attrs.read_attributes_csv(a.csv)
         with _open(a.project) as p, p.write() as s:
             n = attrs.apply_attributes_csv(s, table)
-        print(_("Attributes set on {n} documents.").format(n=n))
+        say(_("Attributes set on {n} documents.").format(n=n))
         return 0
     if not a.document or not a.values:
         raise InvalidInput(_("Name a document and at least one KEY=VALUE pair (or use --csv)."))
@@ -79,7 +79,7 @@ def cmd_attribute(a) -> int:
     with _open(a.project) as p, p.write() as s:
         choices = [c for c in (a.choices or "").split(",")] if a.choices else None
         d = attrs.define_attribute(s, a.name, a.type, choices)
-        print(_("Attribute {name} ({type}).").format(name=d.name, type=attrs.type_label(d.type)))
+        say(_("Attribute {name} ({type}).").format(name=d.name, type=attrs.type_label(d.type)))
     return 0
 
 

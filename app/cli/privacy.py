@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from app.cli.common import command, group, output
+from app.cli.common import command, group, output, say
 from app.cli.common import open_project as _open
 from app.i18n import _
 
@@ -15,7 +14,7 @@ def cmd_add(a) -> int:
 
     with _open(a.project) as p, p.write() as s:
         t = add_term(s, a.term, a.pseudonym, a.kind)
-    print(_("{term} will be replaced by {pseudonym}.").format(term=t.term, pseudonym=t.pseudonym))
+    say(_("{term} will be replaced by {pseudonym}.").format(term=t.term, pseudonym=t.pseudonym))
     return 0
 
 
@@ -24,7 +23,7 @@ def cmd_remove(a) -> int:
 
     with _open(a.project) as p, p.write() as s:
         t = remove_term(s, a.term)
-    print(_("{term} is no longer in the list.").format(term=t.term))
+    say(_("{term} is no longer in the list.").format(term=t.term))
     return 0
 
 
@@ -54,8 +53,10 @@ def cmd_suggest(a) -> int:
 def cmd_apply(a) -> int:
     from app.core.backup import backups_folder, list_backups
     from app.core.privacy.replace import apply_permanently, scrub_free_space
+    from app.core.outputs import check_outputs
     from app.core.storage_errors import STORAGE_ERRORS
 
+    check_outputs([a.key_out], project=a.project)
     with _open(a.project) as p:
         with p.write() as s:
             report = apply_permanently(s, Path(a.key_out))
@@ -65,15 +66,15 @@ def cmd_apply(a) -> int:
         try:
             scrub_free_space(p)
         except STORAGE_ERRORS as exc:
-            print(_("Warning: the project file could not be compacted ({reason}), so the "
+            say(_("Warning: the project file could not be compacted ({reason}), so the "
                     "original words may still be readable in its unused space. Close other "
                     "programs that use it and run: sitat pseudonyms {name} compact").format(
-                        reason=exc, name=a.project), file=sys.stderr)
+                        reason=exc, name=a.project), err=True)
         backups = list_backups(p.path)
     if backups:
-        print(_("Warning: {n} earlier backups in {folder} still contain the original words; "
+        say(_("Warning: {n} earlier backups in {folder} still contain the original words; "
                 "delete them or keep them as safely as the key.").format(
-                    n=len(backups), folder=str(backups_folder(p.path))), file=sys.stderr)
+                    n=len(backups), folder=str(backups_folder(p.path))), err=True)
     output(a, report.as_json(), lambda: _apply_text(report))
     return 0
 
@@ -97,7 +98,7 @@ def cmd_compact(a) -> int:
 
     with _open(a.project) as p:
         scrub_free_space(p)
-    print(_("The project file was compacted; removed text no longer lingers in it."))
+    say(_("The project file was compacted; removed text no longer lingers in it."))
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.cli.common import command, output
+from app.cli.common import command, output, say
 from app.cli.common import open_project as _open
 from app.i18n import _
 
@@ -14,7 +14,7 @@ def cmd_new(a) -> int:
     from app.core.project import Project
 
     with Project.create(a.project, a.title or "") as p:
-        print(_("Created project {name} ({id}).").format(name=Path(a.project).name, id=p.id))
+        say(_("Created project {name} ({id}).").format(name=Path(a.project).name, id=p.id))
     return 0
 
 
@@ -30,7 +30,7 @@ def cmd_check(a) -> int:
                 repaired = repair_project(p)
         if not a.json:
             for line in repaired:
-                print(line)
+                say(line)
     with _open(a.project, read_only=True) as p:
         problems = check_project(p)
     output(a, {"ok": not problems, "problems": [x.as_json() for x in problems],
@@ -52,7 +52,8 @@ def cmd_demo(a) -> int:
     from app.core.demo import run_demo
 
     result = run_demo(Path(a.out) if a.out else None, force=a.force)
-    print(result.message)
+    for line in result.message.split("\n"):
+        say(line)
     return 0
 
 

@@ -10,8 +10,10 @@ from app.i18n import _
 
 
 def cmd_refi_export(a) -> int:
+    from app.core.outputs import check_outputs
     from app.core.refi.qdpx_export import export_qdpx
 
+    check_outputs([a.file], project=a.project)
     with _open(a.project, read_only=True) as p:
         report = export_qdpx(p, Path(a.file), pseudonymise=a.pseudonymise)
     output(a, report.as_json(), _(
@@ -22,8 +24,10 @@ def cmd_refi_export(a) -> int:
 
 
 def cmd_refi_import(a) -> int:
+    from app.core.outputs import check_outputs
     from app.core.refi.qdpx_import import import_qdpx
 
+    check_outputs([a.project], inputs=[a.file])  # the new project is never the .qdpx read
     report = import_qdpx(Path(a.file), Path(a.project))
     output(a, report.as_json(), lambda: _import_text(a, report))
     return 0

@@ -3,9 +3,7 @@ and exports to Word, CSV and XLSX. Thin over app/core; registered by app.cli.par
 
 from __future__ import annotations
 
-import sys
-
-from app.cli.common import command, key_values, output
+from app.cli.common import command, key_values, output, say
 from app.cli.common import open_project as _open
 from app.cli.common import split_list as _list
 from app.i18n import _
@@ -17,7 +15,7 @@ def cmd_condense(a) -> int:
 
     with _open(a.project) as p, p.write() as s:
         guid = stc.add_condensate(s, a.code, a.text, _list(a.codings))
-    print(_("Condensate {guid} added.").format(guid=guid))
+    say(_("Condensate {guid} added.").format(guid=guid))
     return 0
 
 
@@ -26,7 +24,7 @@ def cmd_synthesis(a) -> int:
 
     with _open(a.project) as p, p.write() as s:
         stc.set_synthesis(s, a.code, a.text)
-    print(_("Synthesis saved."))
+    say(_("Synthesis saved."))
     return 0
 
 
@@ -46,7 +44,7 @@ def cmd_condensation(a) -> int:
     output(a, c.as_json(), [
         c.code, _("{n} meaning units").format(n=len(c.units)),
         *(f"  «{cond.text}» ({len(cond.units)})" for cond in c.condensates),
-        *(["", c.synthesis] if c.synthesis else [])])
+        *(["", *c.synthesis.split("\n")] if c.synthesis else [])])
     return 0
 
 
@@ -68,28 +66,35 @@ def _matrix_spec(a):
 def cmd_matrix(a) -> int:
     from app.core.displays import tables
     from app.core.export.matrix_docx import write_matrix_docx
+    from app.core.outputs import staged_outputs
 
-    spec = _matrix_spec(a)
-    with _open(a.project, read_only=not a.save) as p:
-        with p.read() as s:
-            m = spec.build(s)
-            if a.pseudonymise:
-                from app.core.privacy.replace import pseudonymise_matrix
+    # Every output is checked before anything is read or saved; the display is saved only
+    # once all outputs are written, and they appear together.
+    with staged_outputs([a.csv, a.xlsx, a.docx], project=a.project) as out:
+        spec = _matrix_spec(a)
+        with _open(a.project, read_only=not a.save) as p:
+            with p.read() as s:
+                m = spec.build(s)
+                if a.pseudonymise:
+                    from app.core.privacy.replace import pseudonymise_matrix
 
-                pseudonymise_matrix(s, m)
-        if a.save:
-            from app.core.displays.saved import save_display
+                    pseudonymise_matrix(s, m)
+            title = a.title or _("{rows} by {cols}").format(
+                rows=tables.axis_title(spec.rows), cols=tables.axis_title(spec.cols).lower())
+            if a.csv:
+                tables.write_matrix_csv(m, out.path(a.csv))
+            if a.xlsx:
+                tables.write_matrix_xlsx(m, out.path(a.xlsx), title)
+            if a.docx:
+                write_matrix_docx(m.as_json(), out.path(a.docx), title, spec.filters_text())
+            if a.save:
+                from app.core.displays.saved import save_display
 
-            with p.write() as s:
-                save_display(s, a.save, spec, replace=True)
-    title = a.title or _("{rows} by {cols}").format(rows=tables.axis_title(spec.rows),
-                                                    cols=tables.axis_title(spec.cols).lower())
-    if a.csv:
-        tables.write_matrix_csv(m, a.csv)
-    if a.xlsx:
-        tables.write_matrix_xlsx(m, a.xlsx, title)
-    if a.docx:
-        write_matrix_docx(m.as_json(), a.docx, title, spec.filters_text())
+                with p.write() as s:
+                    save_display(s, a.save, spec, replace=True)
+                    s.flush()
+                    out.commit()  # inside the transaction: a failed move saves nothing
+            out.commit()
     written = a.csv or a.xlsx or a.docx  # then the table itself is not printed
     output(a, m.as_json(), () if written else
            ("\t".join(str(v) for v in row) for row in tables.table_rows(m)))
@@ -98,33 +103,39 @@ def cmd_matrix(a) -> int:
 
 def cmd_export(a) -> int:
     from app.core.export import quotes as q
+    from app.core.outputs import staged_outputs
+    from app.errors import InvalidInput
 
     what = a.what
-    with _open(a.project, read_only=True) as p, p.read() as s:
-        if what == "quotes":
-            if not (a.docx or a.csv or a.xlsx):
-                from app.errors import InvalidInput
+    if what == "quotes" and not (a.docx or a.csv or a.xlsx):
+        raise InvalidInput(_("Give --docx, --csv or --xlsx (or several)."))
+    if what != "quotes" and (a.csv or a.xlsx):
+        raise InvalidInput(_("--csv and --xlsx are for quotes only; give --docx OUT.docx."))
+    if what != "quotes":
+        _need_docx(a)
+    # All outputs are checked first and moved into place together once all are written.
+    with staged_outputs([a.docx, a.csv, a.xlsx], project=a.project) as out:
+        with _open(a.project, read_only=True) as p, p.read() as s:
+            if what == "quotes":
+                args = dict(codes=a.code or None, group_by=a.group_by, coders=a.coder or None,
+                            anonymise=a.anonymise)
+                if a.docx:
+                    q.write_quotes_docx(s, out.path(a.docx), title=a.title, **args)
+                if a.csv:
+                    q.write_quotes_csv(s, out.path(a.csv), **args)
+                if a.xlsx:
+                    q.write_quotes_xlsx(s, out.path(a.xlsx), **args)
+            elif what == "codebook":
+                from app.core.export.codebook_docx import write_codebook_docx
 
-                raise InvalidInput(_("Give --docx, --csv or --xlsx (or several)."))
-            args = dict(codes=a.code or None, group_by=a.group_by, coders=a.coder or None,
-                        anonymise=a.anonymise)
-            if a.docx:
-                q.write_quotes_docx(s, a.docx, title=a.title, **args)
-            if a.csv:
-                q.write_quotes_csv(s, a.csv, **args)
-            if a.xlsx:
-                q.write_quotes_xlsx(s, a.xlsx, **args)
-        elif what == "codebook":
-            from app.core.export.codebook_docx import write_codebook_docx
+                write_codebook_docx(s, out.path(a.docx), a.title)
+            elif what == "report":
+                from app.core.export.report_docx import write_report_docx
 
-            write_codebook_docx(s, _need_docx(a), a.title)
-        elif what == "report":
-            from app.core.export.report_docx import write_report_docx
-
-            write_report_docx(s, _need_docx(a), a.code or None, a.title)
-    for out in (a.docx, a.csv, a.xlsx):
-        if out:
-            print(_("Written: {path}").format(path=out))
+                write_report_docx(s, out.path(a.docx), a.code or None, a.title)
+        written = out.commit()
+    for path in written:
+        say(_("Written: {path}").format(path=path))
     return 0
 
 
@@ -149,7 +160,7 @@ def cmd_search(a) -> int:
                         coders=a.in_coder or None, codes=a.in_code or None,
                         uncoded=a.uncoded, exact=a.exact)
         if result.warning:
-            print(f"warning: {result.warning}", file=sys.stderr)
+            say(f"warning: {result.warning}", err=True)
         made = None
         if a.code_as:
             with p.write() as s:
@@ -161,7 +172,7 @@ def cmd_search(a) -> int:
            note=_("{n} hits in {docs} documents").format(n=len(result.hits),
                                                          docs=len(result.per_document())))
     if made is not None and not a.json:
-        print(_("{n} codings made.").format(n=made))
+        say(_("{n} codings made.").format(n=made))
     return 0
 
 
@@ -175,7 +186,7 @@ def cmd_reindex(a) -> int:
         t0 = time.perf_counter()
         n = index.rebuild()
         index.close()
-    print(_("Search index rebuilt: {n} passages in {s:.1f} s ({folder}).").format(
+    say(_("Search index rebuilt: {n} passages in {s:.1f} s ({folder}).").format(
         n=n, s=time.perf_counter() - t0, folder=index.folder))
     return 0
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.cli.common import command, group, output
+from app.cli.common import command, group, output, say
 from app.cli.common import open_project as _open
 from app.cli.common import split_list as _list
 from app.i18n import _
@@ -26,10 +26,10 @@ def cmd_codebook_import(a) -> int:
     roots = parse_qdc(data)
     with _open(a.project) as p, p.write() as s:
         report = import_codebook(s, roots)
-    print(_("Codebook imported: {added} codes added, {matched} already present.").format(
+    say(_("Codebook imported: {added} codes added, {matched} already present.").format(
         added=report.added, matched=report.matched))
     for path in report.differing:
-        print(_("  {path}: the definition differs; the project's was kept.").format(path=path))
+        say(_("  {path}: the definition differs; the project's was kept.").format(path=path))
     return 0
 
 
@@ -38,10 +38,13 @@ def cmd_codebook_export(a) -> int:
     from app.core.files import write_bytes_atomic
     from app.core.refi.qdc import write_qdc
 
+    from app.core.outputs import check_outputs
+
+    check_outputs([a.file], project=a.project)
     with _open(a.project, read_only=True) as p, p.read() as s:
         data = write_qdc(codebook_specs(s))
     write_bytes_atomic(a.file, data)
-    print(_("Codebook written to {name}.").format(name=a.file))
+    say(_("Codebook written to {name}.").format(name=a.file))
     return 0
 
 
@@ -51,7 +54,7 @@ def cmd_codebook_freeze(a) -> int:
     with _open(a.project) as p, p.write() as s:
         v = freeze(s, a.name, a.memo or "")
         name = v.name
-    print(_("Codebook frozen as version {name}.").format(name=name))
+    say(_("Codebook frozen as version {name}.").format(name=name))
     return 0
 
 
@@ -91,25 +94,62 @@ def cmd_codebook_split(a) -> int:
     with _open(a.project) as p, p.write() as s:
         new = split_code(s, resolve_code(s, a.code), a.into, _list(a.codings))
         name = new.name
-    print(_("{n} codings moved to the new code {name}.").format(n=len(_list(a.codings)),
+    say(_("{n} codings moved to the new code {name}.").format(n=len(_list(a.codings)),
                                                               name=name))
     return 0
 
 
 # -- rounds ----------------------------------------------------------------------------------
+class _TryOnly(Exception):
+    """Raised to roll back a transaction that only checked what it would do."""
+
+
 def cmd_round_new(a) -> int:
+    from app.core.backup import remove_database
+    from app.core.outputs import check_output_folder
     from app.core.team.rounds import create_round, round_copies
 
+    folder = check_output_folder(a.copies, project=a.project) if a.copies else None
+    args = (a.name, _list(a.documents), _list(a.coders), a.version, a.memo or "")
+    copies: list[Path] = []
     with _open(a.project) as p:
-        with p.write() as s:
-            info = create_round(s, a.name, _list(a.documents), _list(a.coders), a.version,
-                                a.memo or "")
-        copies = round_copies(p, info.name, Path(a.copies)) if a.copies else []
+        if folder is not None:
+            # The round is tried (and rolled back) to learn its coders and check every copy's
+            # file; the copies are written; only then is the round committed. A copy that
+            # cannot be written leaves neither the round nor any copy behind.
+            try:
+                with p.write() as s:
+                    info = create_round(s, *args)
+                    _check_copies(info, folder, a.project)
+                    raise _TryOnly
+            except _TryOnly:
+                pass
+            copies = round_copies(p, info, folder)
+        try:
+            with p.write() as s:
+                info = create_round(s, *args)
+        except BaseException:
+            for path in copies:
+                remove_database(path)
+            raise
     output(a, {**info.as_json(), "copies": [str(c) for c in copies]}, [
         _("Round {name}: {docs} documents, coders {coders}.").format(
             name=info.name, docs=len(info.documents), coders=", ".join(info.coders)),
         *(_("  blind copy: {path}").format(path=c) for c in copies)])
     return 0
+
+
+def _check_copies(info, folder: Path, project: str) -> None:
+    from app.core.outputs import check_outputs
+    from app.core.team.rounds import copy_paths
+    from app.errors import InvalidInput
+
+    paths = copy_paths(info, folder)
+    check_outputs(paths, project=project, make_folders=True)
+    for path in paths:
+        if path.exists() or Path(f"{path}-wal").exists() or path.is_symlink():
+            raise InvalidInput(_("{name} already exists; choose another folder for the "
+                                 "copies.").format(name=str(path)))
 
 
 def cmd_round_list(a) -> int:
@@ -124,11 +164,13 @@ def cmd_round_list(a) -> int:
 
 # -- copies, merge, agreement -------------------------------------------------------------------
 def cmd_coder_copy(a) -> int:
+    from app.core.outputs import check_outputs
     from app.core.team.copies import coder_copy
 
+    check_outputs([a.out], project=a.project)
     with _open(a.project) as p:
         report = coder_copy(p, a.coder, Path(a.out), _list(a.documents) or None, a.blind)
-    print(_("Copy for {coder} written to {path}: {docs} documents, {codings} codings.").format(
+    say(_("Copy for {coder} written to {path}: {docs} documents, {codings} codings.").format(
         coder=a.coder, path=a.out, docs=report.documents, codings=report.codings))
     return 0
 
@@ -151,20 +193,24 @@ def cmd_agreement(a) -> int:
     from app.core.team.rounds import round_info
     from app.errors import InvalidInput
 
+    from app.core.outputs import staged_outputs
+
     coders = _list(a.coders)
-    with _open(a.project, read_only=True) as p, p.read() as s:
-        documents = _list(a.documents) or None
-        if a.round:
-            info = round_info(s, a.round)
-            if documents:
-                raise InvalidInput(_("Give either --round or --documents, not both."))
-            documents = list(info.documents)
-            coders = coders or list(info.coders)
-        report = agreement(s, coders, _list(a.codes) or None, documents, a.overlap)
-    if a.csv:
-        agreement_report.write_csv(report, Path(a.csv))
-    if a.docx:
-        agreement_report.write_docx(report, Path(a.docx), _("Inter-coder agreement"))
+    with staged_outputs([a.csv, a.docx], project=a.project) as out:
+        with _open(a.project, read_only=True) as p, p.read() as s:
+            documents = _list(a.documents) or None
+            if a.round:
+                info = round_info(s, a.round)
+                if documents:
+                    raise InvalidInput(_("Give either --round or --documents, not both."))
+                documents = list(info.documents)
+                coders = coders or list(info.coders)
+            report = agreement(s, coders, _list(a.codes) or None, documents, a.overlap)
+        if a.csv:
+            agreement_report.write_csv(report, out.path(a.csv))
+        if a.docx:
+            agreement_report.write_docx(report, out.path(a.docx), _("Inter-coder agreement"))
+        out.commit()  # both files appear together, or neither
     from app.core.team.summaries import agreement_text
 
     data = report.as_json()
@@ -173,11 +219,13 @@ def cmd_agreement(a) -> int:
 
 
 def cmd_round_report(a) -> int:
+    from app.core.outputs import check_outputs
     from app.core.team.round_report import write_round_docx
 
+    check_outputs([a.docx], project=a.project)
     with _open(a.project, read_only=True) as p, p.read() as s:
         write_round_docx(s, a.name, Path(a.docx), a.overlap)
-    print(_("Round report written to {path}.").format(path=a.docx))
+    say(_("Round report written to {path}.").format(path=a.docx))
     return 0
 
 

@@ -22,6 +22,16 @@ from app.models import Coding, Document, SpeakerTurn
 MAX_NAME = 200
 
 
+def file_name_text(name: str) -> str:
+    """A file name as text to store: bytes of it that are not UTF-8 (which Python keeps as
+    lone surrogates) become U+FFFD, since a database stores only text."""
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "replace")
+
+
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -63,7 +73,7 @@ def prepare_files(
         if name is not None:
             doc_name = check_name(name)
         else:  # a file name may hold anything but '/'; keep it readable
-            doc_name = clean_derived(path.stem)
+            doc_name = clean_derived(file_name_text(path.stem))
             if not doc_name or len(doc_name) > MAX_NAME:
                 raise InvalidInput(
                     _("The document name must be 1 to {max} characters.").format(max=MAX_NAME)
@@ -135,7 +145,7 @@ def add_prepared(
             text=text,
             length=len(text),
             sha256=p.sha256,
-            original_filename=p.path.name,
+            original_filename=file_name_text(p.path.name),
             source_format=p.content.source_format,
         )
         s.add(doc)

@@ -188,14 +188,29 @@ def shortcuts_dialog(menus: QMenuBar, parent: QWidget | None = None) -> QDialog:
 
 
 def ask_path(parent: QWidget | None, title: str, name: str,
-             pattern: str = EXPORT_FORMATS) -> Path | None:
+             pattern: str = EXPORT_FORMATS, *, project: Path | None = None,
+             inputs: tuple = (), suffix: str | None = None) -> Path | None:
     """Where to save a file (suggested: `name` in the home folder); None if cancelled. Without
-    a suffix the file gets the one of the chosen format."""
+    a suffix the file gets the one of the chosen format (or `suffix`, which then always
+    applies). A file that is the `project`, beside it or among its backups, or one of
+    `inputs`, is refused with a message (app.core.outputs), and None returned."""
+    from app.core.outputs import check_outputs
+    from app.errors import SitatError
+
     path, chosen = QFileDialog.getSaveFileName(parent, title, str(Path.home() / name), pattern)
     if not path:
         return None
     path = Path(path)
-    if not path.suffix:
+    if suffix is not None:
+        path = path.with_suffix(suffix)
+    elif not path.suffix:
         ext = ".csv" if "csv" in chosen else ".xlsx" if "xlsx" in chosen else ".docx"
         path = path.with_suffix(ext)
+    try:
+        check_outputs([path], project=project, inputs=inputs)
+    except SitatError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(parent, title, str(exc))
+        return None
     return path

@@ -328,7 +328,7 @@ class DisplayDialog(QDialog):
     def export(self) -> None:
         if self.model.m is None and not self.build():
             return
-        path = ask_path(self, _("Export display"), "display.docx")
+        path = ask_path(self, _("Export display"), "display.docx", project=self.session.path)
         if path is not None:
             self.export_to(path)
 

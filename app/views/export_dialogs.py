@@ -88,7 +88,8 @@ class ExportActions(WindowActions):
         if not self.session:
             return
         path = ask_path(self.window, _("Export for other analysis programs"),
-                        f"{self.session.path.stem}.qdpx", "REFI-QDA (*.qdpx)")
+                        f"{self.session.path.stem}.qdpx", "REFI-QDA (*.qdpx)",
+                        project=self.session.path, suffix=".qdpx")
         if path is None:
             return
         from app.core.privacy.terms import terms
@@ -120,7 +121,7 @@ class ExportActions(WindowActions):
         if not src:
             return
         out = ask_path(self.window, _("Save the new project as"), f"{Path(src).stem}.sitat",
-                       "Sitat (*.sitat)")
+                       "Sitat (*.sitat)", inputs=(src,), suffix=".sitat")
         if out is None:
             return
         try:
@@ -159,7 +160,8 @@ class ExportActions(WindowActions):
                            [c.name for c in self.session.coders()], self.window)
         if not dlg.exec():
             return
-        path = ask_path(self.window, _("Export quotes"), "sitater.docx")
+        path = ask_path(self.window, _("Export quotes"), "sitater.docx",
+                        project=self.session.path)
         if path is None:
             return
         try:
@@ -170,7 +172,7 @@ class ExportActions(WindowActions):
     def _export_docx(self, title: str, name: str, write) -> None:
         if not self.session:
             return
-        path = ask_path(self.window, title, name, "Word (*.docx)")
+        path = ask_path(self.window, title, name, "Word (*.docx)", project=self.session.path)
         if path is None:
             return
         try:

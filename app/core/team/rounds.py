@@ -76,17 +76,40 @@ def round_info(s: Session, name: str) -> RoundInfo:
     return RoundInfo(r.name, r.version.name if r.version else None, docs, coders, r.memo)
 
 
-def round_copies(project, name: str, folder: Path) -> list[Path]:
-    """A blind coder copy of the round's documents for each of its coders, in `folder`."""
-    from app.core.team.copies import coder_copy
-
-    with project.read() as s:
-        info = round_info(s, name)
-    folder.mkdir(parents=True, exist_ok=True)
+def copy_paths(info: RoundInfo, folder: Path) -> list[Path]:
+    """Where `round_copies` writes each coder's copy of round `info`: `ROUND-CODER.sitat`."""
     out = []
     for coder in info.coders:
-        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in f"{name}-{coder}")
-        path = folder / f"{safe}.sitat"
-        coder_copy(project, coder, path, list(info.documents), blind=True)
-        out.append(path)
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in f"{info.name}-{coder}")
+        out.append(Path(folder) / f"{safe}.sitat")
+    return out
+
+
+def round_copies(project, info: RoundInfo, folder: Path) -> list[Path]:
+    """A blind coder copy of the round's documents for each of its coders, in `folder`, made
+    from the project as last committed. If one fails, those already written (and the folders
+    made for them) are removed again."""
+    from app.core.backup import remove_database
+    from app.core.team.copies import coder_copy
+
+    made = []  # the folders this call creates, deepest first
+    cur = Path(folder)
+    while not cur.exists() and cur.parent != cur:
+        made.append(cur)
+        cur = cur.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    out: list[Path] = []
+    try:
+        for coder, path in zip(info.coders, copy_paths(info, folder)):
+            coder_copy(project, coder, path, list(info.documents), blind=True)
+            out.append(path)
+    except BaseException:
+        for path in out:
+            remove_database(path)
+        for made_folder in made:
+            try:
+                made_folder.rmdir()
+            except OSError:
+                break
+        raise
     return out
