@@ -5,7 +5,6 @@ are compared in NFC, so a value typed with combining accents finds the stored on
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
