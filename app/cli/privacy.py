@@ -87,6 +87,9 @@ def _apply_text(report) -> list[str]:
              "code": _("code names or definitions")}
     lines += [_("Warning: {n} {area} still name a sensitive term; they were not changed.")
               .format(n=n, area=areas.get(area, area)) for area, n in report.left_elsewhere.items()]
+    unreplaced = report.unreplaced_message()
+    if unreplaced:
+        lines.append(unreplaced)
     lines.append(_("{n} replacements in {docs} documents; the key is in {path}. Keep it apart "
                    "from the project.").format(n=report.replacements, docs=len(report.documents),
                                                path=report.key_file))

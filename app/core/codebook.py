@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.core import codelog
-from app.core.lookup import suggestion
+from app.core.lookup import nfc, suggestion
 from app.errors import CodebookError, NotFound
 from app.i18n import _
 from app.models import Code, CodeEvent, Coding, new_guid
@@ -116,7 +116,7 @@ def subtree_ids(s: Session, code_id: int) -> set[int]:
 
 def resolve_code(s: Session, ref: str) -> Code:
     """A code by full path, by guid, or by bare name when that name is unique."""
-    ref = ref.strip()
+    ref = nfc(ref.strip())
     paths = code_paths(s)
     by_path = {p: i for i, p in paths.items()}
     canonical = join_path(split_path(ref))

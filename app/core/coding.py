@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.codebook import code_paths, resolve_code, subtree_ids
-from app.core.lookup import get_coder, get_document
+from app.core.lookup import get_coder, get_document, nfc
 from app.errors import InvalidInput, NotFound
 from app.i18n import _
 from app.models import Code, Coder, Coding, Document
@@ -30,7 +30,7 @@ def parse_valence(value: str | int | None) -> int | None:
 
 
 def get_or_create_coder(s: Session, name: str, color: str | None = None) -> Coder:
-    name = name.strip()
+    name = nfc(name.strip())
     if not name:
         raise InvalidInput(_("A coder needs a name."))
     coder = s.scalar(select(Coder).where(Coder.name == name))
