@@ -9,6 +9,7 @@ from pathlib import Path
 from app.cli.common import command, group, output, say
 from app.cli.common import open_project as _open
 from app.cli.common import split_list as _list
+from app.cli.review import add_review_commands
 from app.i18n import _
 
 
@@ -229,33 +230,10 @@ def cmd_round_report(a) -> int:
     return 0
 
 
-def cmd_disagreements(a) -> int:
-    from app.core.documents import document_text
-    from app.core.team.review import disagreements, progress
-    from app.errors import InvalidInput
-
-    coders = _list(a.coders)
-    if len(coders) != 2:
-        raise InvalidInput(_("Name exactly two coders, e.g. --coders Hanne,Tor."))
-    with _open(a.project, read_only=True) as p, p.read() as s:
-        items = disagreements(s, a.code, coders[0], coders[1], _list(a.documents) or None)
-        texts = {i: document_text(s, i) for i in {d.document_id for d in items}}
-        rows = [{"document": d.document, "start": d.start, "end": d.end, "kind": d.kind,
-                 "a": [list(x) for x in d.a_spans], "b": [list(x) for x in d.b_spans],
-                 "decision": d.decision, "text": texts[d.document_id][d.start:d.end]}
-                for d in items]
-    done, total = progress(items)
-    output(a, rows, (f"{r['document']}\t{r['start']}-{r['end']}\t{r['kind']}\t"
-                     f"{r['decision'] or '-'}\t«{' '.join(r['text'].split())[:70]}»"
-                     for r in rows),
-           note=_("{done} of {total} resolved").format(done=done, total=total))
-    return 0
-
-
 # -- registration ----------------------------------------------------------------------------
 def add_team_commands(sub, project_arg, json_flag) -> None:
-    """Register codebook and round (with their subcommands), coder-copy, merge, agreement
-    and disagreements."""
+    """Register codebook and round (with their subcommands), coder-copy, merge, agreement,
+    and (from app.cli.review) disagreements, resolve and consensus."""
     cb = group(sub, "codebook", _("codebook files, versions, log and splitting codes"))
     p = command(cb, "import", cmd_codebook_import, _("import a REFI-QDA codebook (.qdc)"))
     project_arg(p)
@@ -336,9 +314,4 @@ def add_team_commands(sub, project_arg, json_flag) -> None:
     p.add_argument("--csv", metavar="OUT.csv", help=_("also write a CSV table"))
     json_flag(p)
 
-    p = command(sub, "disagreements", cmd_disagreements, _("where two coders differ on a code"))
-    project_arg(p)
-    p.add_argument("--code", required=True, metavar="PATH", help=_("the code"))
-    p.add_argument("--coders", required=True, metavar="A,B", help=_("two coders"))
-    p.add_argument("--documents", metavar="D1,D2,...", help=_("only these documents"))
-    json_flag(p)
+    add_review_commands(sub, project_arg, json_flag)
