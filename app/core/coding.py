@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.codebook import code_paths, resolve_code, subtree_ids
 from app.core.lookup import get_coder, get_document, nfc
+from app.core.team.provenance import Provenance, iso_utc, provenance_for
 from app.errors import InvalidInput, NotFound
 from app.i18n import _
-from app.models import Code, Coder, Coding, Document
+from app.models import CodebookVersion, Code, Coder, Coding, Document, Round
 
 CODER_COLOURS = [
     "#1F77B4", "#D62728", "#2CA02C", "#9467BD", "#FF7F0E", "#17BECF", "#8C564B", "#E377C2",
@@ -72,17 +74,20 @@ def apply_coding(
         )
     if not doc.text[start:end].strip():
         raise InvalidInput(_("The selected text is only white space; select some words."))
+    round_id, version_id = provenance_for(s, doc.id, coder.id)
     exists = s.scalar(
         select(Coding.id).where(
             Coding.document_id == doc.id, Coding.code_id == code.id, Coding.coder_id == coder.id,
             Coding.start == start, Coding.end == end,
+            func.coalesce(Coding.round_id, 0) == (round_id or 0),
         )
     )
     if exists:
         raise InvalidInput(_("{coder} has already coded exactly this text with {code}.").format(
             coder=coder.name, code=code.name))
     coding = Coding(document_id=doc.id, code_id=code.id, coder_id=coder.id, start=start, end=end,
-                    memo=memo, valence=valence)
+                    memo=memo, valence=valence, round_id=round_id,
+                    codebook_version_id=version_id)
     s.add(coding)
     s.flush()
     return coding
@@ -146,11 +151,16 @@ class CodingRow:
     text: str
     memo: str
     valence: int | None
+    created_at: datetime | None = None
+    round: str | None = None
+    codebook_version: str | None = None
 
     def as_json(self) -> dict:
         return {"document": self.document, "code": self.code, "coder": self.coder,
                 "start": self.start, "end": self.end, "text": self.text, "memo": self.memo,
-                "valence": VALENCE_TEXT[self.valence], "guid": self.guid}
+                "valence": VALENCE_TEXT[self.valence], "guid": self.guid,
+                "created_at": iso_utc(self.created_at), "round": self.round,
+                "codebook_version": self.codebook_version}
 
 
 def list_codings(
@@ -163,9 +173,12 @@ def list_codings(
     """Codings filtered by coder, code (with its child codes) and document, in text order."""
     q = (
         select(Coding.guid, Coding.document_id, Coding.code_id, Coder.name, Coding.start,
-               Coding.end, Coding.memo, Coding.valence, Document.name)
+               Coding.end, Coding.memo, Coding.valence, Document.name, Coding.created_at,
+               Round.name, CodebookVersion.name)
         .join(Coder, Coder.id == Coding.coder_id)
         .join(Document, Document.id == Coding.document_id)
+        .outerjoin(Round, Round.id == Coding.round_id)
+        .outerjoin(CodebookVersion, CodebookVersion.id == Coding.codebook_version_id)
         .order_by(Document.name, Coding.start, Coding.end, Coding.id)
     )
     if coders:
@@ -181,16 +194,21 @@ def list_codings(
     paths = code_paths(s)
     texts: dict[int, str] = {}
     out = []
-    for guid, doc_id, code_id, coder, start, end, memo, valence, doc_name in s.execute(q):
+    for (guid, doc_id, code_id, coder, start, end, memo, valence, doc_name, created,
+         round_name, version_name) in s.execute(q):
         if doc_id not in texts:
             texts[doc_id] = s.scalar(select(Document.text).where(Document.id == doc_id))
         out.append(CodingRow(guid, doc_name, paths[code_id], coder, start, end,
-                             texts[doc_id][start:end], memo, valence))
+                             texts[doc_id][start:end], memo, valence, created, round_name,
+                             version_name))
     return out
 
 
 @dataclass
 class NewCoding:
+    """One coding to add in bulk. Its round and codebook version follow the provenance rule;
+    `guid` and `created_at` are kept when given (REFI import) and the guid is free."""
+
     document_id: int
     code_id: int
     coder_id: int
@@ -198,21 +216,27 @@ class NewCoding:
     end: int
     memo: str = ""
     valence: int | None = None
+    guid: str | None = None
+    created_at: datetime | None = None
 
 
 def add_codings_bulk(s: Session, rows: list[NewCoding]) -> int:
-    """Insert many codings in the caller's transaction (imports, merges, generated corpora).
+    """Insert many codings in the caller's transaction (imports, search hits, generated
+    corpora), each with its round and codebook version (app.core.team.provenance).
 
-    Ranges are checked against each document's length; identical (document, code, coder,
-    start, end) rows are skipped as duplicates. Returns how many were added.
+    Ranges are checked against each document's length; a row identical to a coding already
+    there in the same round (document, code, coder, start, end, round) is skipped as a
+    duplicate. Returns how many were added.
     """
     from app.models import new_guid, utcnow
 
     lengths = dict(s.execute(select(Document.id, Document.length)).all())
     existing = set(
         s.execute(select(Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start,
-                         Coding.end)).all()
+                         Coding.end, func.coalesce(Coding.round_id, 0))).all()
     ) if rows else set()
+    guids = set(s.scalars(select(Coding.guid))) if any(r.guid for r in rows) else set()
+    provenance = Provenance(s) if rows else None
     now = utcnow()
     batch = []
     for r in rows:
@@ -220,13 +244,17 @@ def add_codings_bulk(s: Session, rows: list[NewCoding]) -> int:
         if length is None or not (0 <= r.start < r.end <= length):
             raise InvalidInput(_("A coding range {start}-{end} is outside its document.").format(
                 start=r.start, end=r.end))
-        key = (r.document_id, r.code_id, r.coder_id, r.start, r.end)
+        round_id, version_id = provenance(r.document_id, r.coder_id)
+        key = (r.document_id, r.code_id, r.coder_id, r.start, r.end, round_id or 0)
         if key in existing:
             continue
         existing.add(key)
-        batch.append({"guid": new_guid(), "document_id": r.document_id, "code_id": r.code_id,
+        guid = r.guid if r.guid and r.guid not in guids else new_guid()
+        guids.add(guid)
+        batch.append({"guid": guid, "document_id": r.document_id, "code_id": r.code_id,
                       "coder_id": r.coder_id, "start": r.start, "end": r.end, "memo": r.memo,
-                      "valence": r.valence, "created_at": now})
+                      "valence": r.valence, "created_at": r.created_at or now,
+                      "round_id": round_id, "codebook_version_id": version_id})
     if batch:
         s.execute(Coding.__table__.insert(), batch)
     return len(batch)

@@ -33,6 +33,7 @@ from app.core.names import clean_derived, control_character
 from app.core.project import Project
 from app.core.refi import qdpx_read as rd
 from app.core.refi.qdpx_offsets import SourceMap, choose_dialect, name_matches
+from app.core.team.provenance import parse_utc
 from app.errors import ImportFailed, SitatError
 from app.i18n import _
 from app.models import AttributeDefinition, Code, Coder, Document, ProjectInfo
@@ -199,10 +200,10 @@ def _check_memos(pkg: rd.Package, docs: list[_Doc], placed) -> None:
         add(refs)
     for d in docs:
         add(d.source.notes)
-        for _code, _user, notes in d.source.whole:
+        for _code, _user, notes, _at in d.source.whole:
             add(notes)
     for _d, sel, _start, _end in placed:
-        for _code, _user, notes in sel.codings:
+        for _code, _user, notes, _at in sel.codings:
             add(notes)
             add(sel.notes)
 
@@ -343,22 +344,27 @@ def _write(s, pkg: rd.Package, docs: list[_Doc], values, placed, report: ImportR
 
     rows = []
     for d, sel, start, end in placed:
-        for code_guid, user, notes in sel.codings:
-            rows.append(_row(s, report, codes, d, doc_ids, code_guid, coder_for(user or sel.user),
-                             start, end, _notes(pkg, notes + sel.notes), sel.guid))
+        for k, (code_guid, user, notes, at) in enumerate(sel.codings):
+            row = _row(s, report, codes, d, doc_ids, code_guid, coder_for(user or sel.user),
+                       start, end, _notes(pkg, notes + sel.notes), sel.guid, parse_utc(at))
+            if row is not None and k == 0:
+                row.guid = sel.guid  # a Sitat export's selection guid is its coding's guid
+            rows.append(row)
     for d in docs:
         text = d.smap.text
         lead = len(text) - len(text.lstrip())
-        for code_guid, user, notes in d.source.whole:
+        for code_guid, user, notes, at in d.source.whole:
             rows.append(_row(s, report, codes, d, doc_ids, code_guid, coder_for(user), lead,
-                             len(text.rstrip()), _notes(pkg, notes), d.source.guid))
+                             len(text.rstrip()), _notes(pkg, notes), d.source.guid,
+                             parse_utc(at)))
     report.codings = add_codings_bulk(s, [r for r in rows if r is not None])
     report.documents = len(docs)
     report.coders = len({c.id for c in coders.values()})
     s.flush()
 
 
-def _row(s, report, codes, d, doc_ids, code_guid, coder, start, end, memo, where):
+def _row(s, report, codes, d, doc_ids, code_guid, coder, start, end, memo, where,
+         created=None):
     code = codes.get(code_guid)
     if code is None:
         report.skip(d.name, _("The coding refers to a code that is not in the codebook."),
@@ -366,5 +372,6 @@ def _row(s, report, codes, d, doc_ids, code_guid, coder, start, end, memo, where
         return None
     if not code.codable:
         code.codable = True
-    return NewCoding(doc_ids[d.source.guid], code.id, coder.id, start, end, memo)
+    return NewCoding(doc_ids[d.source.guid], code.id, coder.id, start, end, memo,
+                     created_at=created)
 

@@ -37,7 +37,8 @@ class Selection:
     start: int
     end: int
     user: str
-    codings: list[tuple[str, str, list[str]]] = field(default_factory=list)  # code, user, notes
+    # code guid, user guid, note guids, creationDateTime (the Coding's, else the selection's)
+    codings: list[tuple[str, str, list[str], str | None]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -48,7 +49,7 @@ class Source:
     path: str | None
     content: str | None
     selections: list[Selection] = field(default_factory=list)
-    whole: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    whole: list[tuple[str, str, list[str], str | None]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)  # variable guid -> value
 
@@ -159,12 +160,15 @@ def _not_qdpx() -> str:
     return _("This is not a REFI-QDA project file (.qdpx); it is not a zip archive.")
 
 
-def _codings(elem) -> list[tuple[str, str, list[str]]]:
+def _codings(elem, created: str | None = None) -> list[tuple[str, str, list[str], str | None]]:
+    """(code guid, user guid, note guids, creationDateTime) of each Coding in `elem`; a Coding
+    without a creationDateTime takes `created` (its selection's)."""
     out = []
     for c in _kids(elem, "Coding"):
         ref = _first(c, "CodeRef")
         out.append((norm_guid(ref.get("targetGUID")) if ref is not None else "",
-                    norm_guid(c.get("creatingUser")), _refs(c, "NoteRef")))
+                    norm_guid(c.get("creatingUser")), _refs(c, "NoteRef"),
+                    c.get("creationDateTime") or created))
     return out
 
 
@@ -328,7 +332,8 @@ def _package(root, files: dict[str, str], path: Path, base: str) -> Package:
                 source.selections.append(Selection(
                     sel_guid or str(uuid.uuid4()), sel.get("name"),
                     -1 if start is None else start, -1 if end is None else end,
-                    norm_guid(sel.get("creatingUser")), _codings(sel), _refs(sel, "NoteRef")))
+                    norm_guid(sel.get("creatingUser")), _codings(sel, sel.get("creationDateTime")),
+                    _refs(sel, "NoteRef")))
             source.whole = _codings(src)
             source.notes = _refs(src, "NoteRef")
             source.values = dict(x for x in map(_value, _kids(src, "VariableValue")) if x)

@@ -226,7 +226,7 @@ def compare(spans: list[list[Span]], length: int, overlap: float):
 
 
 # -- input -------------------------------------------------------------------------------------
-def _check_overlap(overlap) -> float:
+def check_overlap(overlap) -> float:
     if isinstance(overlap, bool) or not isinstance(overlap, Real) or not 0 < overlap <= 1:
         raise InvalidInput(_("The overlap must be more than 0 and at most 1 (for example 0.9), "
                              "not {value}.").format(value=overlap))
@@ -276,19 +276,29 @@ def _code_rows(s: Session, refs: list[str]) -> list[tuple[str, set[int]]]:
     return list(rows.values())
 
 
+def _round_id(s: Session, name: str) -> int:
+    from app.core.team.rounds import get_round
+
+    return get_round(s, name).id
+
+
 # -- the report --------------------------------------------------------------------------------
 def agreement(s: Session, coders: list[str], codes: list[str] | None = None,
-              documents: list[str] | None = None, overlap: float = 0.9) -> AgreementReport:
+              documents: list[str] | None = None, overlap: float = 0.9,
+              round_name: str | None = None) -> AgreementReport:
     """Agreement of `coders` (kappa and segments for the first two, alpha for all) per code
     path in `codes` (default: every codable code one of them used in the chosen documents, in
-    codebook order) over `documents` (default: all, by name)."""
-    overlap = _check_overlap(overlap)
+    codebook order) over `documents` (default: all, by name). With `round_name`, only the
+    codings made in that round count (a later round on the same documents changes nothing)."""
+    overlap = check_overlap(overlap)
     coder_ids = _coders(s, coders)
     docs = _documents(s, documents)
     rows = None if codes is None else _code_rows(s, codes)
 
     q = select(Coding.code_id, Coding.document_id, Coding.coder_id, Coding.start, Coding.end) \
         .where(Coding.coder_id.in_(coder_ids))
+    if round_name is not None:
+        q = q.where(Coding.round_id == _round_id(s, round_name))
     if rows is not None:
         q = q.where(Coding.code_id.in_({i for _p, ids in rows for i in ids}))
     if documents is not None:

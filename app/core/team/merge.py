@@ -2,9 +2,12 @@
 
 Documents are matched by text (sha256), else by name (an edited version: codings are
 re-anchored onto this project's text), else added; codes by guid, then path; coders by guid,
-then name; codings are de-duplicated on (document, code, coder, start, end). Memos and
-attribute values are merged; where both sides differ this project's is kept and a conflict is
-reported. A dry run does exactly the same in a transaction that is rolled back.
+then name; codings are de-duplicated on (document, code, coder, start, end, round) and keep
+their creation time, round (matched by guid, else name) and codebook version (by name). The
+source's code log entries this project lacks (by guid) are added with their own actor and
+time. Memos and attribute values are merged; where both sides differ this project's is kept
+and a conflict is reported. A dry run does exactly the same in a transaction that is rolled
+back.
 """
 
 from __future__ import annotations
@@ -94,10 +97,12 @@ def _merge_one(s: Session, r: Session, t: parts.TargetIndex, existing: "_CodingI
                counts: SourceCounts) -> None:
     parts.merge_project_memo(s, r, counts)
     coders = parts.merge_coders(s, r, t, counts)
-    codes = parts.merge_codes(s, r, t, counts)
+    logged = parts.merge_code_events(s, r, counts)
+    codes = parts.merge_codes(s, r, t, counts, logged)
     attr_names = parts.merge_attribute_definitions(s, r, t, counts)
     docs, edited = _merge_documents(s, r, t, attr_names, counts)
-    _merge_codings(s, r, t, existing, docs, edited, codes, coders, counts)
+    _merge_codings(s, r, t, existing, docs, edited, codes, coders, counts,
+                   parts.ProvenanceMap(s, r, counts))
 
 
 def _merge_documents(s: Session, r: Session, t: parts.TargetIndex, attr_names: dict[int, str],
@@ -130,8 +135,8 @@ def _merge_documents(s: Session, r: Session, t: parts.TargetIndex, attr_names: d
 
 
 class _CodingIndex:
-    """The target's codings by (document, code, coder, start, end) -> [guid, memo, valence],
-    and every coding guid in use."""
+    """The target's codings by (document, code, coder, start, end, round id or 0) -> [guid,
+    memo, valence], and every coding guid in use."""
 
     def __init__(self) -> None:
         self.by_key: dict[tuple, list] = {}
@@ -140,17 +145,19 @@ class _CodingIndex:
     @classmethod
     def load(cls, s: Session) -> "_CodingIndex":
         out = cls()
-        for guid, doc, code, coder, start, end, memo, valence in s.execute(select(
+        for guid, doc, code, coder, start, end, memo, valence, round_id in s.execute(select(
                 Coding.guid, Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start,
-                Coding.end, Coding.memo, Coding.valence)):
-            out.by_key[(doc, code, coder, start, end)] = [guid, memo or "", valence]
+                Coding.end, Coding.memo, Coding.valence, Coding.round_id)):
+            out.by_key[(doc, code, coder, start, end, round_id or 0)] = [guid, memo or "",
+                                                                       valence]
             out.guids.add(guid)
         return out
 
 
 def _merge_codings(s: Session, r: Session, t: parts.TargetIndex, existing: _CodingIndex,
                    docs: dict[int, int], edited: dict[int, str], codes: dict[int, int],
-                   coders: dict[int, int], counts: SourceCounts) -> None:
+                   coders: dict[int, int], counts: SourceCounts,
+                   provenance: parts.ProvenanceMap) -> None:
     batch, memo_updates, valence_updates = [], [], []
 
     def where(doc: int, code: int, coder: int, start: int, end: int) -> dict:
@@ -159,9 +166,10 @@ def _merge_codings(s: Session, r: Session, t: parts.TargetIndex, existing: _Codi
 
     rows = r.execute(select(Coding.guid, Coding.document_id, Coding.code_id, Coding.coder_id,
                             Coding.start, Coding.end, Coding.memo, Coding.valence,
-                            Coding.created_at).order_by(Coding.document_id, Coding.start)
-                   ).all()
-    for guid, src_doc, src_code, src_coder, start, end, memo, valence, created in rows:
+                            Coding.created_at, Coding.round_id, Coding.codebook_version_id)
+                   .order_by(Coding.document_id, Coding.start)).all()
+    for (guid, src_doc, src_code, src_coder, start, end, memo, valence, created, src_round,
+         src_version) in rows:
         doc, code, coder = docs[src_doc], codes[src_code], coders[src_coder]
         on_edited = src_doc in edited
         if on_edited:
@@ -190,12 +198,13 @@ def _merge_codings(s: Session, r: Session, t: parts.TargetIndex, existing: _Codi
             w = where(doc, code, coder, start, end)
             counts.conflict("coding", refused[1].format(**w), **w, reason=refused[0])
             continue
-        key = (doc, code, coder, start, end)
+        round_id = provenance.round(src_round)
+        key = (doc, code, coder, start, end, round_id or 0)
         have = existing.by_key.get(key)
         if have is not None:
             counts.codings_duplicate += 1
             _merge_coding_notes(have, memo or "", valence, memo_updates, valence_updates,
-                                counts, where(*key))
+                                counts, where(*key[:5]))
             continue
         if not guid or guid in existing.guids:
             guid = new_guid()
@@ -203,7 +212,8 @@ def _merge_codings(s: Session, r: Session, t: parts.TargetIndex, existing: _Codi
         existing.by_key[key] = [guid, memo or "", valence]
         batch.append({"guid": guid, "document_id": doc, "code_id": code, "coder_id": coder,
                       "start": start, "end": end, "memo": memo or "", "valence": valence,
-                      "created_at": created})
+                      "created_at": created, "round_id": round_id,
+                      "codebook_version_id": provenance.version(src_version)})
         counts.codings_added += 1
         counts.codings_reanchored += on_edited
     if batch:

@@ -7,11 +7,13 @@ target (kept up to date as rows are added) and writes in the caller's transactio
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.core import codelog
 from app.core.attributes import normalise_value, type_label
 from app.core.codebook import COLOUR_RE, code_paths, create_code, escape_name
 from app.core.team.merge_report import SourceCounts
@@ -22,9 +24,12 @@ from app.models import (
     AttributeDefinition,
     AttributeValue,
     Code,
+    CodebookVersion,
+    CodeEvent,
     Coder,
     Document,
     ProjectInfo,
+    Round,
     SpeakerTurn,
     new_guid,
 )
@@ -123,9 +128,12 @@ def merge_coders(s: Session, r: Session, t: TargetIndex, counts: SourceCounts) -
     return out
 
 
-def merge_codes(s: Session, r: Session, t: TargetIndex, counts: SourceCounts) -> dict[int, int]:
+def merge_codes(s: Session, r: Session, t: TargetIndex, counts: SourceCounts,
+                logged: set[str] = frozenset()) -> dict[int, int]:
     """Codes by guid, then by path under the matched parent; new codes keep their guid when
-    free and go after the existing siblings, in the source's order."""
+    free and go after the existing siblings, in the source's order. A new code is logged as
+    imported by this merge unless its guid is in `logged` (the source's own log, merged in,
+    already says who made it and when)."""
     rows = {c.id: c for c in r.execute(select(
         Code.id, Code.guid, Code.name, Code.parent_id, Code.color, Code.description,
         Code.inclusion, Code.exclusion, Code.example, Code.memo, Code.codable))}
@@ -139,7 +147,7 @@ def merge_codes(s: Session, r: Session, t: TargetIndex, counts: SourceCounts) ->
         path = (t.code_paths[parent] + "/" if parent is not None else "") + escape_name(c.name)
         tid = t.code_by_guid.get(c.guid, t.code_by_path.get(path))
         if tid is None:
-            tid = _add_code(s, c, parent, t)
+            tid = _add_code(s, c, parent, t, c.guid not in logged, counts.name)
             counts.codes_added += 1
         elif tid in mine:  # (not a code this very source has just added)
             _compare_code(s, c, mine[tid], t.code_paths[tid], counts)
@@ -147,11 +155,12 @@ def merge_codes(s: Session, r: Session, t: TargetIndex, counts: SourceCounts) ->
     return out
 
 
-def _add_code(s: Session, c, parent: int | None, t: TargetIndex) -> int:
+def _add_code(s: Session, c, parent: int | None, t: TargetIndex, log: bool = True,
+              source: str = "") -> int:
     guid = c.guid if c.guid not in t.code_by_guid else None
     colour = c.color if COLOUR_RE.match(c.color or "") else None
     code = create_code(s, c.name, s.get(Code, parent) if parent is not None else None, colour,
-                       c.description or "", bool(c.codable), guid, log_as="import")
+                       c.description or "", bool(c.codable), guid, log_as=None)
     s.execute(update(Code).where(Code.id == code.id).values(
         inclusion=c.inclusion or "", exclusion=c.exclusion or "", example=c.example or "",
         memo=c.memo or ""))
@@ -160,6 +169,8 @@ def _add_code(s: Session, c, parent: int | None, t: TargetIndex) -> int:
     t.code_by_path[t.code_paths[code.id]] = code.id
     t.code_by_guid[code.guid] = code.id
     t.codable[code.id] = bool(c.codable)
+    if log or code.guid != c.guid:  # what the merge itself did: one line per code it added
+        codelog.record(s, "import", code.guid, t.code_paths[code.id], merged_from=source)
     return code.id
 
 
@@ -276,3 +287,77 @@ def add_document(s: Session, r: Session, t: TargetIndex, src_id: int) -> int:
         s.execute(insert(SpeakerTurn), turns)
     t._add_doc(new_id, guid, d.name, sha, len(d.text), "")
     return new_id
+
+
+# -- provenance and the code log -------------------------------------------------------------
+def merge_code_events(s: Session, r: Session, counts: SourceCounts) -> set[str]:
+    """Copy the source's code operations that the target's log does not hold yet (by guid),
+    with their own time and actor, so work done in a coder copy is logged once, as its coder
+    did it. Returns the code guids those new entries are about (codes they made or split
+    off), whose arrival the merge need not log again."""
+    mine = set(s.scalars(select(CodeEvent.guid)))
+    rows = []
+    about: set[str] = set()
+    for e in r.scalars(select(CodeEvent).order_by(CodeEvent.at, CodeEvent.id)):
+        if e.guid in mine:
+            continue
+        mine.add(e.guid)
+        rows.append({"guid": e.guid, "at": e.at, "actor": e.actor, "operation": e.operation,
+                     "code_guid": e.code_guid, "path": e.path, "details": e.details})
+        about.add(e.code_guid)
+        try:
+            into = json.loads(e.details or "{}").get("into")
+        except (ValueError, AttributeError):
+            into = None
+        if isinstance(into, str):
+            about.add(into)
+    if rows:
+        s.execute(insert(CodeEvent), rows)
+    counts.code_events_added += len(rows)
+    return about
+
+
+class ProvenanceMap:
+    """Source round and codebook version ids -> the target's (round by guid, else by name;
+    version by name); one the target lacks maps to None, reported once when a coding needs it."""
+
+    def __init__(self, s: Session, r: Session, counts: SourceCounts) -> None:
+        by_guid = dict(s.execute(select(Round.guid, Round.id)).all())
+        by_name = dict(s.execute(select(Round.name, Round.id)).all())
+        self.counts = counts
+        self.rounds: dict[int, int | None] = {}
+        self.round_names: dict[int, str] = {}
+        for i, guid, name in r.execute(select(Round.id, Round.guid, Round.name)):
+            self.rounds[i] = by_guid.get(guid, by_name.get(name))
+            self.round_names[i] = name
+        versions = dict(s.execute(select(CodebookVersion.name, CodebookVersion.id)).all())
+        self.versions: dict[int, int | None] = {}
+        self.version_names: dict[int, str] = {}
+        for i, name in r.execute(select(CodebookVersion.id, CodebookVersion.name)):
+            self.versions[i], self.version_names[i] = versions.get(name), name
+        self._said: set[tuple[str, int]] = set()
+
+    def round(self, src: int | None) -> int | None:
+        if src is None:
+            return None
+        tid = self.rounds.get(src)
+        if tid is None and ("round", src) not in self._said:
+            self._said.add(("round", src))
+            name = self.round_names.get(src, str(src))
+            self.counts.conflict("round", _(
+                "The round {round} of {source} is not in this project; its codings were added "
+                "without a round.").format(round=name, source=self.counts.name), round=name)
+        return tid
+
+    def version(self, src: int | None) -> int | None:
+        if src is None:
+            return None
+        tid = self.versions.get(src)
+        if tid is None and ("version", src) not in self._said:
+            self._said.add(("version", src))
+            name = self.version_names.get(src, str(src))
+            self.counts.conflict("codebook_version", _(
+                "The codebook version {version} of {source} is not in this project; its "
+                "codings were added without a codebook version.").format(
+                version=name, source=self.counts.name), version=name)
+        return tid

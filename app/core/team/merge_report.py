@@ -7,7 +7,8 @@ from pathlib import Path
 
 COUNTS = ("documents_added", "documents_matched", "documents_edited", "codes_added",
           "coders_added", "attributes_added", "attribute_values_added", "memos_added",
-          "codings_added", "codings_duplicate", "codings_reanchored", "codings_unplaced")
+          "codings_added", "codings_duplicate", "codings_reanchored", "codings_unplaced",
+          "code_events_added")
 
 
 @dataclass
@@ -27,6 +28,7 @@ class SourceCounts:
     codings_duplicate: int = 0
     codings_reanchored: int = 0
     codings_unplaced: int = 0
+    code_events_added: int = 0  # code operations from the source's log (e.g. a coder copy)
     conflicts: list[dict] = field(default_factory=list)
 
     @property

@@ -1,9 +1,11 @@
 """Coding rounds: a named document set, its coders and the codebook version in force; creating
-a round can also write a blind coder copy for each coder."""
+a round can also write a blind coder copy for each coder (closing a round as a record:
+team.round_records)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
@@ -23,11 +25,22 @@ class RoundInfo:
     documents: tuple[str, ...]
     coders: tuple[str, ...]
     memo: str
+    guid: str = ""
+    position: int = 0
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
 
     def as_json(self) -> dict:
+        from app.core.team.provenance import iso_utc
+
         return {"name": self.name, "codebook_version": self.version,
                 "documents": list(self.documents), "coders": list(self.coders),
-                "memo": self.memo}
+                "memo": self.memo, "closed_at": iso_utc(self.closed_at),
+                "closed_by": self.closed_by}
 
 
 def create_round(s: Session, name: str, documents: list[str], coders: list[str],
@@ -61,19 +74,25 @@ def rounds(s: Session) -> list[RoundInfo]:
     return [round_info(s, n) for n in s.scalars(select(Round.name).order_by(Round.position))]
 
 
-def round_info(s: Session, name: str) -> RoundInfo:
+def get_round(s: Session, name: str) -> Round:
     r = s.scalar(select(Round).where(Round.name == name))
     if r is None:
         names = list(s.scalars(select(Round.name)))
         raise NotFound(_("There is no round named {name}.").format(name=name)
                        + suggestion(name, names))
+    return r
+
+
+def round_info(s: Session, name: str) -> RoundInfo:
+    r = get_round(s, name)
     docs = tuple(s.scalars(select(Document.name).join(
         round_document, round_document.c.document_id == Document.id)
         .where(round_document.c.round_id == r.id).order_by(Document.name)))
     coders = tuple(s.scalars(select(Coder.name).join(
         round_coder, round_coder.c.coder_id == Coder.id)
         .where(round_coder.c.round_id == r.id).order_by(Coder.name)))
-    return RoundInfo(r.name, r.version.name if r.version else None, docs, coders, r.memo)
+    return RoundInfo(r.name, r.version.name if r.version else None, docs, coders, r.memo,
+                     r.guid, r.position, r.closed_at, r.closed_by)
 
 
 def copy_paths(info: RoundInfo, folder: Path) -> list[Path]:
@@ -87,8 +106,9 @@ def copy_paths(info: RoundInfo, folder: Path) -> list[Path]:
 
 def round_copies(project, info: RoundInfo, folder: Path) -> list[Path]:
     """A blind coder copy of the round's documents for each of its coders, in `folder`, made
-    from the project as last committed. If one fails, those already written (and the folders
-    made for them) are removed again."""
+    from the project as last committed: each holds the round, its frozen codebook and none of
+    the coder's codings of other rounds (team.copies). If one fails, those already written
+    (and the folders made for them) are removed again."""
     from app.core.backup import remove_database
     from app.core.team.copies import coder_copy
 
@@ -101,7 +121,7 @@ def round_copies(project, info: RoundInfo, folder: Path) -> list[Path]:
     out: list[Path] = []
     try:
         for coder, path in zip(info.coders, copy_paths(info, folder)):
-            coder_copy(project, coder, path, list(info.documents), blind=True)
+            coder_copy(project, coder, path, list(info.documents), blind=True, round_=info)
             out.append(path)
     except BaseException:
         for path in out:
