@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         from app.core.storage_errors import storage_failure
 
         message = storage_failure(exc)
+        if message is None and isinstance(exc, OSError):
+            message = _file_failure(exc)
         if message is None:
             message = _unexpected(exc, argv)
         _error(message)
@@ -72,6 +74,17 @@ def _quiet_stdout() -> None:
         os.close(devnull)
     except (OSError, ValueError, AttributeError):
         pass
+
+
+def _file_failure(exc: OSError) -> str:
+    """A file the system would not let us read or write (a full disk, no permission)."""
+    from app.core.safefs import is_full
+
+    reason = _("the disk is full") if is_full(exc) else (exc.strerror or str(exc))
+    if exc.filename is None:
+        return _("A file could not be read or written: {reason}").format(reason=reason)
+    return _("Could not read or write {name}: {reason}").format(name=str(exc.filename),
+                                                                reason=reason)
 
 
 def log_folder() -> Path:
