@@ -91,8 +91,7 @@ def cmd_matrix(a) -> int:
                 from app.core.displays.saved import save_display
 
                 with p.write() as s:
-                    save_display(s, a.save, spec, replace=True)
-                    s.flush()
+                    save_display(s, a.save, spec, replace=True)  # flushed: errors come here
                     out.commit()  # inside the transaction: a failed move saves nothing
             out.commit()
     written = a.csv or a.xlsx or a.docx  # then the table itself is not printed
