@@ -68,7 +68,7 @@ def _taken(d, decision: str, span) -> str:
 
 
 def consensus_text(data: dict) -> list[str]:
-    out = [_("Consensus {consensus} of {coders}: {copied} agreed segments copied, {present} "
+    out = [_("{consensus} (consensus of {coders}): {copied} agreed segments copied, {present} "
              "already there; {settled} disagreements settled, {undecided} still undecided; "
              "{conflicts} valence conflicts.").format(
         consensus=data["consensus"], coders=", ".join(data["coders"]), copied=data["copied"],

@@ -1,17 +1,20 @@
 """Step through the disagreements of two coders on one code and settle each: accept A, B, both,
-neither, or an edited span; the result is the consensus coder's coding. Each decision is an
-undoable command on the window's undo stack."""
+neither, or an edited span; the result is the consensus coder's coding. "Fill in agreed
+segments" copies every segment both coded alike (this code or every code) to the consensus
+coder and reports what is still undecided. Each is an undoable command on the undo stack."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QTextEdit,
     QVBoxLayout,
@@ -19,11 +22,12 @@ from PySide6.QtWidgets import (
 
 from app.core.team import review
 from app.i18n import _
-from app.views.commands.team import ReviewCommand
+from app.views.commands.team import ConsensusFillCommand, ReviewCommand
 from app.views.offsets import OffsetMap
 from app.views.session import Session
 
 CONTEXT = 280
+SHOWN_UNDECIDED = 12  # the report lists this many undecided places by id
 A_COLOUR, B_COLOUR = QColor("#9CC3E6"), QColor("#F4A6A6")
 
 
@@ -64,6 +68,20 @@ class ReviewDialog(QDialog):
             btn.clicked.connect(lambda _c=False, k=key: self.decide(k))
             buttons.addWidget(btn)
             self.buttons[key] = btn
+        fill = QHBoxLayout()
+        self.fill_btn = QPushButton(_("&Fill in agreed segments"), self)
+        self.fill_btn.setToolTip(_("Copy every segment the two coders coded alike to the "
+                                   "consensus coder, with memo and valence"))
+        self.fill_btn.clicked.connect(self.fill)
+        self.every_code = QCheckBox(_("for e&very code"), self)
+        fill.addWidget(self.fill_btn)
+        fill.addWidget(self.every_code)
+        fill.addStretch(1)
+        self.report = QPlainTextEdit(self)
+        self.report.setReadOnly(True)
+        self.report.setAccessibleName(_("What the consensus holds and what is undecided"))
+        self.report.setMaximumHeight(130)
+        self.report.hide()
         nav = QHBoxLayout()
         self.prev_btn = QPushButton(_("< &Previous"), self)
         self.next_btn = QPushButton(_("Ne&xt >"), self)
@@ -80,6 +98,8 @@ class ReviewDialog(QDialog):
         lay.addWidget(self.text, 1)
         lay.addLayout(buttons)
         lay.addLayout(nav)
+        lay.addLayout(fill)
+        lay.addWidget(self.report)
         self.resize(860, 620)
         session.undo_stack.indexChanged.connect(lambda _i: self.items and self.show_current())
         self.load()
@@ -117,7 +137,8 @@ class ReviewDialog(QDialog):
                  "neither": _("neither"), "edit": _("own selection")}
         decided = _("decided: {decision}").format(decision=names.get(d.decision, d.decision)) \
             if d.decision else _("not decided yet")
-        self.where.setText(f"{self.index + 1}/{len(self.items)} · {where} · {decided}")
+        self.where.setText(f"{self.index + 1}/{len(self.items)} · {d.id} · {where} · "
+                           f"{decided}")
         self.base = lo
         self.offsets = OffsetMap(excerpt)
         self.text.setPlainText(excerpt)
@@ -162,3 +183,32 @@ class ReviewDialog(QDialog):
                             review.DEFAULT_CONSENSUS, span)
         if self.session.execute(cmd):
             self.go(self.index + 1 if self.index + 1 < len(self.items) else self.index)
+
+    def fill(self) -> None:
+        a, b = self.coder_a.currentText(), self.coder_b.currentText()
+        if not a or not b or a == b:
+            self.where.setText(_("Choose two different coders to compare."))
+            return
+        codes = None if self.every_code.isChecked() else [self.code.currentText()]
+        cmd = ConsensusFillCommand(self.session, [a, b], codes, self.consensus.text().strip()
+                                   or review.DEFAULT_CONSENSUS)
+        if self.session.execute(cmd):
+            self.report.setPlainText(fill_summary(cmd.report))
+            self.report.show()
+
+
+def fill_summary(report) -> str:
+    """The counts of a consensus fill and the first undecided places, by id."""
+    lines = [_("{copied} agreed segments copied, {present} already there; {settled} "
+               "disagreements settled, {undecided} still undecided; {conflicts} valence "
+               "conflicts.").format(copied=report.copied, present=report.already_present,
+                                    settled=report.settled, undecided=len(report.undecided),
+                                    conflicts=len(report.valence_conflicts))]
+    for d in report.undecided[:SHOWN_UNDECIDED]:
+        lines.append(f"{d.id} · {d.code} · {d.document} {d.start}-{d.end}")
+    if len(report.undecided) > SHOWN_UNDECIDED:
+        lines.append(_("... and {n} more").format(n=len(report.undecided) - SHOWN_UNDECIDED))
+    for v in report.valence_conflicts[:SHOWN_UNDECIDED]:
+        lines.append(_("valence differs: {code} · {document} {start}-{end}").format(
+            code=v.code, document=v.document, start=v.start, end=v.end))
+    return "\n".join(lines)

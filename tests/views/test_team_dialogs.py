@@ -52,6 +52,54 @@ def test_review_steps_through_disagreements_with_undo(qtbot, session):
     assert _consensus(session) == [] and dlg.progress.text() == f"0 of {total} resolved"
 
 
+def _spans(session, coder, code_id):
+    with session.read() as s:
+        kid = s.scalar(select(Coder.id).where(Coder.name == coder))
+        return set(s.execute(select(Coding.document_id, Coding.start, Coding.end)
+                             .where(Coding.coder_id == kid, Coding.code_id == code_id)).all())
+
+
+def test_review_fills_in_agreed_segments_as_one_undoable_step(qtbot, session):
+    from app.core.codebook import resolve_code
+    from app.views.review_dialog import ReviewDialog
+
+    path = "Grunnleggende kjennetegn/Respekt"
+    dlg = ReviewDialog(session, [path], ["Hanne", "Tor"])
+    qtbot.addWidget(dlg)
+    first = dlg.items[0]
+    assert first.id in dlg.where.text() and first.id.startswith("d")
+    with session.read() as s:
+        code_id = resolve_code(s, path).id
+    both = _spans(session, "Hanne", code_id) & _spans(session, "Tor", code_id)
+    agreed = {x for x in both if not any(d.document_id == x[0] and x[1] < d.end
+                                         and d.start < x[2] for d in dlg.items)}
+    assert len(agreed) > 5 and dlg.report.isHidden()
+    dlg.fill_btn.click()
+    assert _spans(session, "Konsensus", code_id) == agreed
+    report = dlg.report.toPlainText()
+    assert not dlg.report.isHidden()
+    assert report.startswith(f"{len(agreed)} agreed segments copied, 0 already there; 0 "
+                             f"disagreements settled, {len(dlg.items)} still undecided")
+    assert first.id in report and dlg.items[1].id in report
+    dlg.decide("b")  # a decision after the fill, then both undone in turn
+    assert _spans(session, "Konsensus", code_id) == agreed | {
+        (first.document_id, a, b) for a, b in first.b_spans}
+    dlg.fill_btn.click()  # again: nothing more to copy
+    assert dlg.report.toPlainText().startswith(
+        f"0 agreed segments copied, {len(agreed)} already there; 1 disagreements settled")
+    session.undo_stack.undo()
+    session.undo_stack.undo()
+    assert _spans(session, "Konsensus", code_id) == agreed
+    session.undo_stack.undo()
+    assert _consensus(session) == []
+    session.undo_stack.redo()
+    assert _spans(session, "Konsensus", code_id) == agreed
+    session.undo_stack.undo()
+    dlg.every_code.setChecked(True)  # every code: the 264 spans both coded alike
+    dlg.fill_btn.click()
+    assert len(_consensus(session)) == 264
+
+
 def test_versions_dialog_freezes_and_compares(qtbot, session, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 
