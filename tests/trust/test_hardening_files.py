@@ -336,3 +336,20 @@ def test_the_index_fallback_warning_is_a_plain_message(cli, proj, tmp_path, monk
     lines = [x for x in r.err.splitlines() if x.strip()]
     assert lines[0].startswith("warning: The search index folder") and len(lines) == 2
     assert "Warning" not in r.err and "warn(" not in r.err
+
+
+def test_a_save_on_a_full_disk_says_so_and_leaves_nothing(tmp_path):
+    import errno
+
+    from app.core.files import save_atomic
+    from app.errors import SitatError
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(b"half a file")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    folder = tmp_path / "ut"
+    folder.mkdir()
+    with pytest.raises(SitatError, match="Cannot write sitater.docx: the disk is full"):
+        save_atomic(folder / "sitater.docx", write)
+    assert list(folder.iterdir()) == []
