@@ -188,13 +188,19 @@ def find_disagreement(s: Session, ident: str, coders: Sequence[str] | None = Non
     segments = load_segments(s, [c.id for c in everyone])
     doc_guids = dict(s.execute(select(Document.id, Document.guid)).all())
     code_guids = dict(s.execute(select(Code.id, Code.guid)).all())
+    sets = [(cs, [c.id for c in cs], [c.name for c in cs]) for cs in sets]
     for (doc_id, code_id), by_coder in segments.items():
-        for cs in sets:
-            ids = [c.id for c in cs]
-            if by_coder.keys().isdisjoint(ids):
+        seen: dict[frozenset, list] = {}  # clusters of the coders present, shared by sets
+        for cs, ids, names in sets:
+            present = frozenset(by_coder).intersection(ids)
+            if not present:
                 continue
-            names = [c.name for c in cs]
-            for start, end, spans in clusters(by_coder, ids):
+            if present not in seen:
+                order = sorted(present)
+                seen[present] = [(a, b, dict(zip(order, spans)))
+                                 for a, b, spans in clusters(by_coder, order)]
+            for start, end, by in seen[present]:
+                spans = tuple(by.get(i, []) for i in ids)
                 if not agreed(spans) and disagreement_id(
                         doc_guids[doc_id], code_guids[code_id], names, start, end) == ident:
                     return Names(s, [doc_id]).make(doc_id, code_id, cs, start, end, spans,
