@@ -22,15 +22,7 @@ def cmd_disagreements(a) -> int:
         items = find_disagreements(s, _list(a.coders), [a.code] if a.code else None,
                                    _list(a.documents) or None)
         texts = {i: document_text(s, i) for i in {d.document_id for d in items}}
-        rows = []
-        for d in items:
-            row = {"id": d.id, "document": d.document, "code": d.code, "start": d.start,
-                   "end": d.end, "kind": d.kind, "coders": list(d.coders),
-                   "spans": {c: [list(x) for x in sp] for c, sp in zip(d.coders, d.spans)},
-                   "decision": d.taken, "text": texts[d.document_id][d.start:d.end]}
-            if len(d.coders) == 2:
-                row["a"], row["b"] = [list(x) for x in d.a_spans], [list(x) for x in d.b_spans]
-            rows.append(row)
+        rows = [{**d.as_json(), "text": texts[d.document_id][d.start:d.end]} for d in items]
     done, total = progress(items)
 
     def lines():

@@ -59,15 +59,8 @@ class ConsensusReport:
         return {"consensus": self.consensus, "coders": self.coders, "codes": self.codes,
                 "documents": self.documents, "agreed": self.copied + self.already_present,
                 "copied": self.copied, "already_present": self.already_present,
-                "settled": self.settled, "undecided": [undecided_json(d) for d in
-                                                       self.undecided],
+                "settled": self.settled, "undecided": [d.as_json() for d in self.undecided],
                 "valence_conflicts": [v.as_json() for v in self.valence_conflicts]}
-
-
-def undecided_json(d: Disagreement) -> dict:
-    return {"id": d.id, "document": d.document, "code": d.code, "start": d.start,
-            "end": d.end, "kind": d.kind,
-            "spans": {c: [list(x) for x in spans] for c, spans in zip(d.coders, d.spans)}}
 
 
 def fill_consensus(s: Session, coders: Sequence[str], codes: Sequence[str] | None = None,

@@ -89,6 +89,16 @@ class Disagreement:
         """The decision as a user reads it: a coder's name instead of a, b or c2."""
         return decision_name(self, self.decision)
 
+    def as_json(self) -> dict:
+        out = {"id": self.id, "document": self.document, "code": self.code,
+               "start": self.start, "end": self.end, "kind": self.kind,
+               "coders": list(self.coders),
+               "spans": {c: [list(x) for x in sp] for c, sp in zip(self.coders, self.spans)},
+               "decision": self.taken}
+        if len(self.coders) == 2:
+            out["a"], out["b"] = [list(x) for x in self.a_spans], [list(x) for x in self.b_spans]
+        return out
+
     def key(self) -> tuple:
         return (self.document_id, self.code_guid, self.coder_a, self.coder_b, self.start,
                 self.end)
