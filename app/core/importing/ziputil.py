@@ -238,14 +238,20 @@ def stream_xml(zf: zipfile.ZipFile, name: str, parser) -> None:
     """Feed a part to an expat `parser` chunk by chunk, with check_xml on every chunk.
 
     The caller's parser must refuse DOCTYPE and ENTITY declarations itself (see
-    `safe_expat`); the byte scan is a second guard.
+    `safe_expat`); the byte scan is a second guard. A declared encoding Python does not know
+    (or cannot use) is raised as ExpatError, like any other damage.
     """
+    from xml.parsers.expat import ExpatError
+
     tail = b""
-    for n, chunk in enumerate(iter_part(zf, name)):
-        check_xml(tail + chunk, first=n == 0)
-        tail = chunk[-_OVERLAP:]
-        parser.Parse(chunk, False)
-    parser.Parse(b"", True)
+    try:
+        for n, chunk in enumerate(iter_part(zf, name)):
+            check_xml(tail + chunk, first=n == 0)
+            tail = chunk[-_OVERLAP:]
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except (LookupError, ValueError) as exc:  # an unknown or unusable declared encoding
+        raise ExpatError(str(exc)) from None
 
 
 def safe_expat():

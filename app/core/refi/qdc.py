@@ -101,7 +101,7 @@ def parse_qdc(data: bytes) -> list[CodeSpec]:
     except DefusedXmlException as exc:
         raise CodebookError(_("The codebook file contains a DTD or entities, which Sitat does "
                               "not accept for safety.")) from exc
-    except ET.ParseError as exc:
+    except (ET.ParseError, LookupError, ValueError) as exc:  # also an unknown encoding
         raise CodebookError(_("The codebook file is not valid XML ({reason}).").format(
             reason=exc)) from exc
     book = root if _local(root.tag) == "CodeBook" else next(

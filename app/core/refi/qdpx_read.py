@@ -229,7 +229,7 @@ def _parse_xml(data: bytes):
     except DefusedXmlException as exc:
         raise ImportFailed(_("The project file contains a DTD or entities, which Sitat does not "
                              "accept for safety.")) from exc
-    except (ET.ParseError, ValueError) as exc:
+    except (ET.ParseError, LookupError, ValueError) as exc:  # also an unknown encoding
         raise ImportFailed(_("The project file (.qde) is not valid XML ({reason}).").format(
             reason=exc)) from exc
 

@@ -190,3 +190,13 @@ def test_doc_extension_is_explained(tmp_path: Path) -> None:
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))
     with pytest.raises(ImportFailed, match="old Word format \\(.doc\\).*save it as a Word"):
         read_file(path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-7"])
+def test_unknown_declared_encoding_is_damage_not_a_crash(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "rar.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("word/document.xml", f'<?xml version="1.0" encoding="{encoding}"?>'
+                                         f"<w:document {W_NS}><w:body/></w:document>")
+    with pytest.raises(ImportFailed, match="damaged"):
+        read_file(path)

@@ -127,3 +127,10 @@ def test_malformed_content_xml(tmp_path: Path) -> None:
 def test_huge_space_count_is_capped(tmp_path: Path) -> None:
     path = make_odt(tmp_path / "s.odt", '<text:p>a<text:s text:c="999999999"/>b</text:p>')
     assert read_file(path).text == "a" + " " * 1000 + "b"
+
+
+@pytest.mark.parametrize("encoding", ["ttf-8", "rot13"])
+def test_unknown_declared_encoding_is_damage_not_a_crash(tmp_path: Path, encoding: str) -> None:
+    content = f'<?xml version="1.0" encoding="{encoding}"?><office:document-content/>'
+    with pytest.raises(ImportFailed, match="damaged"):
+        read_file(make_odt(tmp_path / "rar.odt", "", content=content))

@@ -169,3 +169,10 @@ def test_twenty_thousand_codes_from_a_qdc_file(project, tmp_path):
     assert len(paths) == 20_000 and "Tema 199/Kode 199.98" in paths.values()
     assert len(events) == 20_000 and {e.operation for e in events} == {"import"}
     assert events[-1].path == "Tema 199/Kode 199.98"
+
+
+@pytest.mark.parametrize("encoding", ["ttf-8", "rot13", "utf-7"])
+def test_unknown_declared_encoding_is_refused_with_a_message(encoding):
+    data = f'<?xml version="1.0" encoding="{encoding}"?><CodeBook/>'.encode()
+    with pytest.raises(CodebookError, match="not valid XML"):
+        parse_qdc(data)

@@ -184,3 +184,10 @@ def test_cli_error_goes_through_the_usual_error_path(tmp_path):
     with pytest.raises(ImportFailed, match="does not exist"):
         a.func(a)
     assert not (tmp_path / "y.sitat").exists()
+
+
+@pytest.mark.parametrize("encoding", ["ttf-8", "rot13"])
+def test_unknown_declared_encoding_of_the_qde_is_refused(tmp_path, encoding):
+    xml = f'<?xml version="1.0" encoding="{encoding}"?><Project xmlns="urn:QDA-XML:project:1.0"/>'
+    qdpx = make_qdpx(tmp_path / "a.qdpx", [], qde_text=xml)
+    _refused(tmp_path, qdpx, "not valid XML")
