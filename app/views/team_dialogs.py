@@ -186,7 +186,8 @@ def describe_merge(report) -> str:
 
 class AgreementDialog(QDialog):
     """Inter-coder agreement per code (percent, kappa, alpha, matched segments), for chosen
-    coders, optionally within a round; exported to CSV or Word."""
+    coders, optionally within a round (only that round's codings count); exported to CSV or
+    Word. An open round can be closed here, keeping its figures as a record."""
 
     def __init__(self, session: Session, coders: list[str], rounds: list[str],
                  parent=None) -> None:
@@ -204,13 +205,21 @@ class AgreementDialog(QDialog):
         self.round.addItem(_("all documents"), None)
         for r in rounds:
             self.round.addItem(r, r)
+        self.close_round_btn = QPushButton(_("C&lose round..."), self)
+        self.close_round_btn.setToolTip(_("Keep the round's agreement figures, codebook and "
+                                          "coders as a record; later codings get no round."))
+        self.close_round_btn.clicked.connect(self.close_round)
+        self.round.currentIndexChanged.connect(self._round_chosen)
+        round_row = QHBoxLayout()
+        round_row.addWidget(self.round, 1)
+        round_row.addWidget(self.close_round_btn)
         self.overlap = QDoubleSpinBox(self)
         self.overlap.setRange(0.05, 1.0)
         self.overlap.setSingleStep(0.05)
         self.overlap.setValue(0.9)
         form = QFormLayout()
         form.addRow(_("Coders (kappa for the first two):"), self.coders)
-        form.addRow(_("Round:"), self.round)
+        form.addRow(_("Round:"), round_row)
         form.addRow(_("Segments match at overlap:"), self.overlap)
         run = QPushButton(_("&Compute"), self)
         run.clicked.connect(self.compute)
@@ -234,6 +243,43 @@ class AgreementDialog(QDialog):
         lay.addWidget(self.table, 1)
         lay.addLayout(export)
         self.resize(860, 640)
+        self._round_chosen()
+
+    def _round_state(self) -> str:
+        """'' (no round chosen), 'open' or 'closed'."""
+        from app.core.team.rounds import round_info
+
+        name = self.round.currentData()
+        if not name:
+            return ""
+        with self.session.read() as s:
+            return "closed" if round_info(s, name).closed else "open"
+
+    def _round_chosen(self) -> None:
+        self.close_round_btn.setEnabled(self._round_state() == "open")
+
+    def close_round(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from app.core.team.round_records import close_round
+
+        name = self.round.currentData()
+        if not name or self._round_state() != "open":
+            return
+        asked = QMessageBox.question(self, _("Close round"), _(
+            "Close the round {name}? Its agreement figures (at {overlap} overlap), codebook and "
+            "coders are kept as a record; a closed round cannot be opened again.").format(
+            name=name, overlap=_number(self.overlap.value())))
+        if asked != QMessageBox.Yes:
+            return
+        try:
+            with self.session.project.write() as s:
+                close_round(s, name, self.overlap.value())
+        except SitatError as exc:
+            self.session.failed.emit(str(exc))
+            return
+        self._round_chosen()
+        self.compute()
 
     def chosen(self) -> list[str]:
         return [self.coders.item(i).text() for i in range(self.coders.count())
@@ -248,7 +294,8 @@ class AgreementDialog(QDialog):
                 docs = list(round_info(s, self.round.currentData()).documents) \
                     if self.round.currentData() else None
                 self.report = agreement(s, self.chosen(), documents=docs,
-                                        overlap=self.overlap.value())
+                                        overlap=self.overlap.value(),
+                                        round_name=self.round.currentData() or None)
         except SitatError as exc:
             self.session.failed.emit(str(exc))
             return
