@@ -158,8 +158,24 @@ def cmd_round_list(a) -> int:
 
     with _open(a.project, read_only=True) as p, p.read() as s:
         rows = [r.as_json() for r in rounds(s)]
+
+    def state(r: dict) -> str:
+        return _("closed {date}").format(date=r["closed_at"]) if r["closed_at"] else _("open")
+
     output(a, rows, (f"{r['name']}\t{r['codebook_version'] or '-'}\t{len(r['documents'])}\t"
-                     f"{', '.join(r['coders'])}" for r in rows))
+                     f"{', '.join(r['coders'])}\t{state(r)}" for r in rows))
+    return 0
+
+
+def cmd_round_close(a) -> int:
+    from app.core.team.round_records import close_round
+
+    with _open(a.project) as p, p.write() as s:
+        info = close_round(s, a.name, a.overlap)
+    data = info.as_json()
+    output(a, data, _("Round {name} closed {date} by {who}; its figures, codebook and coders "
+                      "are kept as a record.").format(name=info.name, date=data["closed_at"],
+                                                      who=info.closed_by or "-"))
     return 0
 
 
@@ -206,7 +222,8 @@ def cmd_agreement(a) -> int:
                     raise InvalidInput(_("Give either --round or --documents, not both."))
                 documents = list(info.documents)
                 coders = coders or list(info.coders)
-            report = agreement(s, coders, _list(a.codes) or None, documents, a.overlap)
+            report = agreement(s, coders, _list(a.codes) or None, documents, a.overlap,
+                               round_name=a.round or None)
         if a.csv:
             agreement_report.write_csv(report, out.path(a.csv))
         if a.docx:
@@ -221,13 +238,37 @@ def cmd_agreement(a) -> int:
 
 def cmd_round_report(a) -> int:
     from app.core.outputs import check_outputs
-    from app.core.team.round_report import write_round_docx
+    from app.core.team.round_records import round_record
+    from app.core.team.round_report import render_docx
 
-    check_outputs([a.docx], project=a.project)
+    if a.docx:
+        check_outputs([a.docx], project=a.project)
     with _open(a.project, read_only=True) as p, p.read() as s:
-        write_round_docx(s, a.name, Path(a.docx), a.overlap)
-    say(_("Round report written to {path}.").format(path=a.docx))
+        record = round_record(s, a.name, a.overlap)
+    if a.docx:
+        render_docx(record, Path(a.docx))
+        say(_("Round report written to {path}.").format(path=a.docx))
+    if a.json or not a.docx:
+        output(a, record, lambda: _round_text(record))
     return 0
+
+
+def _round_text(record: dict) -> str:
+    from app.core.team.summaries import agreement_text
+
+    head = _("Round {name}").format(name=record["name"])
+    if record["status"] == "closed":
+        head += " · " + _("closed {date} by {who}").format(date=record["closed_at"],
+                                                           who=record["closed_by"] or "-")
+    else:
+        head += " " + _("(open)")
+    book = record["codebook"]
+    lines = [head, _("Codebook version: {name}").format(name=book["version"] or "-"),
+             _("Documents: {names}").format(names=", ".join(record["documents"])),
+             _("Coders: {names}").format(names=", ".join(record["coders"]))]
+    if record.get("agreement"):
+        lines += ["", agreement_text(record["agreement"])]
+    return "\n".join(lines)
 
 
 # -- registration ----------------------------------------------------------------------------
@@ -279,13 +320,23 @@ def add_team_commands(sub, project_arg, json_flag) -> None:
     p = command(rd, "list", cmd_round_list, _("list rounds"))
     project_arg(p)
     json_flag(p)
-    p = command(rd, "report", cmd_round_report,
-                _("Word report of a round: codebook version, documents, coders, agreement"))
+    p = command(rd, "close", cmd_round_close,
+                _("close a round: keep its agreement figures, codebook and coders as a record"))
     project_arg(p)
     p.add_argument("name", help=_("round name"))
-    p.add_argument("--docx", required=True, metavar="OUT.docx", help=_("the Word file"))
     p.add_argument("--overlap", type=float, default=0.9,
                    help=_("segment overlap needed to match (default 0.9)"))
+    json_flag(p)
+    p = command(rd, "report", cmd_round_report,
+                _("report of a round: codebook version, documents, coders, agreement (a closed "
+                  "round's record as it was closed)"))
+    project_arg(p)
+    p.add_argument("name", help=_("round name"))
+    p.add_argument("--docx", metavar="OUT.docx", help=_("write a Word file"))
+    p.add_argument("--overlap", type=float, default=None,
+                   help=_("segment overlap needed to match (default 0.9; a closed round keeps "
+                          "the one it was closed with)"))
+    json_flag(p)
 
     p = command(sub, "coder-copy", cmd_coder_copy, _("a copy of the project for one coder"))
     project_arg(p)
