@@ -121,7 +121,8 @@ def checkpoint(s: Session, scope: Iterable[str]) -> Checkpoint:
     if ids:
         codings = tuple(CodingRow(*r) for r in s.execute(
             select(Coding.guid, Document.guid, Code.guid, Coding.coder_id, Coding.start,
-                   Coding.end, Coding.memo, Coding.valence, Coding.created_at)
+                   Coding.end, Coding.memo, Coding.valence, Coding.created_at,
+                   Coding.round_id, Coding.codebook_version_id)
             .join(Document, Document.id == Coding.document_id)
             .join(Code, Code.id == Coding.code_id)
             .where(Coding.code_id.in_(ids))))
@@ -168,7 +169,8 @@ def restore(s: Session, cp: Checkpoint, extra_scope: Iterable[str] = ()) -> None
             continue  # the document itself is gone; nothing to put back
         values = dict(document_id=docs[row.document_guid], code_id=ids[row.code_guid],
                       coder_id=row.coder_id, start=row.start, end=row.end, memo=row.memo,
-                      valence=row.valence)
+                      valence=row.valence, round_id=row.round_id,
+                      codebook_version_id=row.codebook_version_id)
         coding = existing.get(row.guid)
         if coding is None:
             coding = Coding(guid=row.guid, created_at=row.created_at, **values)

@@ -140,12 +140,15 @@ class CodingSnapshot:
     memo: str
     valence: int | None
     created_at: datetime | None
+    round_id: int | None = None  # provenance, put back as it was
+    codebook_version_id: int | None = None
 
 
 def snapshot_coding(s: Session, guid: str) -> CodingSnapshot:
     row = s.execute(
         select(Coding.guid, Document.guid, Code.guid, Coding.coder_id, Coding.start, Coding.end,
-               Coding.memo, Coding.valence, Coding.created_at)
+               Coding.memo, Coding.valence, Coding.created_at, Coding.round_id,
+               Coding.codebook_version_id)
         .join(Document, Document.id == Coding.document_id)
         .join(Code, Code.id == Coding.code_id)
         .where(Coding.guid == guid)
@@ -180,7 +183,8 @@ def restore_coding(s: Session, snap: CodingSnapshot) -> None:
     if not 0 <= snap.start < snap.end <= doc.length:
         raise InvalidInput(_("That coding no longer fits its document."))
     values = dict(guid=snap.guid, document_id=doc.id, code_id=code.id, coder_id=snap.coder_id,
-                  start=snap.start, end=snap.end, memo=snap.memo, valence=snap.valence)
+                  start=snap.start, end=snap.end, memo=snap.memo, valence=snap.valence,
+                  round_id=snap.round_id, codebook_version_id=snap.codebook_version_id)
     if snap.created_at is not None:
         values["created_at"] = snap.created_at
     s.add(Coding(**values))

@@ -209,3 +209,23 @@ def test_code_operations_in_a_copy_reach_the_log_with_their_own_who_and_when(lea
     assert second.code_events_added == 0
     with lead.read() as s:
         assert len(events(s)) == len(log)  # merged twice, logged once
+
+
+def test_undoing_a_removal_puts_the_coding_back_with_its_round_and_version(lead):
+    from app.core import codetree, workbench
+
+    with lead.write() as s:
+        freeze(s, "v1")
+        create_round(s, "R1", ["fg-a"], ["Tor"], "v1")
+        guid = code_text(s, "fg-a", "Trygghet", "Tor", *span(FG_A, "Det føltes trygt")).guid
+    before = _provenance(lead, "Tor")
+    with lead.write() as s:  # the window's undo of "remove coding"
+        workbench.restore_coding(s, workbench.delete_coding(s, guid))
+    assert _provenance(lead, "Tor") == before
+    with lead.write() as s:  # and of "delete code" (a checkpoint of the code tree)
+        cp = codetree.checkpoint(s, [cb.resolve_code(s, "Trygghet").guid])
+        cb.delete_code(s, cb.resolve_code(s, "Trygghet"))
+    with lead.write() as s:
+        codetree.restore(s, cp)
+    assert _provenance(lead, "Tor") == before
+    assert ("fg-a", "Det føltes trygt", "R1", "v1") in before
