@@ -216,6 +216,8 @@ def _merge_codings(s: Session, r: Session, t: parts.TargetIndex, existing: _Codi
                       "codebook_version_id": provenance.version(src_version)})
         counts.codings_added += 1
         counts.codings_reanchored += on_edited
+        provenance.added(round_id)
+    provenance.report_closed()
     if batch:
         s.execute(insert(Coding.__table__), batch)
     table = Coding.__table__

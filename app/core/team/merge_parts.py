@@ -336,6 +336,23 @@ class ProvenanceMap:
         for i, name in r.execute(select(CodebookVersion.id, CodebookVersion.name)):
             self.versions[i], self.version_names[i] = versions.get(name), name
         self._said: set[tuple[str, int]] = set()
+        self.closed = {i: name for i, name in s.execute(
+            select(Round.id, Round.name).where(Round.closed_at.is_not(None)))}
+        self.into_closed: dict[int, int] = {}  # target round id -> codings added to it
+
+    def added(self, round_id: int | None) -> None:
+        """A coding was added with `round_id` (counted when that round is closed)."""
+        if round_id in self.closed:
+            self.into_closed[round_id] = self.into_closed.get(round_id, 0) + 1
+
+    def report_closed(self) -> None:
+        """Say which closed rounds received codings: their records keep the figures as closed."""
+        for rid, n in self.into_closed.items():
+            name = self.closed[rid]
+            self.counts.conflict("closed_round", _(
+                "The round {round} is closed; {n} codings from {source} were added to it, but "
+                "its record keeps the figures it was closed with.").format(
+                round=name, n=n, source=self.counts.name), round=name)
 
     def round(self, src: int | None) -> int | None:
         if src is None:

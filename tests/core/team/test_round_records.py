@@ -183,6 +183,26 @@ def test_a_later_rounds_blind_copy_has_its_frozen_codebook_and_no_earlier_coding
         assert s.scalar(select(Code.id).where(Code.name == "Ventetid")) is not None
 
 
+def test_a_late_copy_merged_into_a_closed_round_is_said_and_leaves_the_record(study):
+    lead, tmp = study
+    with lead.read() as s:
+        info = round_info(s, "R1")
+    late = tmp / "late-hanne.sitat"
+    coder_copy(lead, "Hanne", late, ["fg-a"], blind=True, round_=info)
+    with Project.open(late) as copy, copy.write() as s:
+        code_text(s, "fg-a", "Respekt", "Hanne", *span(FG_A, "Ingen sa noe om bivirkningene."))
+    with lead.write() as s:
+        close_round(s, "R1")
+    with lead.read() as s:
+        record = round_record(s, "R1")
+    report = merge_projects(lead, [late])
+    assert report.codings_added == 1
+    assert [(c["kind"], c["round"]) for c in report.conflicts] == [("closed_round", "R1")]
+    assert "1 codings" in report.conflicts[0]["message"]
+    with lead.read() as s:
+        assert round_record(s, "R1") == record
+
+
 # -- a killed `round close` ------------------------------------------------------------------
 CHILD = """
 import sys
