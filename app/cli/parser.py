@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 
+from app.cli.codebook import add_codebook_commands
 from app.cli.coding import add_coding_commands
 from app.cli.common import json_flag, project_arg
+from app.cli.condensates import add_condensate_commands
 from app.cli.documents import add_document_commands
 from app.cli.privacy import add_privacy_commands
 from app.cli.project import add_new_command, add_project_commands
@@ -36,8 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_document_commands(sub, project_arg, json_flag)
     add_coding_commands(sub, project_arg, json_flag)
     add_project_commands(sub, project_arg, json_flag)
+    add_codebook_commands(sub, project_arg, json_flag)
     add_team_commands(sub, project_arg, json_flag)
     add_report_commands(sub, project_arg, json_flag)
+    add_condensate_commands(sub, project_arg, json_flag)
     add_refi_commands(sub, project_arg, json_flag)
     add_privacy_commands(sub, project_arg, json_flag)
     return parser

@@ -1,9 +1,8 @@
-"""`sitat` commands for codebooks and team work: codebook import/export/versions/log/split,
-rounds, coder copies, merging and agreement. Thin over app/core; registered by app.cli.parser."""
+"""`sitat` commands for team work: rounds, coder copies, merging and agreement (the codebook
+family is app.cli.codebook). Thin over app/core; registered by app.cli.parser."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from app.cli.common import command, group, output, say
@@ -11,93 +10,6 @@ from app.cli.common import open_project as _open
 from app.cli.common import split_list as _list
 from app.cli.review import add_review_commands
 from app.i18n import _
-
-
-# -- codebook --------------------------------------------------------------------------------
-def cmd_codebook_import(a) -> int:
-    from app.core.codebook import import_codebook
-    from app.core.refi.qdc import parse_qdc
-    from app.errors import CodebookError
-
-    try:
-        data = Path(a.file).read_bytes()
-    except OSError as exc:
-        raise CodebookError(_("Cannot read {name}: {reason}").format(
-            name=Path(a.file).name, reason=exc.strerror or exc)) from exc
-    roots = parse_qdc(data)
-    with _open(a.project) as p, p.write() as s:
-        report = import_codebook(s, roots)
-    say(_("Codebook imported: {added} codes added, {matched} already present.").format(
-        added=report.added, matched=report.matched))
-    for path in report.differing:
-        say(_("  {path}: the definition differs; the project's was kept.").format(path=path))
-    return 0
-
-
-def cmd_codebook_export(a) -> int:
-    from app.core.codebook import codebook_specs
-    from app.core.files import write_bytes_atomic
-    from app.core.refi.qdc import write_qdc
-
-    from app.core.outputs import check_outputs
-
-    check_outputs([a.file], project=a.project)
-    with _open(a.project, read_only=True) as p, p.read() as s:
-        data = write_qdc(codebook_specs(s))
-    write_bytes_atomic(a.file, data)
-    say(_("Codebook written to {name}.").format(name=a.file))
-    return 0
-
-
-def cmd_codebook_freeze(a) -> int:
-    from app.core.team.versions import freeze
-
-    with _open(a.project) as p, p.write() as s:
-        v = freeze(s, a.name, a.memo or "")
-        name = v.name
-    say(_("Codebook frozen as version {name}.").format(name=name))
-    return 0
-
-
-def cmd_codebook_versions(a) -> int:
-    from app.core.team.versions import versions
-
-    with _open(a.project, read_only=True) as p, p.read() as s:
-        rows = [{"name": v.name, "created_at": v.created_at.isoformat(timespec="seconds"),
-                 "created_by": v.created_by, "codes": len(json.loads(v.snapshot)),
-                 "memo": v.memo} for v in versions(s)]
-    output(a, rows, (f"{r['name']}\t{r['created_at']}\t{r['created_by']}\t{r['codes']}"
-                     for r in rows))
-    return 0
-
-
-def cmd_codebook_diff(a) -> int:
-    from app.core.team.versions import diff
-
-    with _open(a.project, read_only=True) as p, p.read() as s:
-        d = diff(s, a.old, a.new)
-    output(a, d.as_json(), d.as_text)
-    return 0
-
-
-def cmd_codebook_log(a) -> int:
-    from app.core.codelog import events
-
-    with _open(a.project, read_only=True) as p, p.read() as s:
-        rows = [e.as_json() for e in events(s)]
-    output(a, rows, (f"{r['at']}\t{r['actor']}\t{r['operation']}\t{r['path']}" for r in rows))
-    return 0
-
-
-def cmd_codebook_split(a) -> int:
-    from app.core.codebook import resolve_code, split_code
-
-    with _open(a.project) as p, p.write() as s:
-        new = split_code(s, resolve_code(s, a.code), a.into, _list(a.codings))
-        name = new.name
-    say(_("{n} codings moved to the new code {name}.").format(n=len(_list(a.codings)),
-                                                              name=name))
-    return 0
 
 
 # -- rounds ----------------------------------------------------------------------------------
@@ -273,39 +185,8 @@ def _round_text(record: dict) -> str:
 
 # -- registration ----------------------------------------------------------------------------
 def add_team_commands(sub, project_arg, json_flag) -> None:
-    """Register codebook and round (with their subcommands), coder-copy, merge, agreement,
+    """Register round (with its subcommands), coder-copy, merge, agreement,
     and (from app.cli.review) disagreements, resolve and consensus."""
-    cb = group(sub, "codebook", _("codebook files, versions, log and splitting codes"))
-    p = command(cb, "import", cmd_codebook_import, _("import a REFI-QDA codebook (.qdc)"))
-    project_arg(p)
-    p.add_argument("file", metavar="FILE.qdc", help=_("the codebook file"))
-    p = command(cb, "export", cmd_codebook_export, _("export the codebook as REFI-QDA (.qdc)"))
-    project_arg(p)
-    p.add_argument("file", metavar="FILE.qdc", help=_("the codebook file"))
-    p = command(cb, "freeze", cmd_codebook_freeze, _("freeze the codebook as a named version"))
-    project_arg(p)
-    p.add_argument("name", help=_("version name, e.g. v1"))
-    p.add_argument("--memo", help=_("a note on the version"))
-    p = command(cb, "versions", cmd_codebook_versions, _("list codebook versions"))
-    project_arg(p)
-    json_flag(p)
-    p = command(cb, "diff", cmd_codebook_diff,
-                _("what changed between two versions ('current' is the codebook now)"))
-    project_arg(p)
-    p.add_argument("old", metavar="V1")
-    p.add_argument("new", metavar="V2", nargs="?", default="current")
-    json_flag(p)
-    p = command(cb, "log", cmd_codebook_log, _("every code operation with who and when"))
-    project_arg(p)
-    json_flag(p)
-    p = command(cb, "split", cmd_codebook_split,
-                _("split a code: move some of its codings to a new sibling code"))
-    project_arg(p)
-    p.add_argument("--code", required=True, metavar="PATH", help=_("the code to split"))
-    p.add_argument("--into", required=True, metavar="NAME", help=_("name of the new code"))
-    p.add_argument("--codings", required=True, metavar="GUID,...",
-                   help=_("guids of the codings that move (see codings --json)"))
-
     rd = group(sub, "round", _("coding rounds: document set, coders, codebook version"))
     p = command(rd, "new", cmd_round_new, _("create a round (and blind coder copies)"))
     project_arg(p)

@@ -13,10 +13,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.core import codelog
+from app.core.displays import stc_codebook as stc
 from app.core.lookup import nfc, suggestion
 from app.errors import CodebookError, NotFound
 from app.i18n import _
-from app.models import Code, CodeEvent, Coding, new_guid
+from app.models import Code, CodeEvent, Coding, Condensate, Synthesis, new_guid
 
 COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 DEFAULT_COLOUR = "#888888"
@@ -140,7 +141,7 @@ def resolve_code(s: Session, ref: str) -> Code:
 
 # -- edits ---------------------------------------------------------------------------------
 def _check_name(name: str) -> str:
-    name = (name or "").strip()
+    name = nfc((name or "").strip())
     if not name:
         raise CodebookError(_("A code needs a name."))
     if len(name) > 300:
@@ -185,12 +186,15 @@ def path_of(s: Session, code: Code) -> str:
 
 def create_code(s: Session, name: str, parent: Code | None = None, colour: str | None = None,
                 description: str = "", codable: bool = True, guid: str | None = None,
-                log_as: str | None = "create") -> Code:
+                log_as: str | None = "create", *, inclusion: str = "", exclusion: str = "",
+                example: str = "") -> Code:
     name = _check_name(name)
     parent_id = parent.id if parent else None
     _check_sibling_free(s, parent_id, name)
     code = Code(guid=guid or new_guid(), name=name, parent_id=parent_id,
-                color=check_colour(colour), description=description or "", codable=codable,
+                color=check_colour(colour), description=(description or "").strip(),
+                inclusion=(inclusion or "").strip(), exclusion=(exclusion or "").strip(),
+                example=(example or "").strip(), codable=codable,
                 sort_order=_next_order(s, parent_id))
     s.add(code)
     s.flush()
@@ -257,6 +261,30 @@ def update_code(s: Session, code: Code, *, name: str | None = None, colour: str 
         codelog.record(s, "definition", code.guid, path_of(s, code), changes=changed)
 
 
+@dataclass
+class DeleteCounts:
+    """What deleting a code takes with it."""
+
+    children: int
+    codings: int
+    condensates: int
+    syntheses: int
+
+    def empty(self) -> bool:
+        return not (self.children or self.codings or self.condensates or self.syntheses)
+
+
+def deletion_counts(s: Session, code: Code) -> DeleteCounts:
+    """How many child codes, codings, condensates and syntheses go with `code` (all levels)."""
+    ids = subtree_ids(s, code.id)
+    n = s.scalar(select(func.count()).select_from(Coding).where(Coding.code_id.in_(ids))) or 0
+    conds = s.scalar(select(func.count()).select_from(Condensate)
+                     .where(Condensate.code_id.in_(ids))) or 0
+    syns = s.scalar(select(func.count()).select_from(Synthesis)
+                    .where(Synthesis.code_id.in_(ids), Synthesis.text != "")) or 0
+    return DeleteCounts(len(ids) - 1, int(n), int(conds), int(syns))
+
+
 def delete_code(s: Session, code: Code) -> int:
     """Delete a code, its children and all their codings (schema cascade). Returns codings removed."""
     ids = subtree_ids(s, code.id)
@@ -268,57 +296,106 @@ def delete_code(s: Session, code: Code) -> int:
     return int(n)
 
 
+@dataclass
+class MergeOutcome:
+    """A merge: codings moved, duplicates dropped (the target had the same span by the same
+    coder in the same round), and what the condensation carried along."""
+
+    codings: int
+    duplicates: int
+    stc: stc.MergeCarry
+
+
 def merge_codes(s: Session, source: Code, target: Code) -> int:
     """Move every coding of `source` onto `target` (dropping exact duplicates), move its children
     under `target`, then delete `source`. Returns the number of codings moved."""
+    return merge(s, source, target).codings
+
+
+def merge(s: Session, source: Code, target: Code) -> MergeOutcome:
+    """`merge_codes`, telling what happened: the source's condensates, illustrative quotes and
+    synthesis go to the target (the synthesis under a line naming the merged code); a
+    condensate or quote resting on a dropped duplicate rests on the target's coding instead."""
     if source.id == target.id or target.id in subtree_ids(s, source.id):
         raise CodebookError(_("A code cannot be merged into itself or into one of its children."))
     if not target.codable:
         raise CodebookError(_("The code {name} only groups other codes and cannot receive "
                               "codings.").format(name=target.name))
-    existing = set(s.execute(select(Coding.document_id, Coding.coder_id, Coding.start,
-                                    Coding.end).where(Coding.code_id == target.id)))
+    source_id, target_id, source_guid = source.id, target.id, source.guid
+    existing = {(d, c, a, b, r): i for i, d, c, a, b, r in s.execute(
+        select(Coding.id, Coding.document_id, Coding.coder_id, Coding.start, Coding.end,
+               func.coalesce(Coding.round_id, 0)).where(Coding.code_id == target_id))}
     source_path = path_of(s, source)
-    moved = 0
-    for c in list(s.scalars(select(Coding).where(Coding.code_id == source.id))):
-        key = (c.document_id, c.coder_id, c.start, c.end)
+    moved: set[int] = set()
+    duplicates: dict[int, int] = {}
+    for c in list(s.scalars(select(Coding).where(Coding.code_id == source_id))):
+        key = (c.document_id, c.coder_id, c.start, c.end, c.round_id or 0)
         if key in existing:
-            s.delete(c)
+            duplicates[c.id] = existing[key]
             continue
-        existing.add(key)
-        c.code_id = target.id
-        moved += 1
+        existing[key] = c.id
+        c.code_id = target_id
+        moved.add(c.id)
     s.flush()
-    for child in list(s.scalars(select(Code).where(Code.parent_id == source.id))):
-        move_code(s, child, target)
-    codelog.record(s, "merge", source.guid, source_path, into=target.guid,
-                   into_path=path_of(s, target), codings=moved)
-    s.execute(update(Code).where(Code.id == source.id).values(parent_id=None))
-    s.execute(Code.__table__.delete().where(Code.id == source.id))
+    if duplicates:
+        stc.repoint_codings(s, duplicates)
+        s.execute(Coding.__table__.delete().where(Coding.id.in_(list(duplicates))))
+    carry = stc.carry_on_merge(s, source_id, target_id, _("From the merged code {path}:").format(
+        path=source_path))
+    for child in list(s.scalars(select(Code).where(Code.parent_id == source_id))):
+        move_code(s, child, s.get(Code, target_id))
+    codelog.record(s, "merge", source_guid, source_path, into=s.get(Code, target_id).guid,
+                   into_path=path_of(s, s.get(Code, target_id)), codings=len(moved),
+                   condensates=carry.condensates, illustrative=carry.illustrative,
+                   synthesis=carry.synthesis)
+    s.execute(update(Code).where(Code.id == source_id).values(parent_id=None))
+    s.execute(Code.__table__.delete().where(Code.id == source_id))
     s.expire_all()
-    return moved
+    carry.stranded = stc.stranded(s, moved | set(duplicates.values()))
+    for x in carry.stranded:
+        x.code = path_of(s, s.get(Code, x.code_id))
+    return MergeOutcome(len(moved), len(duplicates), carry)
+
+
+@dataclass
+class SplitOutcome:
+    """A split: the new code, how many codings went to it, and what its condensation did."""
+
+    code: Code
+    codings: int
+    stc: stc.SplitCarry
 
 
 def split_code(s: Session, code: Code, new_name: str, coding_guids: list[str]) -> Code:
     """Split a code: a new sibling named `new_name` (same colour and definition to start
     from) receives the given codings of `code`; the rest stay. Returns the new code."""
+    return split(s, code, new_name, coding_guids).code
+
+
+def split(s: Session, code: Code, new_name: str, coding_guids: list[str]) -> SplitOutcome:
+    """`split_code`, telling what happened: condensates whose meaning units all moved go to
+    the new code, illustrative quotes follow their codings, and condensates with units on
+    both codes stay and are named."""
     guids = set(coding_guids)
     if not guids:
         raise CodebookError(_("Choose the codings that go to the new code."))
-    mine = {g for g, in s.execute(select(Coding.guid).where(Coding.code_id == code.id,
-                                                           Coding.guid.in_(guids)))}
-    if mine != guids:
+    mine = {g: i for g, i in s.execute(select(Coding.guid, Coding.id).where(
+        Coding.code_id == code.id, Coding.guid.in_(guids)))}
+    if set(mine) != guids:
         raise CodebookError(_("{n} of the chosen codings do not belong to {name}.").format(
-            n=len(guids - mine), name=code.name))
+            n=len(guids - set(mine)), name=code.name))
     parent = s.get(Code, code.parent_id) if code.parent_id else None
-    new = create_code(s, new_name, parent, code.color, code.description, True, log_as=None)
-    new.inclusion, new.exclusion, new.example = code.inclusion, code.exclusion, code.example
+    new = create_code(s, new_name, parent, code.color, code.description, True, log_as=None,
+                      inclusion=code.inclusion, exclusion=code.exclusion, example=code.example)
     s.execute(update(Coding).where(Coding.guid.in_(guids)).values(code_id=new.id))
     s.flush()
+    carry = stc.carry_on_split(s, code.id, new.id, set(mine.values()))
     codelog.record(s, "split", code.guid, path_of(s, code), into=new.guid,
-                   into_path=path_of(s, new), codings=len(guids))
+                   into_path=path_of(s, new), codings=len(guids), condensates=carry.moved,
+                   condensates_on_both=len(carry.both), illustrative=carry.illustrative)
+    new_id = new.id
     s.expire_all()
-    return new
+    return SplitOutcome(s.get(Code, new_id), len(guids), carry)
 
 
 # -- codebook exchange ---------------------------------------------------------------------

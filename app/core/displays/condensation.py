@@ -113,12 +113,7 @@ def add_condensate(s: Session, code, text: str, coding_guids: list[str]) -> str:
     if not text:
         raise InvalidInput(_("A condensate needs a text."))
     ids = _coding_ids(s, coding_guids)
-    allowed = subtree_ids(s, c.id)
-    wrong = [g for g, i in ids.items()
-             if s.scalar(select(Coding.code_id).where(Coding.id == i)) not in allowed]
-    if wrong:
-        raise InvalidInput(_("A condensate can only rest on codings of {name} and its child "
-                             "codes.").format(name=c.name))
+    _check_own(s, c, ids)
     position = (s.scalar(select(func.max(Condensate.position))
                          .where(Condensate.code_id == c.id)) or 0) + 1
     cond = Condensate(code_id=c.id, text=text, position=position)
@@ -128,6 +123,16 @@ def add_condensate(s: Session, code, text: str, coding_guids: list[str]) -> str:
         s.execute(insert(condensate_coding), [{"condensate_id": cond.id, "coding_id": i}
                                               for i in ids.values()])
     return cond.guid
+
+
+def _check_own(s: Session, c: Code, ids: dict[str, int]) -> None:
+    """InvalidInput unless every coding in `ids` is of code `c` or one of its child codes."""
+    allowed = subtree_ids(s, c.id)
+    wrong = [g for g, i in ids.items()
+             if s.scalar(select(Coding.code_id).where(Coding.id == i)) not in allowed]
+    if wrong:
+        raise InvalidInput(_("A condensate can only rest on codings of {name} and its child "
+                             "codes.").format(name=c.name))
 
 
 def _condensate(s: Session, guid: str) -> Condensate:
@@ -146,6 +151,7 @@ def update_condensate(s: Session, guid: str, text: str | None = None,
         cond.text = text.strip()
     if coding_guids is not None:
         ids = _coding_ids(s, coding_guids)
+        _check_own(s, s.get(Code, cond.code_id), ids)
         s.execute(delete(condensate_coding).where(condensate_coding.c.condensate_id == cond.id))
         if ids:
             s.execute(insert(condensate_coding), [{"condensate_id": cond.id, "coding_id": i}
@@ -163,6 +169,13 @@ def set_illustrative(s: Session, code, coding_guid: str, on: bool = True) -> Non
     c = _code(s, code)
     coding_id = _coding_ids(s, [coding_guid])[coding_guid]
     row = s.get(IllustrativeQuote, (c.id, coding_id))
+    if on and row is None:
+        own = s.scalar(select(Coding.code_id).where(Coding.id == coding_id))
+        if own not in subtree_ids(s, c.id):
+            raise InvalidInput(_("That coding is coded with {other}, not with {name} or one of "
+                                 "its child codes; an illustrative quote of {name} must be one "
+                                 "of its own meaning units.").format(
+                                     other=path_of(s, s.get(Code, own)), name=path_of(s, c)))
     if on and row is None:
         position = (s.scalar(select(func.max(IllustrativeQuote.position))
                              .where(IllustrativeQuote.code_id == c.id)) or 0) + 1

@@ -1,13 +1,26 @@
 """Undoable code tree edits (create, edit, rename, move, merge, delete, import a codebook): the
-codebook and the codings the edit touches are checkpointed before and after."""
+codebook, the codings the edit touches and their codes' condensation (condensates, illustrative
+quotes, synthesis - a merge carries them along) are checkpointed before and after."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 from app.core import codelog, codetree
+from app.core.displays import stc_codebook
 from app.views.commands.base import CheckpointCommand
 from app.views.session import Session
+
+
+@dataclass(frozen=True)
+class TreeState:
+    tree: codetree.Checkpoint
+    stc: stc_codebook.StcCheckpoint
+
+    @property
+    def codings(self):
+        return self.tree.codings
 
 
 class CodebookCommand(CheckpointCommand):
@@ -21,16 +34,18 @@ class CodebookCommand(CheckpointCommand):
         self.guids: set[str] | None = None
         self.result = None
 
-    def capture(self, s) -> codetree.Checkpoint:
+    def capture(self, s) -> TreeState:
         if self.guids is None:
             self.guids = set(self.scope(s))
-        return codetree.checkpoint(s, self.guids)
+        return TreeState(codetree.checkpoint(s, self.guids),
+                         stc_codebook.checkpoint(s, self.guids))
 
     def operate(self, s) -> None:
         self.result = self.operation(s)
 
-    def restore(self, s, state: codetree.Checkpoint) -> None:
-        codetree.restore(s, state)
+    def restore(self, s, state: TreeState) -> None:
+        codetree.restore(s, state.tree)
+        stc_codebook.restore(s, state.stc)
 
     def reapply(self, s) -> None:
         super().reapply(s)
@@ -44,4 +59,7 @@ class CodebookCommand(CheckpointCommand):
         self.session.codebookChanged.emit()
         if self.before.codings != self.after.codings:
             self.session.codingsChanged.emit(None)
+        if self.before.stc != self.after.stc:
+            for guid in self.guids or ():
+                self.session.condensationChanged.emit(guid)
         self.session.countsChanged.emit()
