@@ -26,7 +26,8 @@ MAX_XML_DEPTH = 256
 # A REFI-QDA project (.qdpx) expands into texts and memos; what it expands into is limited
 # too, so a small file cannot become a huge project (one note copied into many memos).
 MAX_NOTE_CHARS = 1 * MiB  # one note (memo) in the file
-MAX_PROJECT_TEXT_CHARS = 100 * MiB  # all source texts together
+# All source texts together: placing codings needs about 50 bytes per character of text.
+MAX_PROJECT_TEXT_CHARS = 40 * MiB
 MAX_PROJECT_MEMO_CHARS = 20 * MiB  # all memos together, after notes are copied into them
 
 

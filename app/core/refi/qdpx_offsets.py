@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
 
 from app.core.importing.normalize import normalize
@@ -31,8 +32,7 @@ class SourceMap:
         # Step 1: line ends -> LF. raw_to_lf[i] for every raw boundary 0..len(raw) (floor/ceil
         # differ only inside a CRLF pair).
         lf_parts: list[str] = []
-        raw_floor = [0] * (len(raw) + 1)
-        raw_ceil = [0] * (len(raw) + 1)
+        raw_floor, raw_ceil = _positions(len(raw) + 1), _positions(len(raw) + 1)
         pos = lf_len = 0
         for m in _LINE_ENDS.finditer(raw):
             for i in range(pos, m.start()):
@@ -57,8 +57,8 @@ class SourceMap:
             self.lf_floor = self.lf_ceil = None
         self.lf_length = len(lf)
         # UTF-16 units of the raw text -> raw index (None inside a surrogate pair).
-        self.u16_floor: list[int] = []
-        self.u16_ceil: list[int] = []
+        self.u16_floor = array("q")
+        self.u16_ceil = array("q")
         for i, ch in enumerate(raw):
             self.u16_floor.append(i)
             self.u16_ceil.append(i)
@@ -92,12 +92,17 @@ class SourceMap:
         return span
 
 
-def _nfc_maps(lf: str) -> tuple[list[int], list[int], str]:
+def _positions(n: int) -> array:
+    """n zeros as 8-byte integers: position maps hold one entry per character, and a list of
+    Python ints costs over 100 bytes per character of a long transcript."""
+    return array("q", bytes(8 * n))
+
+
+def _nfc_maps(lf: str) -> tuple[array, array, str]:
     if lf.isascii() or unicodedata.is_normalized("NFC", lf):
-        ident = list(range(len(lf) + 1))
+        ident = array("q", range(len(lf) + 1))
         return ident, ident, lf
-    floor = [0] * (len(lf) + 1)
-    ceil = [0] * (len(lf) + 1)
+    floor, ceil = _positions(len(lf) + 1), _positions(len(lf) + 1)
     out: list[str] = []
     out_len = 0
     starts = [i for i, ch in enumerate(lf) if unicodedata.combining(ch) == 0 or i == 0]

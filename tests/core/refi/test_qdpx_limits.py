@@ -196,3 +196,39 @@ def test_twenty_thousand_codes_import_in_linear_time(tmp_path):
     with Project.open(tmp_path / "o.sitat", read_only=True) as p, p.read() as s:
         paths = code_paths(s)
     assert len(paths) == 20_000 and "Tema 99/Kode 99.198" in paths.values()
+
+
+CAPPED_IMPORT = r"""
+import json, resource, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from app.core.refi.qdpx_import import import_qdpx
+import_qdpx(Path(sys.argv[2]), Path(sys.argv[4]))  # warm up: modules loaded
+vm = int(open("/proc/self/status").read().split("VmSize:")[1].split()[0]) * 1024
+cap = vm + int(sys.argv[6])
+resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+report = import_qdpx(Path(sys.argv[3]), Path(sys.argv[5]))
+print(json.dumps({"documents": report.documents, "codings": report.codings}))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
+def test_placing_codings_in_a_long_text_needs_about_fifty_bytes_per_character(tmp_path):
+    """Position maps were lists of Python ints (133 bytes per character: a 10 MiB text took
+    1.4 GB); as arrays of 8-byte integers a 3-million-character text imports within 64 bytes
+    per character on top of what the process already uses."""
+    import json
+    import subprocess
+    import sys
+
+    chars = 3_000_000
+    text = _random_text(chars, seed=11)
+    start = text.index(" ", 1000) + 1
+    big = make_qdpx(tmp_path / "stor.qdpx", [Src("Lang", text.encode(), [Sel(start, start + 5)])])
+    small = make_qdpx(tmp_path / "liten.qdpx", [Src("Kort", TEXT.encode(), [Sel(23, 30)])])
+    root = Path(__file__).resolve().parents[3]
+    out = subprocess.run([sys.executable, "-c", CAPPED_IMPORT, str(root), str(small), str(big),
+                          str(tmp_path / "a.sitat"), str(tmp_path / "b.sitat"), str(64 * chars)],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-1500:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"documents": 1, "codings": 1}
