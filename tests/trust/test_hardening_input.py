@@ -222,9 +222,9 @@ CODEBOOK_CASES = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="app/cli/team.py (cmd_codebook_import) still reads the "
-                   "file itself with Path.read_bytes; it must call "
-                   "app.core.refi.qdc.read_qdc_file, which refuses pipes and devices")
+@pytest.mark.xfail(strict=True, reason="the CLI's `codebook import` still reads the file itself "
+                   "with Path.read_bytes; it must call app.core.refi.qdc.read_qdc_file, which "
+                   "refuses pipes and devices (remove this mark then)")
 @pytest.mark.parametrize("label, make, needle", CODEBOOK_CASES, ids=[c[0] for c in CODEBOOK_CASES])
 def test_codebook_from_a_pipe_or_device(proj, tmp_path, label, make, needle):
     path = make(tmp_path)
