@@ -43,6 +43,7 @@ BUDGETS = {
     "agreement": (1.0, "2 coders x 30 codes over 5M characters < 1 s", "#5"),
     "merge": (5.0, "4 coder copies of an Oslo project < 5 s", "#5"),
     "export_docx": (10.0, "15,000 quotes < 10 s", "#6"),
+    "bulk_code": (3.0, "sitat code --from: 10,000 codings < 3 s (whole command)", "#16"),
 }
 NAMES = list(BUDGETS)
 
@@ -178,6 +179,7 @@ from benchmarks.gui import (  # noqa: E402
 )
 from benchmarks.merge import bench_merge  # noqa: E402
 from benchmarks.search import bench_query, bench_reindex  # noqa: E402
+from benchmarks.bulk_coding import bench_bulk_code  # noqa: E402
 from benchmarks.team import bench_agreement  # noqa: E402
 
 IMPLEMENTED = {"import": bench_import, "apply_coding": bench_apply_coding,
@@ -186,7 +188,7 @@ IMPLEMENTED = {"import": bench_import, "apply_coding": bench_apply_coding,
                "switch_document": bench_switch_document, "matrix": bench_matrix,
                "merge": bench_merge, "export_docx": bench_export_docx,
                "agreement": bench_agreement, "reindex": bench_reindex,
-               "query": bench_query}
+               "query": bench_query, "bulk_code": bench_bulk_code}
 
 
 def child(name: str, size: str, repeat: int) -> dict:

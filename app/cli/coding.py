@@ -24,13 +24,54 @@ def cmd_codes(a) -> int:
 
 def cmd_code(a) -> int:
     from app.core.coding import code_text, parse_valence
+    from app.errors import InvalidInput
 
+    if a.file is not None:
+        return _code_from(a)
+    missing = [f"--{n}" for n in ("doc", "start", "end", "code", "coder")
+               if getattr(a, n) is None]
+    if missing:
+        raise InvalidInput(_("Give {missing} (or --from FILE to code many at once).").format(
+            missing=", ".join(missing)))
     with _open(a.project) as p, p.write() as s:
         coding = code_text(s, a.doc, a.code, a.coder, a.start, a.end, a.memo or "",
                            parse_valence(a.valence))
         guid = coding.guid
     output(a, {"guid": guid},
            _("Coded {start}-{end} in {doc}.").format(start=a.start, end=a.end, doc=a.doc))
+    return 0
+
+
+def _code_from(a) -> int:
+    """`code --from FILE`: all rows or none; every bad row named on stderr."""
+    from app.cli.common import emit_json
+    from app.core.bulk_coding import BulkCodingError, bulk_code, read_rows
+    from app.errors import InvalidInput
+
+    given = [f"--{n}" for n in ("doc", "start", "end", "code", "coder", "memo", "valence")
+             if getattr(a, n) is not None]
+    if given:
+        raise InvalidInput(_("--from takes every value from the file; leave out {flags}.")
+                           .format(flags=", ".join(given)))
+    rows = read_rows(a.file)
+    try:
+        with _open(a.project) as p, p.write() as s:
+            report = bulk_code(s, rows)
+    except BulkCodingError as exc:
+        if a.json:
+            emit_json({"added": 0, "bad_rows": [{"row": b.row, "reason": b.reason}
+                                                for b in exc.bad]})
+        else:
+            for line in exc.lines():
+                say(line, err=True)
+        raise
+    output(a, report.as_json(), [
+        _("{added} codings added from {name}; {present} were already there and {repeated} "
+          "repeated an earlier row (skipped).").format(
+              added=report.added, name=a.file, present=report.already_present,
+              repeated=report.repeated),
+        *([_("New coders: {names}.").format(names=", ".join(report.coders_created))]
+          if report.coders_created else [])])
     return 0
 
 
@@ -65,15 +106,19 @@ def add_coding_commands(sub, project_arg, json_flag) -> None:
     project_arg(p)
     json_flag(p)
 
-    p = command(sub, "code", cmd_code, _("apply a code to a range of a document"))
+    p = command(sub, "code", cmd_code, _("apply a code to a range of a document, or many "
+                                         "codings from a file (--from)"))
     project_arg(p)
-    p.add_argument("--doc", required=True, help=_("document name"))
-    p.add_argument("--start", required=True, type=int, help=_("first character (from 0)"))
-    p.add_argument("--end", required=True, type=int, help=_("character after the last one"))
-    p.add_argument("--code", required=True, metavar="PATH", help=_("code path, e.g. Parent/Child"))
-    p.add_argument("--coder", required=True, help=_("coder name (created if new)"))
+    p.add_argument("--doc", help=_("document name"))
+    p.add_argument("--start", type=int, help=_("first character (from 0)"))
+    p.add_argument("--end", type=int, help=_("character after the last one"))
+    p.add_argument("--code", metavar="PATH", help=_("code path, e.g. Parent/Child"))
+    p.add_argument("--coder", help=_("coder name (created if new)"))
     p.add_argument("--memo", help=_("memo on the coding"))
     p.add_argument("--valence", choices=["+", "-"], help=_("+ positive or - critical"))
+    p.add_argument("--from", dest="file", metavar="FILE.csv|FILE.json",
+                   help=_("code every row of this file (columns document, code, coder, start, "
+                          "end, memo, valence): all rows or none"))
     json_flag(p)
 
     p = command(sub, "uncode", cmd_uncode, _("remove a coding (by its guid)"))
