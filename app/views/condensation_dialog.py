@@ -123,9 +123,15 @@ class CondensationDialog(QDialog):
         self.units.blockSignals(False)
         self.condensates.blockSignals(True)
         self.condensates.clear()
+        shown = {u.guid for u in d.units}
         for c in d.condensates:
-            QListWidgetItem(_("«{text}» – rests on {n} units").format(text=c.text, n=len(c.units)),
-                            self.condensates)
+            hidden = len([g for g in c.units if g not in shown])
+            label = (_("«{text}» – rests on {n} units").format(text=c.text, n=len(c.units))
+                     if not hidden else
+                     _("«{text}» – rests on {n} units, {k} of them not listed here (another "
+                       "code's or coder's); they are kept").format(text=c.text, n=len(c.units),
+                                                                   k=hidden))
+            QListWidgetItem(label, self.condensates)
         self.condensates.blockSignals(False)
         if 0 <= current < len(d.condensates):
             self.condensates.setCurrentRow(current)
@@ -168,7 +174,11 @@ class CondensationDialog(QDialog):
         row = self.condensates.currentRow()
         if not self.data or not (0 <= row < len(self.data.condensates)):
             return
-        guid, text, units = self.data.condensates[row].guid, self.text.toPlainText(), self.ticked()
+        chosen, text = self.data.condensates[row], self.text.toPlainText()
+        shown = {u.guid for u in self.data.units}
+        # units the table does not list (e.g. moved to a sibling code by a split) are kept
+        units = self.ticked() + [g for g in chosen.units if g not in shown]
+        guid = chosen.guid
         self._run(_("Edit condensate"),
                   lambda s, code: stc.update_condensate(s, guid, text, units))
 

@@ -151,7 +151,11 @@ def update_condensate(s: Session, guid: str, text: str | None = None,
         cond.text = text.strip()
     if coding_guids is not None:
         ids = _coding_ids(s, coding_guids)
-        _check_own(s, s.get(Code, cond.code_id), ids)
+        linked = set(s.scalars(select(condensate_coding.c.coding_id)
+                               .where(condensate_coding.c.condensate_id == cond.id)))
+        # a unit it rested on already may stay (after a split it may be on the sibling code)
+        _check_own(s, s.get(Code, cond.code_id), {g: i for g, i in ids.items()
+                                                   if i not in linked})
         s.execute(delete(condensate_coding).where(condensate_coding.c.condensate_id == cond.id))
         if ids:
             s.execute(insert(condensate_coding), [{"condensate_id": cond.id, "coding_id": i}
