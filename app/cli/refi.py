@@ -38,6 +38,7 @@ def _import_text(a, report) -> list[str]:
                "{codings} codings.").format(name=a.project, documents=report.documents,
                                             codes=report.codes, coders=report.coders,
                                             codings=report.codings)]
+    lines += [item["reason"] for item in report.renamed]
     if report.skipped:
         lines.append(_("{n} items could not be imported:").format(n=len(report.skipped)))
     for item in report.skipped:

@@ -222,9 +222,6 @@ CODEBOOK_CASES = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="the CLI's `codebook import` still reads the file itself "
-                   "with Path.read_bytes; it must call app.core.refi.qdc.read_qdc_file, which "
-                   "refuses pipes and devices (remove this mark then)")
 @pytest.mark.parametrize("label, make, needle", CODEBOOK_CASES, ids=[c[0] for c in CODEBOOK_CASES])
 def test_codebook_from_a_pipe_or_device(proj, tmp_path, label, make, needle):
     path = make(tmp_path)
@@ -270,3 +267,5 @@ def test_qdpx_variable_named_a_equals_b_is_imported(tmp_path):
     assert [(x["variable"], x["attribute"]) for x in r.json()["renamed"]] == [("a=b", "a-b")]
     docs = run_cli("docs", out, "--json").json()
     assert docs[0]["attributes"] == {"a-b": "ja"}
+    again = run_cli("refi", "import", _qdpx(tmp_path, body), tmp_path / "tekst.sitat")
+    assert again.code == 0 and "'a=b'" in again.out and "a-b" in again.out
