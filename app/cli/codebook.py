@@ -6,7 +6,6 @@ edit goes through the same logged core operation as in the window. Registered by
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from app.cli.common import command, group, output, say
 from app.cli.common import open_project as _open
@@ -17,15 +16,9 @@ from app.i18n import _
 # -- files and versions --------------------------------------------------------------------------
 def cmd_codebook_import(a) -> int:
     from app.core.codebook import import_codebook
-    from app.core.refi.qdc import parse_qdc
-    from app.errors import CodebookError
+    from app.core.refi.qdc import read_qdc_file
 
-    try:
-        data = Path(a.file).read_bytes()
-    except OSError as exc:
-        raise CodebookError(_("Cannot read {name}: {reason}").format(
-            name=Path(a.file).name, reason=exc.strerror or exc)) from exc
-    roots = parse_qdc(data)
+    roots = read_qdc_file(a.file)  # an ordinary file only, never a pipe or device
     with _open(a.project) as p, p.write() as s:
         report = import_codebook(s, roots)
     say(_("Codebook imported: {added} codes added, {matched} already present.").format(

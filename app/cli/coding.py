@@ -24,14 +24,13 @@ def cmd_codes(a) -> int:
 
 def cmd_code(a) -> int:
     from app.core.coding import code_text, parse_valence
-    from app.errors import InvalidInput
 
     if a.file is not None:
         return _code_from(a)
     missing = [f"--{n}" for n in ("doc", "start", "end", "code", "coder")
                if getattr(a, n) is None]
-    if missing:
-        raise InvalidInput(_("Give {missing} (or --from FILE to code many at once).").format(
+    if missing:  # a usage error (exit 2), as argparse gives for a missing argument
+        a.usage_error(_("Give {missing} (or --from FILE to code many at once).").format(
             missing=", ".join(missing)))
     with _open(a.project) as p, p.write() as s:
         coding = code_text(s, a.doc, a.code, a.coder, a.start, a.end, a.memo or "",
@@ -46,13 +45,12 @@ def _code_from(a) -> int:
     """`code --from FILE`: all rows or none; every bad row named on stderr."""
     from app.cli.common import emit_json
     from app.core.bulk_coding import BulkCodingError, bulk_code, read_rows
-    from app.errors import InvalidInput
 
     given = [f"--{n}" for n in ("doc", "start", "end", "code", "coder", "memo", "valence")
              if getattr(a, n) is not None]
     if given:
-        raise InvalidInput(_("--from takes every value from the file; leave out {flags}.")
-                           .format(flags=", ".join(given)))
+        a.usage_error(_("--from takes every value from the file; leave out {flags}.")
+                      .format(flags=", ".join(given)))
     rows = read_rows(a.file)
     try:
         with _open(a.project) as p, p.write() as s:
@@ -119,6 +117,7 @@ def add_coding_commands(sub, project_arg, json_flag) -> None:
     p.add_argument("--from", dest="file", metavar="FILE.csv|FILE.json",
                    help=_("code every row of this file (columns document, code, coder, start, "
                           "end, memo, valence): all rows or none"))
+    p.set_defaults(usage_error=p.error)
     json_flag(p)
 
     p = command(sub, "uncode", cmd_uncode, _("remove a coding (by its guid)"))

@@ -122,10 +122,10 @@ def test_every_bad_row_reported_and_nothing_coded(cli, tmp_path):
     no_columns.write_text("document,code,coder,start\nfg-a,Respekt,Hanne,13\n")
     r = cli("code", proj, "--from", no_columns)
     assert r.code == 1 and "end" in r.err and file_digest(proj) == before
-    r = cli("code", proj, "--from", no_columns, "--doc", "fg-a")
-    assert r.code == 1 and "--doc" in r.err
+    r = cli("code", proj, "--from", no_columns, "--doc", "fg-a")  # usage errors
+    assert r.code == 2 and "leave out --doc" in r.err
     r = cli("code", proj, "--doc", "fg-a")
-    assert r.code == 1 and "--start" in r.err and "--from" in r.err
+    assert r.code == 2 and "--start" in r.err and "--from" in r.err
 
 
 def test_rounds_and_versions_follow_the_provenance_rule(cli, tmp_path):
