@@ -143,14 +143,10 @@ class CodeActions(WindowActions):
             self.import_codebook_file(Path(path))
 
     def import_codebook_file(self, path: Path) -> bool:
-        from app.core.refi.qdc import parse_qdc
+        from app.core.refi.qdc import read_qdc_file
 
         try:
-            roots = parse_qdc(path.read_bytes())
-        except OSError as exc:
-            self.window.show_error(_("Cannot read {name}: {reason}").format(
-                name=path.name, reason=exc.strerror or exc))
-            return False
+            roots = read_qdc_file(path)  # an ordinary file only, never a pipe or device
         except SitatError as exc:
             self.window.show_error(str(exc))
             return False

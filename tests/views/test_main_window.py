@@ -186,3 +186,16 @@ def test_refi_export_and_import_from_the_window(window, tmp_path, monkeypatch):
     window.export_actions.import_qdpx()
     assert window.session.path == new
     assert [r.name for r in window.docs.model.rows] == ["fg-alna"]
+
+
+def test_codebook_import_refuses_a_named_pipe_without_waiting(window, monkeypatch, tmp_path):
+    import os
+
+    fifo = tmp_path / "kodebok.qdc"
+    os.mkfifo(fifo)
+    messages = []
+    monkeypatch.setattr(window, "show_error", messages.append)
+    before = [n.name for n in window.codes.model.nodes()]
+    assert window.code_actions.import_codebook_file(fifo) is False
+    assert messages and "named pipe" in messages[0]
+    assert [n.name for n in window.codes.model.nodes()] == before
