@@ -265,6 +265,7 @@ def build(size: str, seed: int = 7, base: Path = DEFAULT_DIR) -> Path:
 def _write_project(path: Path, docs: list[GenDocument], spec: Size, seed: int) -> None:
     from app.core import attributes as attrs
     from app.core import codebook as cb
+    from app.core import codebook_io as cbio
     from app.core.coding import NewCoding, add_codings_bulk, get_or_create_coder
     from app.core.documents import PreparedDocument, add_prepared, text_sha256
     from app.core.importing.model import ImportedText, Turn
@@ -272,7 +273,7 @@ def _write_project(path: Path, docs: list[GenDocument], spec: Size, seed: int) -
     from app.core.refi.qdc import parse_qdc
 
     with Project.create(path, "Syntetisk korpus") as p, p.write() as s:
-        cb.import_codebook(s, parse_qdc((ROOT / "codebooks" / "ti-kjennetegn.qdc").read_bytes()))
+        cbio.import_codebook(s, parse_qdc((ROOT / "codebooks" / "ti-kjennetegn.qdc").read_bytes()))
         leaves = [c for c in cb.ordered_codes(s) if c.codable]
         for leaf in list(leaves):
             for sub in SUBCODES:

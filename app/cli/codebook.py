@@ -15,7 +15,7 @@ from app.i18n import _
 
 # -- files and versions --------------------------------------------------------------------------
 def cmd_codebook_import(a) -> int:
-    from app.core.codebook import import_codebook
+    from app.core.codebook_io import import_codebook
     from app.core.refi.qdc import read_qdc_file
 
     roots = read_qdc_file(a.file)  # an ordinary file only, never a pipe or device
@@ -29,7 +29,7 @@ def cmd_codebook_import(a) -> int:
 
 
 def cmd_codebook_export(a) -> int:
-    from app.core.codebook import codebook_specs
+    from app.core.codebook_io import codebook_specs
     from app.core.files import write_bytes_atomic
     from app.core.outputs import check_outputs
     from app.core.refi.qdc import write_qdc

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core import attributes as attrs
-from app.core.codebook import import_codebook, resolve_code
+from app.core.codebook import resolve_code
+from app.core.codebook_io import import_codebook
 from app.core.coding import apply_coding, get_or_create_coder, parse_valence
 from app.core.documents import add_prepared, prepare_files
 from app.core.lookup import get_document

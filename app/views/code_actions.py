@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from app.core import codebook as cb
+from app.core import codebook_io as cbio
 from app.core import codetree
 from app.core import workbench as wb
 from app.errors import SitatError
@@ -151,7 +152,7 @@ class CodeActions(WindowActions):
             self.window.show_error(str(exc))
             return False
         return self.code_edit(_("Import codebook {name}").format(name=path.name),
-                              lambda s: cb.import_codebook(s, roots))
+                              lambda s: cbio.import_codebook(s, roots))
 
     def export_codebook(self) -> None:
         from app.core.refi.qdc import write_qdc
@@ -162,7 +163,7 @@ class CodeActions(WindowActions):
         if not path:
             return
         with self.session.read() as s:
-            data = write_qdc(cb.codebook_specs(s))
+            data = write_qdc(cbio.codebook_specs(s))
         try:
             Path(path).write_bytes(data)
         except OSError as exc:

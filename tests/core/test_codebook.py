@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from app.core import codebook as cb
+from app.core import codebook_io as cbio
 from app.errors import CodebookError, NotFound
 from app.models import Code, Coder, Coding, Document
 
@@ -119,16 +120,16 @@ def test_delete_code_removes_children_and_codings(project):
 
 
 def test_import_matches_by_guid_then_path_and_reports_differences(project):
-    spec = cb.CodeSpec("Respekt", guid="0b9a5c3e-0000-4000-8000-000000000001",
-                       description="Å bli sett.", children=[cb.CodeSpec("Bli hørt")])
+    spec = cbio.CodeSpec("Respekt", guid="0b9a5c3e-0000-4000-8000-000000000001",
+                       description="Å bli sett.", children=[cbio.CodeSpec("Bli hørt")])
     with project.write() as s:
-        first = cb.import_codebook(s, [spec])
+        first = cbio.import_codebook(s, [spec])
     assert (first.added, first.matched, first.differing) == (2, 0, [])
-    changed = cb.CodeSpec("Respekt", guid="0b9a5c3e-0000-4000-8000-000000000001",
-                          description="Noe annet.", children=[cb.CodeSpec("Bli hørt"),
-                                                              cb.CodeSpec("Bli trodd")])
+    changed = cbio.CodeSpec("Respekt", guid="0b9a5c3e-0000-4000-8000-000000000001",
+                          description="Noe annet.", children=[cbio.CodeSpec("Bli hørt"),
+                                                              cbio.CodeSpec("Bli trodd")])
     with project.write() as s:
-        second = cb.import_codebook(s, [changed])
+        second = cbio.import_codebook(s, [changed])
     assert (second.added, second.matched, second.differing) == (1, 2, ["Respekt"])
     with project.read() as s:
         assert cb.resolve_code(s, "Respekt").description == "Å bli sett."  # project's kept

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core import attributes as attrs
-from app.core.codebook import CodeSpec, import_codebook
+from app.core.codebook_io import CodeSpec, import_codebook
 from app.core.documents import import_files
 from app.core.project import Project
 from app.core.refi.qdc import read_qdc_file, write_qdc

@@ -13,7 +13,8 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 
-from app.core.codebook import COLOUR_RE, CodeSpec
+from app.core.codebook import COLOUR_RE
+from app.core.codebook_io import CodeSpec
 from app.errors import CodebookError
 from app.i18n import _
 

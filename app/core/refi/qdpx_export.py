@@ -22,7 +22,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.core import attributes as attrs
-from app.core.codebook import CodeSpec, ordered_codes
+from app.core.codebook import ordered_codes
+from app.core.codebook_io import CodeSpec
 from app.core.project import Project
 from app.core.refi.qdc import join_description
 from app.errors import InvalidInput

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core import attributes as attrs
-from app.core.codebook import CodeSpec, import_codebook
+from app.core.codebook_io import CodeSpec, import_codebook
 from app.core.coding import NewCoding, add_codings_bulk, get_or_create_coder
 from app.core.documents import MAX_NAME, PreparedDocument, add_prepared, text_sha256
 from app.core.importing.encoding import decode_text

@@ -15,7 +15,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.core.codebook import COLOUR_RE, CodeSpec
+from app.core.codebook import COLOUR_RE
+from app.core.codebook_io import CodeSpec
 from app.core.importing.limits import (
     MAX_NOTE_CHARS,
     MAX_PROJECT_MEMO_CHARS,

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core import codelog
-from app.core.codebook import CodeSpec, code_paths, ordered_codes
+from app.core.codebook import code_paths, ordered_codes
+from app.core.codebook_io import CodeSpec
 from app.core.lookup import suggestion
 from app.errors import InvalidInput, NotFound
 from app.i18n import _

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.core import codebook as cb
+from app.core import codebook_io as cbio
 from app.core.refi.qdc import parse_qdc, split_description, write_qdc
 from app.errors import CodebookError
 
@@ -43,9 +44,9 @@ def test_other_bundled_codebooks(name, count):
 def test_round_trip_through_a_project(project, tmp_path):
     original = parse_qdc((ROOT / "codebooks" / "ti-kjennetegn.qdc").read_bytes())
     with project.write() as s:
-        cb.import_codebook(s, original)
+        cbio.import_codebook(s, original)
     with project.read() as s:
-        again = parse_qdc(write_qdc(cb.codebook_specs(s)))
+        again = parse_qdc(write_qdc(cbio.codebook_specs(s)))
     assert again == original
 
 
@@ -109,11 +110,11 @@ def test_cli_refuses_hostile_codebook_and_leaves_project(cli, project_path, tmp_
 
 
 # -- large codebooks -------------------------------------------------------------------------
-def _big_codebook(themes: int, per_theme: int) -> list[cb.CodeSpec]:
+def _big_codebook(themes: int, per_theme: int) -> list[cbio.CodeSpec]:
     import uuid
 
-    return [cb.CodeSpec(f"Tema {t}", str(uuid.uuid4()), description=f"Tema nummer {t}.",
-                        children=[cb.CodeSpec(f"Kode {t}.{c}", str(uuid.uuid4()))
+    return [cbio.CodeSpec(f"Tema {t}", str(uuid.uuid4()), description=f"Tema nummer {t}.",
+                        children=[cbio.CodeSpec(f"Kode {t}.{c}", str(uuid.uuid4()))
                                   for c in range(per_theme)])
             for t in range(themes)]
 
@@ -139,9 +140,9 @@ def _statements_during(project, work) -> int:
 def test_codebook_import_takes_a_fixed_number_of_statements(project):
     """Quadratic import sent several statements per code (sibling check, next position, one
     insert each); now the tree is read once and new codes are inserted together."""
-    small = _statements_during(project, lambda s: cb.import_codebook(s, _big_codebook(2, 9)))
-    large = _statements_during(project, lambda s: cb.import_codebook(s, _big_codebook(40, 49)))
-    again = _statements_during(project, lambda s: cb.import_codebook(s, _big_codebook(40, 49)))
+    small = _statements_during(project, lambda s: cbio.import_codebook(s, _big_codebook(2, 9)))
+    large = _statements_during(project, lambda s: cbio.import_codebook(s, _big_codebook(40, 49)))
+    again = _statements_during(project, lambda s: cbio.import_codebook(s, _big_codebook(40, 49)))
     assert large <= small + 2 and again <= small + 2, (small, large, again)
     with project.read() as s:
         assert len(cb.code_paths(s)) == 40 * 50  # the small codebook was a part of it
@@ -156,12 +157,12 @@ def test_twenty_thousand_codes_from_a_qdc_file(project, tmp_path):
     path.write_bytes(write_qdc(_big_codebook(200, 99)))
     started = time.perf_counter()
     with project.write() as s:
-        report = cb.import_codebook(s, read_qdc_file(path))
+        report = cbio.import_codebook(s, read_qdc_file(path))
     seconds = time.perf_counter() - started
     assert (report.added, report.matched) == (20_000, 0)
     assert seconds < 15, f"20,000 codes took {seconds:.1f} s"  # 62 s when it was quadratic
     with project.write() as s:  # importing it again matches every code, also in linear time
-        again = cb.import_codebook(s, read_qdc_file(path))
+        again = cbio.import_codebook(s, read_qdc_file(path))
     assert (again.added, again.matched, again.differing) == (0, 20_000, [])
     with project.read() as s:
         events = cb.codelog.events(s)
