@@ -31,7 +31,7 @@ def cmd_codebook_import(a) -> int:
 def cmd_codebook_export(a) -> int:
     from app.core.codebook_io import codebook_specs
     from app.core.files import write_bytes_atomic
-    from app.core.outputs import check_outputs
+    from app.core.files.outputs import check_outputs
     from app.core.refi.qdc import write_qdc
     from app.core.team.versions import version_specs
 

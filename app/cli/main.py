@@ -78,7 +78,7 @@ def _quiet_stdout() -> None:
 
 def _file_failure(exc: OSError) -> str:
     """A file the system would not let us read or write (a full disk, no permission)."""
-    from app.core.safefs import is_full
+    from app.core.files.own import is_full
 
     reason = _("the disk is full") if is_full(exc) else (exc.strerror or str(exc))
     if exc.filename is None:
@@ -108,7 +108,7 @@ def write_log(exc: BaseException, argv: list[str]) -> Path | None:
     """The traceback of `exc` in `sitat-YYYYmmdd-HHMMSS-PID.log` of `log_folder()` - a folder
     only this user can write (0700), the file made exclusively, 0600, never through a link -
     or in a new private temporary file when that folder cannot be trusted. None if neither."""
-    from app.core.safefs import private_folder, write_exclusive
+    from app.core.files.own import private_folder, write_exclusive
 
     body = "".join([
         f"sitat {datetime.now().isoformat(timespec='seconds')} pid {os.getpid()}\n",

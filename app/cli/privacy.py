@@ -53,7 +53,7 @@ def cmd_suggest(a) -> int:
 def cmd_apply(a) -> int:
     from app.core.backup import backups_folder, list_backups
     from app.core.privacy.replace import apply_permanently, scrub_free_space
-    from app.core.outputs import check_outputs
+    from app.core.files.outputs import check_outputs
     from app.core.storage_errors import STORAGE_ERRORS
 
     check_outputs([a.key_out], project=a.project)

@@ -10,7 +10,7 @@ from app.i18n import _
 
 
 def cmd_refi_export(a) -> int:
-    from app.core.outputs import check_outputs
+    from app.core.files.outputs import check_outputs
     from app.core.refi.qdpx_export import export_qdpx
 
     check_outputs([a.file], project=a.project)
@@ -24,7 +24,7 @@ def cmd_refi_export(a) -> int:
 
 
 def cmd_refi_import(a) -> int:
-    from app.core.outputs import check_outputs
+    from app.core.files.outputs import check_outputs
     from app.core.refi.qdpx_import import import_qdpx
 
     check_outputs([a.project], inputs=[a.file])  # the new project is never the .qdpx read

@@ -66,7 +66,7 @@ def _matrix_spec(a):
 def cmd_matrix(a) -> int:
     from app.core.displays import tables
     from app.core.export.matrix_docx import write_matrix_docx
-    from app.core.outputs import staged_outputs
+    from app.core.files.outputs import staged_outputs
 
     # Every output is checked before anything is read or saved; the display is saved only
     # once all outputs are written, and they appear together.
@@ -102,7 +102,7 @@ def cmd_matrix(a) -> int:
 
 def cmd_export(a) -> int:
     from app.core.export import quotes as q
-    from app.core.outputs import staged_outputs
+    from app.core.files.outputs import staged_outputs
     from app.errors import InvalidInput
 
     what = a.what

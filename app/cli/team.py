@@ -19,7 +19,7 @@ class _TryOnly(Exception):
 
 def cmd_round_new(a) -> int:
     from app.core.backup import remove_database
-    from app.core.outputs import check_output_folder
+    from app.core.files.outputs import check_output_folder
     from app.core.team.rounds import create_round, round_copies
 
     folder = check_output_folder(a.copies, project=a.project) if a.copies else None
@@ -53,7 +53,7 @@ def cmd_round_new(a) -> int:
 
 
 def _check_copies(info, folder: Path, project: str) -> None:
-    from app.core.outputs import check_outputs
+    from app.core.files.outputs import check_outputs
     from app.core.team.rounds import copy_paths
     from app.errors import InvalidInput
 
@@ -93,7 +93,7 @@ def cmd_round_close(a) -> int:
 
 # -- copies, merge, agreement -------------------------------------------------------------------
 def cmd_coder_copy(a) -> int:
-    from app.core.outputs import check_outputs
+    from app.core.files.outputs import check_outputs
     from app.core.team.copies import coder_copy
 
     check_outputs([a.out], project=a.project)
@@ -122,7 +122,7 @@ def cmd_agreement(a) -> int:
     from app.core.team.rounds import round_info
     from app.errors import InvalidInput
 
-    from app.core.outputs import staged_outputs
+    from app.core.files.outputs import staged_outputs
 
     coders = _list(a.coders)
     with staged_outputs([a.csv, a.docx], project=a.project) as out:
@@ -149,7 +149,7 @@ def cmd_agreement(a) -> int:
 
 
 def cmd_round_report(a) -> int:
-    from app.core.outputs import check_outputs
+    from app.core.files.outputs import check_outputs
     from app.core.team.round_records import round_record
     from app.core.team.round_report import render_docx
 

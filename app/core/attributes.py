@@ -209,7 +209,7 @@ def read_attributes_csv(path: str | Path) -> CsvAttributes:
     """
     path = Path(path)
     from app.core.importing.encoding import decode_text
-    from app.core.safe_read import read_capped
+    from app.core.files.reading import read_capped
 
     raw = read_capped(path, MAX_CSV_BYTES, InvalidInput, lambda _size: InvalidInput(
         _("The attribute file {name} is too large.").format(name=path.name)))

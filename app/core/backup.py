@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.core.project import PROJECT_SUFFIX, Project
-from app.core.safefs import create_exclusive, is_link, refuse_link
+from app.core.files.own import create_exclusive, is_link, refuse_link
 from app.errors import ProjectError
 from app.i18n import _
 

@@ -87,7 +87,7 @@ class BulkReport:
 def read_rows(path: str | Path) -> list[BulkRow]:
     """The rows of a codings file: JSON when it ends in .json, otherwise CSV."""
     from app.core.importing.encoding import decode_text
-    from app.core.safe_read import read_capped
+    from app.core.files.reading import read_capped
 
     path = Path(path)
     raw = read_capped(path, MAX_BYTES, InvalidInput, lambda _size: InvalidInput(

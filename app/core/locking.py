@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from app.core.safefs import (PID_MAX, DiskFull, is_full, pid_alive, read_regular, refuse_link,
+from app.core.files.own import (PID_MAX, DiskFull, is_full, pid_alive, read_regular, refuse_link,
                              write_exclusive)
 from app.errors import ProjectError
 from app.i18n import _

@@ -159,7 +159,7 @@ class Project:
             raise ProjectError(_("The project file {name} does not exist.").format(name=path.name))
         if path.is_dir():
             raise ProjectError(_("{name} is a folder, not a project file.").format(name=path.name))
-        from app.core.safe_read import open_regular
+        from app.core.files.reading import open_regular
 
         try:
             with open_regular(path, ProjectError) as fh:  # a pipe or device is refused, not read
@@ -174,7 +174,7 @@ class Project:
                     name=path.name
                 )
             )
-        from app.core.leftovers import clean_folder
+        from app.core.files.leftovers import clean_folder
 
         clean_folder(path.parent)  # temporary files a killed Sitat left beside the project
         _refuse_linked_companions(path)  # SQLite (readers too) would write through them

@@ -53,7 +53,7 @@ def disk_full(folder: Path) -> bool:
 
 
 def _full_error(path: Path) -> ProjectError:
-    from app.core.safefs import DiskFull
+    from app.core.files.own import DiskFull
 
     return DiskFull(_("The disk holding {name} is full: nothing was changed. Free some space "
                       "and try again (reading the project still works).").format(name=path.name))
@@ -66,7 +66,7 @@ def _inspect_file(path: Path) -> tuple[int, str | None, bool]:
 
 def _inspect(path: Path) -> tuple[int, str | None, bool, bool]:
     """`_inspect_file` plus whether the file must be read as immutable (see `file_uri`)."""
-    from app.core.safe_read import regular_file
+    from app.core.files.reading import regular_file
 
     regular_file(path, ProjectError)  # SQLite would wait forever on a named pipe
     shared = [Path(f"{path}{end}") for end in ("-wal", "-shm")]
@@ -130,7 +130,7 @@ def _inspect_with(path: Path, immutable: bool) -> tuple[int, str | None, bool]:
 def _refuse_linked_companions(path: Path) -> None:
     """SQLite would write through a symbolic link planted as the project's -wal, -shm or
     -journal file (or the project itself, when it is created)."""
-    from app.core.safefs import refuse_link
+    from app.core.files.own import refuse_link
 
     for end in ("-wal", "-shm", "-journal"):
         refuse_link(Path(f"{path}{end}"))

@@ -193,8 +193,8 @@ def ask_path(parent: QWidget | None, title: str, name: str,
     """Where to save a file (suggested: `name` in the home folder); None if cancelled. Without
     a suffix the file gets the one of the chosen format (or `suffix`, which then always
     applies). A file that is the `project`, beside it or among its backups, or one of
-    `inputs`, is refused with a message (app.core.outputs), and None returned."""
-    from app.core.outputs import check_outputs
+    `inputs`, is refused with a message (app.core.files.outputs), and None returned."""
+    from app.core.files.outputs import check_outputs
     from app.errors import SitatError
 
     path, chosen = QFileDialog.getSaveFileName(parent, title, str(Path.home() / name), pattern)

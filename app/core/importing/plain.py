@@ -27,7 +27,7 @@ def too_large(size: int) -> ImportFailed:
 
 def read_plain(path: Path) -> tuple[str, str]:
     """(text, encoding) of a .txt/.md file, decoded but not yet normalised."""
-    from app.core.safe_read import read_capped
+    from app.core.files.reading import read_capped
 
     data = read_capped(path, MAX_TEXT_BYTES, ImportFailed, too_large)
     if data.startswith(ZIP_SIGNATURES):

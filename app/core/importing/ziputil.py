@@ -90,7 +90,7 @@ def looks_like_text(head: bytes) -> bool:
 @contextmanager
 def open_archive(path: Path, not_a_zip_but_text: str) -> Iterator[zipfile.ZipFile]:
     """Open a zip archive after checking that it is one and that it is within the limits."""
-    from app.core.safe_read import open_regular
+    from app.core.files.reading import open_regular
 
     with open_regular(path, ImportFailed) as fp:
         head = fp.read(4096)

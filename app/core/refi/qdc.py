@@ -78,7 +78,7 @@ def read_qdc_file(path: str | os.PathLike) -> list[CodeSpec]:
     """The code tree of a codebook file a user named. Only an ordinary file is read (a named
     pipe or a device such as /dev/zero is refused, not waited on), and at most MAX_BYTES of
     it. Raises CodebookError."""
-    from app.core.safe_read import read_capped
+    from app.core.files.reading import read_capped
 
     def too_large(_size: int) -> CodebookError:
         return CodebookError(_("The codebook file is larger than {mb} MB.").format(

@@ -272,7 +272,7 @@ def import_qdpx(path: Path, out: Path) -> ImportReport:
     values = _values_by_source(pkg, docs, report)
     placed = _placements(pkg, docs, report)
     _check_memos(pkg, docs, placed)
-    from app.core.leftovers import clean_folder, importing_name
+    from app.core.files.leftovers import clean_folder, importing_name
 
     clean_folder(out.parent)  # what an import killed before left behind
     tmp = out.with_name(importing_name(out.stem, out.suffix, uuid.uuid4().hex[:8]))

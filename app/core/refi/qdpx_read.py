@@ -237,7 +237,7 @@ def _parse_xml(data: bytes):
 
 def read_package(path: Path) -> Package:
     """Check and parse a .qdpx file. Raises ImportFailed with a clear message."""
-    from app.core.safe_read import regular_file
+    from app.core.files.reading import regular_file
 
     path = regular_file(path, ImportFailed)
     with open_archive(path, _not_qdpx()) as zf:

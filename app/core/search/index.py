@@ -207,7 +207,7 @@ class ProjectIndex:
         return n
 
     def _cannot_write(self, exc: OSError) -> ProjectError:
-        from app.core.safefs import DiskFull, is_full
+        from app.core.files.own import DiskFull, is_full
 
         if is_full(exc):
             return DiskFull(_("The disk is full: the search index cannot be built in {folder}. "

@@ -17,7 +17,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from app.core.safefs import (is_link, private_folder, read_regular,
+from app.core.files.own import (is_link, private_folder, read_regular,
                              trusted_folder, write_exclusive)
 from app.i18n import _
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core import safe_read
+from app.core.files import reading as safe_read
 from app.errors import CodebookError, ImportFailed, InvalidInput, ProjectError, SitatError
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")

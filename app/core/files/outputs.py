@@ -210,7 +210,7 @@ class StagedOutputs:
 
     def commit(self) -> list[Path]:
         """Move every written output into place; returns them in the order they were staged."""
-        from app.core.files import _file_mode  # the mode a plain save would give
+        from app.core.files.atomic import _file_mode  # the mode a plain save would give
 
         done = []
         for out, tmp in list(self._temps.items()):

@@ -4,7 +4,6 @@ place in one step, so a failed write never leaves half a file (or its temporary)
 from __future__ import annotations
 
 import os
-import re
 import stat
 import tempfile
 from pathlib import Path
@@ -12,15 +11,6 @@ from typing import Callable
 
 from app.errors import InvalidInput
 from app.i18n import _
-
-# Characters XML 1.0 cannot hold (lxml and openpyxl refuse them); transcripts rarely have any.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_safe(text: str) -> str:
-    """`text` without the control characters a Word or Excel file cannot contain."""
-    return _NOT_XML.sub("", text or "")
-
 
 def save_atomic(out: str | os.PathLike, write: Callable[[Path], None]) -> Path:
     """Write a file through `write(temporary path)` in the target folder, then move it into
@@ -31,7 +21,7 @@ def save_atomic(out: str | os.PathLike, write: Callable[[Path], None]) -> Path:
     if out.is_dir():
         raise InvalidInput(_("Cannot write {name}: {reason}").format(
             name=out.name, reason=_("This is a folder, not a file.")))
-    from app.core.leftovers import clean_folder
+    from app.core.files.leftovers import clean_folder
 
     clean_folder(out.parent)  # what a killed save left here before
     tmp: str | None = None
@@ -58,7 +48,7 @@ def save_atomic(out: str | os.PathLike, write: Callable[[Path], None]) -> Path:
 
 
 def _reason(exc: OSError) -> str:
-    from app.core.safefs import is_full
+    from app.core.files.own import is_full
 
     if is_full(exc):
         return _("the disk is full")
@@ -87,29 +77,3 @@ def _file_mode(out: Path) -> int:
 def write_bytes_atomic(out: str | os.PathLike, data: bytes) -> Path:
     """Write `data` to `out` atomically (see `save_atomic`)."""
     return save_atomic(out, lambda tmp: tmp.write_bytes(data))
-
-
-# -- cells of spreadsheets (CSV, XLSX) ----------------------------------------------------------
-# OWASP "CSV injection": a cell that starts with one of these is run as a formula by Excel,
-# LibreOffice and Google Sheets. Leading white space is skipped first, since some programs
-# trim it on import.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
-
-
-def formula_like(text: str) -> bool:
-    """Whether a spreadsheet program could read text cell `text` as a formula. A plain signed
-    number ("-1", "+0.25") is not: it cannot call anything and stays a number."""
-    if not isinstance(text, str) or not text:
-        return False
-    if text.startswith(FORMULA_START):
-        return not _PLAIN_NUMBER.fullmatch(text)
-    rest = text.lstrip()
-    return rest != text and rest.startswith(FORMULA_START)
-
-
-def spreadsheet_safe(value):
-    """A CSV cell as OWASP recommends: a text cell that could be read as a formula gets a
-    leading apostrophe ("'=SUM(A1)"), so it is shown as text; numbers and other cells are
-    returned unchanged (the csv module quotes separators and doubles quote marks)."""
-    return "'" + value if formula_like(value) else value

@@ -12,7 +12,7 @@ import stat
 import time
 from pathlib import Path
 
-from app.core.safefs import pid_alive, process_started
+from app.core.files.own import pid_alive, process_started
 
 # save_atomic's temporary files: `.sitat-<pid>-<mkstemp's 8 characters><suffix>`.
 SAVE_TEMP = re.compile(r"\.sitat-(?P<pid>\d{1,7})-[a-z0-9_]{8}(\.[A-Za-z0-9]{1,8}){0,2}")
@@ -55,7 +55,7 @@ def _lock_holder(lock: str) -> tuple[str, int] | None:
     import json
 
     from app.core.locking import MAX_LOCK_BYTES
-    from app.core.safefs import read_regular
+    from app.core.files.own import read_regular
 
     try:
         data = json.loads(read_regular(Path(lock), MAX_LOCK_BYTES))
