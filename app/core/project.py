@@ -70,7 +70,13 @@ def known_revisions() -> set[str]:
 
 
 def _make_engine(path: Path, read_only: bool, immutable: bool = False) -> Engine:
-    if read_only:
+    # A reader where the file and its folder can be written connects read-write but with
+    # query_only on: SQLite then removes the -wal and -shm it made when the reader closes
+    # (a `mode=ro` reader leaves them behind). Elsewhere `mode=ro`, or `immutable=1` where
+    # SQLite cannot keep its shared-memory file (see project_file.file_uri).
+    guarded = read_only and not immutable and os.access(path, os.W_OK) \
+        and os.access(path.parent, os.W_OK | os.X_OK)
+    if read_only and not guarded:
         url = f"sqlite:///{file_uri(path, immutable)}&uri=true"
     else:
         url = f"sqlite:///{path}"
@@ -85,6 +91,8 @@ def _make_engine(path: Path, read_only: bool, immutable: bool = False) -> Engine
         if not read_only:
             cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA synchronous = FULL")
+        elif guarded:
+            cur.execute("PRAGMA query_only = ON")
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -142,3 +142,22 @@ def test_coding_range_constraint_in_schema(project):
             s.flush()
             s.add(Coding(document_id=doc.id, code_id=code.id, coder_id=coder.id, start=5, end=5))
             s.flush()
+
+
+def test_reading_leaves_no_wal_or_shm_behind(tmp_path, cli):
+    """A read-only command must not leave SQLite's -wal and -shm beside the project (a
+    `mode=ro` reader did), and it still cannot write."""
+    import sqlalchemy
+
+    from app.core.project import Project
+    from app.errors import SitatError
+
+    path = tmp_path / "p.sitat"
+    assert cli("new", path).code == 0
+    assert cli("docs", path).code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.sitat"]
+    with Project.open(path, read_only=True) as p:
+        with pytest.raises((SitatError, sqlalchemy.exc.OperationalError)):
+            with p.read() as s:
+                s.execute(sqlalchemy.text("CREATE TABLE x (a)"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.sitat"]
