@@ -79,3 +79,20 @@ def project(project_path: Path):
     p = Project.open(project_path)
     yield p
     p.close()
+
+
+TEAM_TEXT = ("Moderator: Hvordan var det? 🙂\nDeltaker 1: Jeg ble hørt, og hun hadde tid.\n"
+             "Deltaker 2: Jeg måtte forklare alt på nytt.\n")
+
+
+def make_team_project(tmp_path: Path, name: str = "lag.sitat") -> Path:
+    """A project made through the CLI for team tests: two short focus-group texts, fg-a and
+    fg-b (TEAM_TEXT and their own name), and the ten characteristics codebook."""
+    proj = tmp_path / name
+    assert run_cli("new", proj).code == 0
+    for doc in ("fg-a", "fg-b"):
+        src = tmp_path / f"{doc}.txt"
+        src.write_text(TEAM_TEXT + doc + "\n", encoding="utf-8")
+        assert run_cli("import", proj, src).code == 0
+    assert run_cli("codebook", "import", proj, ROOT / "codebooks" / "ti-kjennetegn.qdc").code == 0
+    return proj

@@ -97,7 +97,8 @@ def _make_engine(path: Path, read_only: bool, immutable: bool = False) -> Engine
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql(f"BEGIN {_begin_mode.get()}")
+        # a reader never asks for the write lock, even inside another project's write
+        conn.exec_driver_sql("BEGIN" if read_only else f"BEGIN {_begin_mode.get()}")
 
     return engine
 

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import file_digest
+from tests.conftest import TEAM_TEXT, file_digest, make_team_project
 
 ROOT = Path(__file__).resolve().parents[2]
-TEXT = ("Moderator: Hvordan var det? 🙂\nDeltaker 1: Jeg ble hørt, og hun hadde tid.\n"
-        "Deltaker 2: Jeg måtte forklare alt på nytt.\n")
+TEXT = TEAM_TEXT
 RESPEKT = "Grunnleggende kjennetegn/Respekt"
 INFO = "Andre kjennetegn/Informasjon"
 
@@ -21,13 +20,7 @@ INFO = "Andre kjennetegn/Informasjon"
 def proj(cli, tmp_path):
     """fg-a: Respekt 42-54 agreed (Hanne's memo, both +), Respekt 56-70 / 60-75 (other
     boundaries), Informasjon 86-100 Hanne only; fg-b: Respekt 86-100 Tor only."""
-    path = tmp_path / "lag.sitat"
-    assert cli("new", path).code == 0
-    for name in ("fg-a", "fg-b"):
-        src = tmp_path / f"{name}.txt"
-        src.write_text(TEXT + name + "\n", encoding="utf-8")
-        assert cli("import", path, src).code == 0
-    assert cli("codebook", "import", path, ROOT / "codebooks" / "ti-kjennetegn.qdc").code == 0
+    path = make_team_project(tmp_path)
     for doc, code, coder, start, end, extra in [
             ("fg-a", RESPEKT, "Hanne", 42, 54, ["--memo", "hørt", "--valence", "+"]),
             ("fg-a", RESPEKT, "Tor", 42, 54, ["--valence", "+"]),

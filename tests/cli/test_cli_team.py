@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import file_digest
+from tests.conftest import TEAM_TEXT, file_digest, make_team_project
 
 ROOT = Path(__file__).resolve().parents[2]
-TEXT = ("Moderator: Hvordan var det? 🙂\nDeltaker 1: Jeg ble hørt, og hun hadde tid.\n"
-        "Deltaker 2: Jeg måtte forklare alt på nytt.\n")
+TEXT = TEAM_TEXT
 
 
 def _project(cli, tmp_path):
-    proj = tmp_path / "lag.sitat"
-    assert cli("new", proj).code == 0
-    for name in ("fg-a", "fg-b"):
-        src = tmp_path / f"{name}.txt"
-        src.write_text(TEXT + name + "\n", encoding="utf-8")
-        assert cli("import", proj, src).code == 0
-    assert cli("codebook", "import", proj, ROOT / "codebooks" / "ti-kjennetegn.qdc").code == 0
-    return proj
+    return make_team_project(tmp_path, "lag.sitat")
 
 
 def test_freeze_diff_and_log(cli, tmp_path):

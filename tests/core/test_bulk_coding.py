@@ -21,23 +21,15 @@ import pytest
 from app.core.bulk_coding import BulkCodingError, bulk_code, read_rows
 from app.core.check import check_project
 from app.core.project import Project
-from tests.conftest import file_digest
+from tests.conftest import TEAM_TEXT, file_digest, make_team_project
 
 ROOT = Path(__file__).resolve().parents[2]
-TEXT = ("Moderator: Hvordan var det? 🙂\nDeltaker 1: Jeg ble hørt, og hun hadde tid.\n"
-        "Deltaker 2: Jeg måtte forklare alt på nytt.\n")
+TEXT = TEAM_TEXT
 RESPEKT = "Grunnleggende kjennetegn/Respekt"
 
 
 def _project(cli, tmp_path):
-    proj = tmp_path / "bulk.sitat"
-    assert cli("new", proj).code == 0
-    for name in ("fg-a", "fg-b"):
-        src = tmp_path / f"{name}.txt"
-        src.write_text(TEXT + name + "\n", encoding="utf-8")
-        assert cli("import", proj, src).code == 0
-    assert cli("codebook", "import", proj, ROOT / "codebooks" / "ti-kjennetegn.qdc").code == 0
-    return proj
+    return make_team_project(tmp_path, "bulk.sitat")
 
 
 def _codings(cli, proj):
