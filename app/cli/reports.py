@@ -54,7 +54,7 @@ def _matrix_spec(a):
 
     spec = DisplaySpec(rows=a.rows, cols=a.cols, cell=a.cell, coders=tuple(a.coder or ()),
                        where=key_values(a.where), codes=tuple(a.code or ()), round=a.round,
-                       level=a.level)
+                       level=a.level, scope=a.scope)
     if getattr(a, "load", None):
         from app.core.displays.saved import load_display
 
@@ -96,7 +96,8 @@ def cmd_matrix(a) -> int:
             out.commit()
     written = a.csv or a.xlsx or a.docx  # then the table itself is not printed
     output(a, m.as_json(), () if written else
-           ("\t".join(str(v) for v in row) for row in tables.table_rows(m)))
+           ("\t".join(str(v) for v in row) for row in tables.table_rows(m)),
+           note=None if written else tables.scope_note(m.scope))
     return 0
 
 
@@ -190,6 +191,14 @@ def cmd_reindex(a) -> int:
     return 0
 
 
+def scope_arg(p) -> None:
+    """`--scope segments|consensus|codings`, beside `--coder`."""
+    p.add_argument("--scope", choices=["segments", "consensus", "codings"],
+                   help=_("what is counted and listed: passages united across coders "
+                          "(segments, the default), the consensus coder's codings, or every "
+                          "coding"))
+
+
 def add_report_commands(sub, project_arg, json_flag) -> None:
     """Register condense, synthesis, illustrate, matrix, export, search, reindex and
     condensation."""
@@ -219,11 +228,13 @@ def add_report_commands(sub, project_arg, json_flag) -> None:
                    choices=["count", "documents", "share", "quotes", "valence"],
                    help=_("what the cells show (default: count)"))
     p.add_argument("--coder", action="append", help=_("only this coder (repeatable)"))
+    scope_arg(p)
     p.add_argument("--where", action="append", metavar="KEY=VALUE",
                    help=_("only documents with this attribute value (repeatable)"))
     p.add_argument("--code", action="append", metavar="PATH",
                    help=_("only this code and its children (repeatable)"))
-    p.add_argument("--round", help=_("only the round's documents and coders"))
+    p.add_argument("--round", help=_("only the round's documents and coders, and the codings "
+                                     "made in it"))
     p.add_argument("--level", type=int, help=_("roll codes up to this level (1 = top)"))
     p.add_argument("--title", help=_("title of the exported table"))
     p.add_argument("--pseudonymise", action="store_true",

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from app.core import attributes as attrs
 from app.core.codebook import code_paths, resolve_code, subtree_ids
-from app.core.lookup import get_coder, nfc, suggestion
+from app.core.lookup import nfc, suggestion
+from app.core.scope import AnalysisScope, ResolvedScope
 from app.core.team.rounds import round_info
 from app.errors import NotFound
 from app.i18n import _
@@ -23,7 +24,9 @@ NO_VALUE = ""  # attribute-axis key of documents without a value (stored values 
 
 @dataclass
 class Scope:
-    """What the filters leave to count: documents, coders and codes (None: no restriction)."""
+    """What the filters leave to count: documents, coders and codes (None: no restriction),
+    and the analysis scope (which codings, united into passages or not; its coders and round
+    are the coder and round filters)."""
 
     docs: dict[int, str]  # the filtered documents: id -> name
     doc_ids: set[int] | None  # None: every document
@@ -31,6 +34,7 @@ class Scope:
     code_ids: set[int] | None
     coders: dict[int, str]  # every coder: id -> name
     filters: dict
+    analysis: ResolvedScope
 
 
 # -- axes: key(code, document, coder) -> row/column key; keys(present) in display order ------
@@ -155,25 +159,28 @@ def make_axis(s: Session, spec: str, scope: Scope, level: int | None, roll_up: b
 
 # -- filters ---------------------------------------------------------------------------------
 def make_scope(s: Session, coders: list[str] | None, where: dict[str, str] | None,
-               codes: list[str] | None, round_name: str | None) -> Scope:
-    """Resolve the filters (unknown names raise NotFound with a did-you-mean)."""
+               codes: list[str] | None, round_name: str | None,
+               kind: str | None = None) -> Scope:
+    """Resolve the filters and the analysis scope `kind` (segments when None); unknown names
+    raise NotFound with a did-you-mean. A round keeps its documents and coders and, of their
+    codings, those made in it."""
     names = dict(s.execute(select(Document.id, Document.name)).all())
     all_coders = dict(s.execute(select(Coder.id, Coder.name)).all())
     filters: dict = {}
     doc_ids: set[int] | None = None
-    coder_ids: set[int] | None = None
+    round_coders: set[int] | None = None
     if round_name is not None:
         info = round_info(s, round_name)
         by_name = {n: i for i, n in names.items()}
         doc_ids = {by_name[n] for n in info.documents if n in by_name}
         in_round = set(info.coders)
-        coder_ids = {i for i, n in all_coders.items() if n in in_round}
-        filters["round"] = info.name
+        round_coders = {i for i, n in all_coders.items() if n in in_round}
+        filters["round"] = round_name = info.name
+    analysis = AnalysisScope.of(kind, coders, round_name).resolve(s)
     if coders:
-        found = [get_coder(s, name) for name in coders]
-        chosen = {c.id for c in found}
-        coder_ids = chosen if coder_ids is None else coder_ids & chosen
-        filters["coders"] = [c.name for c in found]  # as stored, however they were typed
+        filters["coders"] = list(dict.fromkeys(  # as stored, however they were typed
+            n for n in (_stored(s, c) for c in coders)))
+    analysis = analysis.narrowed(round_coders)
     if where:
         clean: dict[str, str] = {}
         for name, raw in where.items():
@@ -195,4 +202,11 @@ def make_scope(s: Session, coders: list[str] | None, where: dict[str, str] | Non
             shown.append(paths.get(code.id, ref))
         filters["codes"] = shown
     docs = names if doc_ids is None else {i: n for i, n in names.items() if i in doc_ids}
-    return Scope(docs, doc_ids, coder_ids, code_ids, all_coders, filters)
+    coder_ids = set(analysis.coder_ids) if analysis.coder_ids is not None else None
+    return Scope(docs, doc_ids, coder_ids, code_ids, all_coders, filters, analysis)
+
+
+def _stored(s: Session, name: str) -> str:
+    from app.core.lookup import get_coder
+
+    return get_coder(s, name).name

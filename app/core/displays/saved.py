@@ -29,6 +29,7 @@ class DisplaySpec:
     round: str | None = None
     level: int | None = None
     roll_up: bool = True
+    scope: str | None = None  # segments (None: older saved displays), consensus or codings
 
     @classmethod
     def from_json(cls, data: dict) -> "DisplaySpec":
@@ -59,6 +60,8 @@ class DisplaySpec:
             out["level"] = self.level
         if not self.roll_up:
             out["roll_up"] = False
+        if self.scope and self.scope != "segments":
+            out["scope"] = self.scope
         return out
 
     def merged(self, other: "DisplaySpec") -> "DisplaySpec":
@@ -75,11 +78,21 @@ class DisplaySpec:
         return build_matrix(s, self.rows, self.cols, cell or self.cell,
                             coders=list(self.coders) or None, where=dict(self.where) or None,
                             codes=list(self.codes) or None, round=self.round,
-                            level=self.level or None, roll_up=self.roll_up)
+                            level=self.level or None, roll_up=self.roll_up,
+                            scope=self.scope)
+
+    def analysis_scope(self):
+        """The display's analysis scope (its coders and round included)."""
+        from app.core.scope import AnalysisScope
+
+        return AnalysisScope.of(self.scope, self.coders, self.round)
 
     def filters_text(self) -> str:
-        """The filters in words, as a display's Word export and the CLI print them."""
-        parts = [f"{k}={v}" for k, v in self.where.items()]
+        """The scope and filters in words, as a display's Word export and the CLI print them."""
+        from app.core.scope import SEGMENTS, scope_label
+
+        parts = [_("scope: {name}").format(name=scope_label(self.scope or SEGMENTS))]
+        parts += [f"{k}={v}" for k, v in self.where.items()]
         if self.coders:
             parts.append(_("coders: {names}").format(names=", ".join(self.coders)))
         if self.round:
@@ -88,7 +101,7 @@ class DisplaySpec:
             parts.append(_("codes: {names}").format(names=", ".join(self.codes)))
         if self.level:
             parts.append(_("level: {n}").format(n=self.level))
-        return "; ".join(parts) or _("none")
+        return "; ".join(parts)
 
 
 def save_display(s: Session, name: str, spec: DisplaySpec, replace: bool = False) -> None:

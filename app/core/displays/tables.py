@@ -1,7 +1,9 @@
 """A matrix display as a spreadsheet: CSV (UTF-8 with BOM) or an Excel workbook, saved atomically.
 
-Counts and document numbers stay numbers, shares are fractions (shown as per cent in Excel),
-quote cells are one `«text» (document)` line per quote and valence cells read `+n / -n`.
+Both say which analysis scope the display shows: the CSV in a first comment line ("# Scope:
+..."), the workbook in a note under its title. Counts and document numbers stay numbers,
+shares are fractions (shown as per cent in Excel), quote cells are one `«text» (document;
+coders)` line per quote and valence cells read `+n / -n`.
 Text cells that a spreadsheet could run as a formula (`=`, `+`, `-`, `@`, tab, CR first) get a
 leading apostrophe in CSV and Excel's own "quote prefix" in a workbook (OWASP CSV injection).
 """
@@ -28,11 +30,31 @@ def axis_title(axis: str) -> str:
 
 
 def quote_lines(quotes: list[dict]) -> str:
-    return "\n".join(f"«{q.get('text', '')}» ({q.get('document', '')})" for q in quotes)
+    """One line per quote: «text» (document; coders)."""
+    def source(q: dict) -> str:
+        coders = ", ".join(q.get("coders") or ())
+        return "; ".join(x for x in (q.get("document", ""), coders) if x)
+
+    return "\n".join(f"«{q.get('text', '')}» ({source(q)})" for q in quotes)
 
 
 def valence_text(v: dict) -> str:
-    return f"+{int(v.get('positive') or 0)} / -{int(v.get('negative') or 0)}"
+    text = f"+{int(v.get('positive') or 0)} / -{int(v.get('negative') or 0)}"
+    if v.get("mixed"):
+        text += " " + _("({n} mixed)").format(n=int(v["mixed"]))
+    return text
+
+
+def scope_note(scope: dict | None) -> str:
+    """'Scope: ...' for a table's note line, or '' for a display without a scope."""
+    description = (scope or {}).get("description") or ""
+    return _("Scope: {description}").format(description=description) if description else ""
+
+
+def comment_row(scope: dict | None) -> list[list[str]]:
+    """The first line of a CSV table: '# Scope: ...' (none without a scope)."""
+    note = scope_note(scope)
+    return [["# " + note]] if note else []
 
 
 def cell_value(kind: str, value, total: bool = False):
@@ -62,7 +84,7 @@ def table_rows(matrix: Matrix) -> list[list]:
 
 def write_matrix_csv(matrix: Matrix, path: str | os.PathLike) -> Path:
     """The matrix as CSV (UTF-8 with a byte-order mark so Excel reads æøå), totals included."""
-    rows = table_rows(matrix)
+    rows = comment_row(matrix.scope) + table_rows(matrix)
 
     def write(tmp: Path) -> None:
         with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
@@ -77,8 +99,9 @@ def sheet_name(title: str) -> str:
 
 
 def write_matrix_xlsx(matrix: Matrix, path: str | os.PathLike, title: str) -> Path:
-    """The matrix as an Excel workbook: the title on top, a bold header row and totals, the
-    header and row labels frozen, columns sized to their content; text is never a formula."""
+    """The matrix as an Excel workbook: the title on top with the scope under it, a bold
+    header row and totals, the header and row labels frozen, columns sized to their content;
+    text is never a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -92,13 +115,20 @@ def write_matrix_xlsx(matrix: Matrix, path: str | os.PathLike, title: str) -> Pa
     head.font = Font(bold=True, size=14)
     head.data_type = "s"
     head.quotePrefix = formula_like(head.value)
+    note = scope_note(matrix.scope)
+    top = 1  # rows above the table: the title, and the scope note
+    if note:
+        cell = ws.cell(row=2, column=1, value=_text(note))
+        cell.font, cell.data_type = Font(italic=True), "s"
+        cell.quotePrefix = formula_like(cell.value)
+        top = 2
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     last_row, last_col = len(rows), len(rows[0])
     widths = [0] * last_col
     for i, values in enumerate(rows, start=1):
         for j, value in enumerate(values, start=1):
-            cell = ws.cell(row=i + 1, column=j)
+            cell = ws.cell(row=i + top, column=j)
             if isinstance(value, str):
                 cell.value = _text(value)
                 cell.data_type = "s"  # a quote starting with '=' stays text,
@@ -117,7 +147,7 @@ def write_matrix_xlsx(matrix: Matrix, path: str | os.PathLike, title: str) -> Pa
     for j, width in enumerate(widths, start=1):
         cap = 60 if kind == "quotes" and 1 < j < last_col else 50
         ws.column_dimensions[get_column_letter(j)].width = max(8, min(cap, width + 2))
-    ws.freeze_panes = "B3"
+    ws.freeze_panes = f"B{top + 2}"
     return save_atomic(path, lambda tmp: wb.save(str(tmp)))
 
 

@@ -1,8 +1,11 @@
 """A matrix display (rows x columns of counts, shares, quotes or valence) as a landscape Word table.
 
 The input is the matrix engine's JSON: `{"rows", "cols", "cell", "cells", "row_totals",
-"col_totals", "total"}`. Count, document and share cells are shaded by value (light to darker
-blue, black text stays readable); totals are bold on grey.
+"col_totals", "total", "scope"}`. The scope's description is printed under the title, and the
+legend says what a cell counts in it. Count, document and share cells are shaded by value
+(light to darker blue, black text stays readable); totals are bold on grey. A quote cell shows
+at most three different passages, each with its source line (document, speaker, coders,
+round, codebook version, paragraph and offsets).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 
 from app.core.export import docx_base as base
 from app.core.export.quotes import display_path
+from app.core.export.sources import quote_source
 from app.i18n import _
 
 KINDS = ("count", "documents", "share", "quotes", "valence")
@@ -46,12 +50,37 @@ def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
 
 
 def valence_text(v: dict) -> tuple[str, str]:
-    """{'positive': 3, 'negative': 1, 'unset': 2} -> ('+3 / −1', '2 not set')."""
-    pos, neg, unset = (int(v.get(k) or 0) for k in ("positive", "negative", "unset"))
-    if not (pos or neg or unset):
+    """{'positive': 3, 'negative': 1, 'unset': 2} -> ('+3 / −1', '2 not set'); passages whose
+    coders set different valences are named too ('1 mixed')."""
+    pos, neg, unset, mixed = (int(v.get(k) or 0) for k in ("positive", "negative", "unset",
+                                                             "mixed"))
+    if not (pos or neg or unset or mixed):
         return "", ""
-    note = _("{n} not set").format(n=unset) if unset else ""
-    return f"+{pos} / {MINUS}{neg}", note
+    notes = ([_("{n} not set").format(n=unset)] if unset else []) + (
+        [_("{n} mixed").format(n=mixed)] if mixed else [])
+    return f"+{pos} / {MINUS}{neg}", ", ".join(notes)
+
+
+def distinct_quotes(quotes: list) -> list:
+    """The quotes of a cell with each passage once (the same document and span coded by two
+    coders, in the every-coding scope, takes one slot, with both coders)."""
+    out: list = []
+    seen: dict[tuple, dict] = {}
+    for q in quotes:
+        if not isinstance(q, dict):
+            out.append(q)
+            continue
+        key = (q.get("document"), q.get("start"), q.get("end"))
+        first = seen.get(key)
+        if first is None:
+            seen[key] = dict(q)
+            out.append(seen[key])
+            continue
+        for name in ("coders", "rounds", "codebook_versions"):
+            merged = list(first.get(name) or [])
+            merged += [x for x in q.get(name) or [] if x not in merged]
+            first[name] = merged
+    return out
 
 
 def heat_value(kind: str, value) -> float | None:
@@ -89,12 +118,18 @@ def write_matrix_docx(matrix_json: dict, out: str | os.PathLike, title: str,
     section = d.sections[0]
     base.set_landscape(section)
     base.add_heading(d, title or _("Matrix"), level=0)
+    scope = matrix_json.get("scope") or {}
+    if scope.get("description"):
+        p = d.add_paragraph()
+        p.add_run(_("Scope:") + " ").bold = True
+        p.add_run(base.xml_safe(scope["description"]))
     when = base.long_date()
     d.add_paragraph(base.xml_safe(
         _("Filters: {filters}. Exported {date}.").format(filters=filters_text.strip().rstrip("."),
                                                          date=when)
         if filters_text.strip() else _("Exported {date}.").format(date=when)))
-    d.add_paragraph(LEGENDS[kind]())
+    d.add_paragraph(legend(kind, scope.get("kind", "segments"),
+                           bool(matrix_json.get("per_coder"))))
     left_out = matrix_json.get("codes_left_out") or 0
     if left_out:
         d.add_paragraph(_("{n} codes with nothing in this display are left out, to keep it "
@@ -143,12 +178,28 @@ def write_matrix_docx(matrix_json: dict, out: str | os.PathLike, title: str,
 
 
 LEGENDS = {
-    "count": lambda: _("Cells: number of coded segments, darker for more."),
-    "documents": lambda: _("Cells: number of documents with coded segments, darker for more."),
+    "count": lambda: _("Cells: number of passages, darker for more."),
+    "documents": lambda: _("Cells: number of documents with coded passages, darker for more."),
     "share": lambda: _("Cells: share in per cent, darker for more."),
-    "quotes": lambda: _("Cells: quotes, shortened; at most {n} per cell.").format(n=MAX_QUOTES),
-    "valence": lambda: _("Cells: positive / critical segments (+ / −)."),
+    "quotes": lambda: _("Cells: quotes, shortened; at most {n} per cell, each with its "
+                        "source.").format(n=MAX_QUOTES),
+    "valence": lambda: _("Cells: positive / critical passages (+ / −)."),
 }
+
+
+def legend(kind: str, scope_kind: str = "segments", per_coder: bool = False) -> str:
+    """What a cell holds, in the display's scope."""
+    if kind == "count" and scope_kind == "codings":
+        text = _("Cells: number of codings (a passage coded by several coders counts once per "
+                 "coder), darker for more.")
+    elif kind == "valence" and scope_kind == "codings":
+        text = _("Cells: positive / critical codings (+ / −).")
+    else:
+        text = LEGENDS[kind]()
+    if per_coder:
+        text += " " + _("A passage coded by several coders counts once in each of their "
+                        "columns; the totals count it once.")
+    return text
 
 
 def _text_cm(chars: int, size: float) -> float:
@@ -210,20 +261,20 @@ def _put(cell, kind: str, value, size: float, total: bool = False) -> None:
         if kind != "quotes" or total:
             _fill(cell, base.number(len(value)), size, total, centre)
             return
+        shown = distinct_quotes(value)
         p = cell.paragraphs[0]
-        for k, q in enumerate(value[:MAX_QUOTES]):
+        for k, q in enumerate(shown[:MAX_QUOTES]):
             if k:
                 p = cell.add_paragraph()
             text = q.get("text", "") if isinstance(q, dict) else str(q)
             p.add_run(base.xml_safe("«" + shorten(text) + "»")).font.size = Pt(size)
-            doc = q.get("document") if isinstance(q, dict) else None
-            if doc:
-                r = p.add_run(base.xml_safe(f" ({doc})"))
-                r.font.size = Pt(size - 1)
+            if isinstance(q, dict) and q.get("document"):
+                r = cell.add_paragraph().add_run(base.xml_safe(quote_source(q).line()))
+                r.font.size = Pt(size - 1.5)
                 r.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
-        if len(value) > MAX_QUOTES:
+        if len(shown) > MAX_QUOTES:
             r = cell.add_paragraph().add_run(
-                _("and {n} more").format(n=len(value) - MAX_QUOTES))
+                _("and {n} more").format(n=len(shown) - MAX_QUOTES))
             r.font.size, r.italic = Pt(size - 1), True
         return
     if isinstance(value, dict):  # valence

@@ -1,13 +1,17 @@
 """Matrix displays: hand-counted cells and totals for every row/column/cell combination,
-roll-up by level, filters, co-occurrence, exact quotes, and errors a user can act on."""
+roll-up by level, filters, co-occurrence, exact quotes, and errors a user can act on.
+
+The hand counts are of every coding (scope `codings`); tests/core/displays/
+test_matrix_scope.py counts the same data as passages (the default)."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+from sqlalchemy import select
 
-from app.core.displays.matrix import build_matrix
+from app.core.displays import matrix
 from app.core.team.rounds import create_round
 from app.errors import InvalidInput, NotFound
 from app.models import Document
@@ -19,6 +23,11 @@ from tests.core.displays.matrix_data import CODE_ROWS, TEXT
 def p(project):
     data.build(project)
     return project
+
+
+def build_matrix(s, *args, **kwargs):
+    """A display of every coding, as these hand counts are."""
+    return matrix.build_matrix(s, *args, **{"scope": "codings", **kwargs})
 
 
 def grid(m):
@@ -179,6 +188,20 @@ def test_touching_codings_do_not_cooccur(project):
 def test_filters(p):
     with p.write() as s:
         create_round(s, "Runde 1", ["fg1", "ind3"], ["Hanne"])
+        # Hanne's codings 1, 3 and 8 were made in the round; 10 before it (no round)
+        from sqlalchemy import update
+
+        from app.models import Coder, Coding, Round
+
+        hanne = s.scalar(select(Coder.id).where(Coder.name == "Hanne"))
+        rid = s.scalar(select(Round.id))
+        docs = dict(s.execute(select(Document.name, Document.id)).all())
+        s.execute(update(Coding).where(Coding.coder_id == hanne, Coding.document_id.in_(
+            [docs["fg1"], docs["ind3"]])).values(round_id=rid))
+        g1 = s.scalar(select(Coding).where(Coding.coder_id == hanne,
+                                           Coding.document_id == docs["ind3"],
+                                           Coding.valence == -1))
+        g1.round_id = None
     with p.read() as s:
         tor = build_matrix(s, "codes", "bydel", coders=["Tor"])
         nav = build_matrix(s, "codes", "bydel", where={"tjeneste": "NAV"})
@@ -195,11 +218,12 @@ def test_filters(p):
     assert six.total == 4 and six.col_totals == [2, 0, 2]
     assert sub.rows == ["A/A1", "A/A1/A1x"] and sub.row_totals == [3, 1]
     assert sub.filters == {"codes": ["A/A1"]}
-    assert rnd.cols == ["Alna"] and rnd.total == 4
-    assert grid(rnd) == {"A": [1], "A/A1": [1], "A/A1/A1x": [1], "A/A2": [0], "G/G1": [1],
+    assert rnd.cols == ["Alna"] and rnd.total == 3  # only the codings made in the round
+    assert grid(rnd) == {"A": [1], "A/A1": [1], "A/A1/A1x": [1], "A/A2": [0], "G/G1": [0],
                          "E": [0]}
     assert rnd_coders.rows == ["fg1", "ind3"] and rnd_coders.cols == ["Hanne"]
     assert rnd.filters == {"round": "Runde 1"}
+    assert rnd.scope["round"] == "Runde 1"
 
 
 def test_json_shape(p):
@@ -208,12 +232,16 @@ def test_json_shape(p):
                          where={"bydel": "alna"})
     out = json.loads(json.dumps(m.as_json()))
     assert set(out) == {"rows", "cols", "cell", "cells", "row_totals", "col_totals", "total",
-                        "filters"}
+                        "filters", "scope"}
+    assert out["scope"]["kind"] == "codings" and out["scope"]["coders"] == ["Hanne"]
     assert out["cell"] == "quotes" and out["cols"] == ["Alna"]
     assert out["filters"] == {"coders": ["Hanne"], "where": {"bydel": "Alna"}}
     start = TEXT.index("Hun så på meg.")
-    assert out["cells"][0][0] == [{"document": "fg1", "start": start, "end": start + 14,
-                                   "text": "Hun så på meg.", "coder": "Hanne", "valence": 1}]
+    assert out["cells"][0][0] == [{
+        "document": "fg1", "start": start, "end": start + 14, "text": "Hun så på meg.",
+        "coder": "Hanne", "coders": ["Hanne"], "valence": 1, "guids": [out["cells"][0][0][0][
+            "guids"][0]], "rounds": [], "codebook_versions": [], "speaker": "",
+        "paragraph": 1}]
     assert out["total"] == 4
 
 

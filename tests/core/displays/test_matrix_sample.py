@@ -19,8 +19,9 @@ def test_sample_codes_by_bydel_matches_sql(tmp_path):
     path = tmp_path / "s.sitat"
     build_sample(path).close()
     with Project.open(path, read_only=True) as project, project.read() as s:
-        m = build_matrix(s, "codes", "bydel", "count")
+        m = build_matrix(s, "codes", "bydel", "count", scope="codings")
         hanne = build_matrix(s, "codes", "bydel", "count", coders=["Hanne"])
+        passages = build_matrix(s, "codes", "bydel", "count")
     con = sqlite3.connect(path)
     try:
         expected = {(code, value or "(none)"): n for code, value, n in con.execute(
@@ -43,3 +44,31 @@ def test_sample_codes_by_bydel_matches_sql(tmp_path):
     assert m.total == sum(expected.values()) == 547 + 538
     assert len(m.rows) == 10  # the ten characteristics; the two group codes are not codable
     assert hanne.total == by_hanne == 547
+    # the default counts passages: the 264 spans Hanne and Tor coded alike count once
+    assert passages.total == sum(_passages(path).values()) < 547 + 538 - 264
+    assert {(r, c): passages.cells[i][j] for i, r in enumerate(passages.rows)
+            for j, c in enumerate(passages.cols) if passages.cells[i][j]} == _passages(path)
+
+
+def _passages(path) -> dict:
+    """(code path, bydel) -> passages: overlapping codings of a code in a document united,
+    by an independent count over the file."""
+    con = sqlite3.connect(path)
+    try:
+        rows = con.execute(PATHS + """
+            SELECT coding.document_id, p.path, av.value, coding.start, coding."end" FROM coding
+            JOIN p ON p.id = coding.code_id
+            JOIN attribute_value av ON av.document_id = coding.document_id
+                AND av.attribute_id = (SELECT id FROM attribute_definition WHERE name = 'bydel')
+            ORDER BY coding.document_id, p.path, coding.start""").fetchall()
+    finally:
+        con.close()
+    out: dict = {}
+    last, end = None, -1
+    for doc, code, value, a, b in rows:
+        if (doc, code) != last or a >= end:
+            out[(code, value)] = out.get((code, value), 0) + 1
+            last, end = (doc, code), b
+        else:
+            end = max(end, b)
+    return out

