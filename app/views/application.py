@@ -31,12 +31,16 @@ def open_session(path: Path, parent: QWidget | None = None):
     try:
         project = Project.open(path, program=_("Sitat (window)"))
     except SitatError as exc:
+        from app.core.files.own import DiskFull
         from app.core.locking import read_lock
+        from app.core.project_file import ProjectReadOnly
 
         holder = read_lock(Path(path)) if Path(path).exists() else None
-        if holder is not None and holder.alive():
+        in_use = holder is not None and holder.alive()
+        if in_use or isinstance(exc, (ProjectReadOnly, DiskFull)):
+            title = _("The project is in use") if in_use else _("The project cannot be changed")
             answer = QMessageBox.question(
-                parent, _("The project is in use"),
+                parent, title,
                 str(exc) + "\n\n" + _("Open it read-only now? You can read, search and export, "
                                        "but not change it."))
             if answer == QMessageBox.Yes:

@@ -199,3 +199,36 @@ def test_codebook_import_refuses_a_named_pipe_without_waiting(window, monkeypatc
     assert window.code_actions.import_codebook_file(fifo) is False
     assert messages and "named pipe" in messages[0]
     assert [n.name for n in window.codes.model.nodes()] == before
+
+
+@pytest.mark.parametrize("problem", ["read-only folder", "full disk"])
+def test_a_project_that_cannot_be_changed_is_offered_read_only(qtbot, tmp_path, monkeypatch,
+                                                               problem):
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.core.files.own import DiskFull
+    from app.core.project import Project
+    from app.core.project_file import ProjectReadOnly
+    from app.views import settings
+    from app.views.application import open_session
+
+    settings.use_settings_dir(tmp_path / "settings")
+    path = tmp_path / "p.sitat"
+    Project.create(path, "Les").close()
+    error = ProjectReadOnly("p.sitat er skrivebeskyttet") if problem == "read-only folder" \
+        else DiskFull("disken er full")
+    real_open = Project.open
+
+    def fake_open(p, read_only=False, **kw):
+        if not read_only:
+            raise error
+        return real_open(p, read_only=True, **kw)
+
+    monkeypatch.setattr(Project, "open", staticmethod(fake_open))
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or QMessageBox.Yes)
+    session = open_session(path)
+    assert session is not None and session.project.read_only
+    assert asked and str(error) in asked[0]
+    session.project.close()
