@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app.cli.common import command, output, say
 from app.cli.common import open_project as _open
+from app.cli.reports import scope_arg
 from app.i18n import _
 
 
@@ -43,7 +44,7 @@ def cmd_summary(a) -> int:
     from app.core.report import project_report
 
     with _open(a.project, read_only=True) as p:
-        report = project_report(p)
+        report = project_report(p, a.scope, a.coder)
     output(a, report.as_json(), report.as_text)
     return 0
 
@@ -74,6 +75,9 @@ def add_project_commands(sub, project_arg, json_flag) -> None:
 
     p = command(sub, "summary", cmd_summary, _("summarise a project: documents, codes, coders"))
     project_arg(p)
+    p.add_argument("--coder", action="append",
+                   help=_("count passages of this coder only (repeatable)"))
+    scope_arg(p)
     json_flag(p)
 
     p = command(sub, "demo", cmd_demo, _("build the bundled sample project and summarise it"))

@@ -39,12 +39,18 @@ def cmd_illustrate(a) -> int:
 def cmd_condensation(a) -> int:
     from app.core.displays import condensation as stc
 
+    from app.core.scope import AnalysisScope
+
     with _open(a.project, read_only=True) as p, p.read() as s:
-        c = stc.condensation(s, a.code)
-    output(a, c.as_json(), [
+        scope = AnalysisScope.of(a.scope, a.coder).resolve(s)
+        c = stc.condensation(s, a.code, scope=scope)
+    output(a, {**c.as_json(), "scope": scope.as_json()}, [
         c.code, _("{n} meaning units").format(n=len(c.units)),
+        *(f"  {u.document}\t{u.start}-{u.end}\t{u.coder}\t«{' '.join(u.text.split())}»"
+          for u in c.units),
         *(f"  «{cond.text}» ({len(cond.units)})" for cond in c.condensates),
-        *(["", *c.synthesis.split("\n")] if c.synthesis else [])])
+        *(["", *c.synthesis.split("\n")] if c.synthesis else [])],
+        note=_("Scope: {description}").format(description=scope.describe()))
     return 0
 
 
@@ -118,7 +124,7 @@ def cmd_export(a) -> int:
         with _open(a.project, read_only=True) as p, p.read() as s:
             if what == "quotes":
                 args = dict(codes=a.code or None, group_by=a.group_by, coders=a.coder or None,
-                            anonymise=a.anonymise)
+                            anonymise=a.anonymise, scope=a.scope)
                 if a.docx:
                     q.write_quotes_docx(s, out.path(a.docx), title=a.title, **args)
                 if a.csv:
@@ -132,7 +138,8 @@ def cmd_export(a) -> int:
             elif what == "report":
                 from app.core.export.report_docx import write_report_docx
 
-                write_report_docx(s, out.path(a.docx), a.code or None, a.title)
+                write_report_docx(s, out.path(a.docx), a.code or None, a.title,
+                                  scope=a.scope, coders=a.coder or None)
         written = out.commit()
     for path in written:
         say(_("Written: {path}").format(path=path))
@@ -158,7 +165,7 @@ def cmd_search(a) -> int:
     with _open(a.project, read_only=not a.code_as) as p:
         result = search(p, a.query, where=key_values(a.where) or None, speaker=a.speaker,
                         coders=a.in_coder or None, codes=a.in_code or None,
-                        uncoded=a.uncoded, exact=a.exact)
+                        uncoded=a.uncoded, exact=a.exact, scope=a.scope)
         if result.warning:
             say(f"warning: {result.warning}", err=True)
         made = None
@@ -256,6 +263,7 @@ def add_report_commands(sub, project_arg, json_flag) -> None:
                    help=_("only this code and its children (repeatable)"))
     p.add_argument("--group-by", metavar="ATTR", help=_("group quotes by an attribute"))
     p.add_argument("--coder", action="append", help=_("only this coder (repeatable)"))
+    scope_arg(p)
     p.add_argument("--anonymise", action="store_true",
                    help=_("number documents, letter coders, replace named speakers"))
     p.add_argument("--title", help=_("the document's title"))
@@ -272,6 +280,7 @@ def add_report_commands(sub, project_arg, json_flag) -> None:
                    help=_("only inside text coded with this code (repeatable)"))
     p.add_argument("--in-coder", action="append", metavar="NAME",
                    help=_("only inside text coded by this coder (repeatable)"))
+    scope_arg(p)
     p.add_argument("--uncoded", action="store_true",
                    help=_("only in text nobody has coded (or not with --in-code)"))
     p.add_argument("--exact", action="store_true", help=_("exact word forms, no inflections"))
@@ -287,4 +296,6 @@ def add_report_commands(sub, project_arg, json_flag) -> None:
                 _("show a code's meaning units, condensates and synthesis"))
     project_arg(p)
     p.add_argument("--code", required=True, metavar="PATH", help=_("the code"))
+    p.add_argument("--coder", action="append", help=_("only this coder (repeatable)"))
+    scope_arg(p)
     json_flag(p)

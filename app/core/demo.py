@@ -1,4 +1,8 @@
-"""The demo: build the sample project (once) and write what can be shown without a screen."""
+"""The demo: build the sample project (once) and write what can be shown without a screen.
+
+Its Word files count and print passages (the default analysis scope): the sample's two coders
+coded many spans alike, and each such passage is printed once, with both coders and a source
+line."""
 
 from __future__ import annotations
 
@@ -63,5 +67,7 @@ def run_demo(folder: Path | None = None, force: bool = False) -> DemoResult:
         _("Word export of the quotes, by code and district: {path}").format(path=quotes),
         _("Word export of the display codes x district: {path}").format(path=matrix),
         _("Summary written to {path}").format(path=summary),
+        _("Scope of the Word files: {description}").format(
+            description=report.scope.get("description", "")),
     ])
     return DemoResult(path, [quotes, matrix, summary], message)

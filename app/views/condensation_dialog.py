@@ -108,7 +108,8 @@ class CondensationDialog(QDialog):
             use.setData(Qt.UserRole, u.guid)
             star = QTableWidgetItem()
             star.setFlags(Qt.ItemIsUserCheckable | Qt.ItemIsEnabled)
-            star.setCheckState(Qt.Checked if u.guid in d.illustrative else Qt.Unchecked)
+            star.setCheckState(Qt.Checked if set(u.guids or (u.guid,)) & set(d.illustrative)
+                               else Qt.Unchecked)
             star.setToolTip(_("Illustrative quote"))
             for col, item in ((COL_USE, use), (COL_STAR, star),
                               (COL_QUOTE, QTableWidgetItem(f"«{' '.join(u.text.split())}»")),
@@ -123,7 +124,7 @@ class CondensationDialog(QDialog):
         self.units.blockSignals(False)
         self.condensates.blockSignals(True)
         self.condensates.clear()
-        shown = {u.guid for u in d.units}
+        shown = {g for u in d.units for g in (u.guids or (u.guid,))}  # a unit is a passage
         for c in d.condensates:
             hidden = len([g for g in c.units if g not in shown])
             label = (_("«{text}» – rests on {n} units").format(text=c.text, n=len(c.units))
@@ -150,7 +151,9 @@ class CondensationDialog(QDialog):
         self.units.blockSignals(True)
         for i in range(self.units.rowCount()):
             item = self.units.item(i, COL_USE)
-            item.setCheckState(Qt.Checked if item.data(Qt.UserRole) in c.units else Qt.Unchecked)
+            unit = self.data.units[i]
+            on = set(unit.guids or (unit.guid,)) & set(c.units)
+            item.setCheckState(Qt.Checked if on else Qt.Unchecked)
         self.units.blockSignals(False)
 
     def _run(self, label: str, operation) -> bool:
@@ -175,7 +178,7 @@ class CondensationDialog(QDialog):
         if not self.data or not (0 <= row < len(self.data.condensates)):
             return
         chosen, text = self.data.condensates[row], self.text.toPlainText()
-        shown = {u.guid for u in self.data.units}
+        shown = {g for u in self.data.units for g in (u.guids or (u.guid,))}
         # units the table does not list (e.g. moved to a sibling code by a split) are kept
         units = self.ticked() + [g for g in chosen.units if g not in shown]
         guid = chosen.guid

@@ -68,8 +68,10 @@ def proj(cli, tmp_path):
 
 
 def _csv(path: Path) -> list[list[str]]:
+    """The rows of a CSV file, without the comment line naming a table's scope."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.reader(fh))
+        rows = list(csv.reader(fh))
+    return rows[1:] if rows and rows[0] and rows[0][0].startswith("# ") else rows
 
 
 def _cells(rows: list[list[str]]) -> set[str]:
@@ -79,7 +81,7 @@ def _cells(rows: list[list[str]]) -> set[str]:
 # -- 3: CSV injection -------------------------------------------------------------------------
 def test_quote_csv_and_xlsx_hold_no_formula(cli, proj, tmp_path):
     r = cli("export", "quotes", proj, "--csv", tmp_path / "q.csv", "--xlsx", tmp_path / "q.xlsx",
-            "--group-by", "tjeneste")
+            "--group-by", "tjeneste", "--scope", "codings")  # a row per coder
     _show("quote CSV/XLSX with formula-like names", r)
     _ok(r)
     rows = _csv(tmp_path / "q.csv")
@@ -166,7 +168,7 @@ def test_apply_that_would_replace_nothing_is_refused(cli, proj, tmp_path):
 def test_where_coder_and_document_typed_in_nfd_are_found(cli, proj, tmp_path):
     nfd = unicodedata.normalize("NFD", "Årvoll")
     r = cli("matrix", proj, "--rows", "codes", "--cols", "documents", "--where", f"bydel={nfd}",
-            "--json")
+            "--scope", "codings", "--json")
     _show("--where value typed in NFD", r, f"total {r.json()['total']}, cols {r.json()['cols']}")
     _ok(r)
     assert r.json()["total"] == 2 and r.json()["cols"] == [HOSTILE_DOC]

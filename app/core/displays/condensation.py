@@ -1,7 +1,8 @@
-"""Systematic text condensation (STC) per code: meaning units (the code's codings), condensates
-(artificial first-person quotes) linked to the units they rest on, illustrative quotes, and
-the synthesis text. Every change is one call in the caller's transaction; `capture`/`restore`
-give exact undo."""
+"""Systematic text condensation (STC) per code: meaning units (the code's passages in the
+analysis scope, by default the overlapping codings of different coders united, so a passage
+two coders coded is listed once with both), condensates (artificial first-person quotes)
+linked to the codings they rest on, illustrative quotes, and the synthesis text. Every change
+is one call in the caller's transaction; `capture`/`restore` give exact undo."""
 
 from __future__ import annotations
 
@@ -11,12 +12,10 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.core.codebook import path_of, resolve_code, subtree_ids
-from app.core.lookup import nfc
 from app.errors import InvalidInput, NotFound
 from app.i18n import _
 from app.models import (
     Code,
-    Coder,
     Coding,
     Condensate,
     Document,
@@ -29,13 +28,18 @@ from app.models import (
 
 @dataclass(frozen=True)
 class MeaningUnit:
+    """One passage of the code: `guid` is its first coding's (the one a condensate or an
+    illustrative quote chosen here rests on), `guids` all of its codings'."""
+
     guid: str
     document: str
     start: int
     end: int
     text: str
-    coder: str
+    coder: str  # its coders, joined by ", "
     code: str
+    guids: tuple[str, ...] = ()
+    coders: tuple[str, ...] = ()
 
 
 @dataclass
@@ -73,22 +77,43 @@ def _coding_ids(s: Session, guids: list[str]) -> dict[str, int]:
     return found
 
 
-def meaning_units(s: Session, code, coders: list[str] | None = None) -> list[MeaningUnit]:
-    """The codings of a code and its child codes, in document and text order."""
+def meaning_units(s: Session, code, coders: list[str] | None = None,
+                  scope=None) -> list[MeaningUnit]:
+    """The passages of a code and its child codes in the analysis `scope` (a kind, an
+    AnalysisScope or a resolved one; default segments) narrowed to `coders`, in document and
+    text order."""
+    from app.core.scope import AnalysisScope, ResolvedScope, passages
+
     c = _code(s, code)
-    ids = subtree_ids(s, c.id)
-    q = (select(Coding.guid, Document.name, Coding.start, Coding.end,
-                func.substr(Document.text, Coding.start + 1, Coding.end - Coding.start),
-                Coder.name, Code.name)
-         .join(Document, Document.id == Coding.document_id)
-         .join(Coder, Coder.id == Coding.coder_id).join(Code, Code.id == Coding.code_id)
-         .where(Coding.code_id.in_(ids)).order_by(Document.name, Coding.start, Coding.id))
-    if coders:
-        q = q.where(Coder.name.in_(set(coders) | {nfc(c) for c in coders}))
-    return [MeaningUnit(*row) for row in s.execute(q)]
+    if isinstance(scope, ResolvedScope):
+        r = scope
+    elif isinstance(scope, AnalysisScope):
+        r = AnalysisScope(scope.kind, tuple(coders or scope.coders), scope.round).resolve(s)
+    else:
+        r = AnalysisScope.of(scope, coders).resolve(s)
+    found = passages(s, r, code_ids=subtree_ids(s, c.id), details=True)
+    if not found:
+        return []
+    names = dict(s.execute(select(Document.id, Document.name)
+                           .where(Document.id.in_({p.document_id for p in found}))).all())
+    codes = dict(s.execute(select(Code.id, Code.name)).all())
+    texts: dict[int, str] = {}
+    out = []
+    for p in sorted(found, key=lambda p: (names[p.document_id], p.start, p.end, p.code_id)):
+        text = texts.get(p.document_id)
+        if text is None:
+            text = texts[p.document_id] = s.scalar(
+                select(Document.text).where(Document.id == p.document_id)) or ""
+        out.append(MeaningUnit(p.guids[0], names[p.document_id], p.start, p.end,
+                               text[p.start:p.end], ", ".join(p.coders), codes[p.code_id],
+                               p.guids, p.coders))
+    return out
 
 
-def condensation(s: Session, code, coders: list[str] | None = None) -> CodeCondensation:
+def condensation(s: Session, code, coders: list[str] | None = None,
+                 scope=None) -> CodeCondensation:
+    """A code's condensation: its meaning units in `scope` (see `meaning_units`), condensates,
+    illustrative quotes and synthesis."""
     c = _code(s, code)
     conds = list(s.scalars(select(Condensate).where(Condensate.code_id == c.id)
                            .order_by(Condensate.position, Condensate.id)))
@@ -102,7 +127,7 @@ def condensation(s: Session, code, coders: list[str] | None = None) -> CodeConde
         IllustrativeQuote, IllustrativeQuote.coding_id == Coding.id)
         .where(IllustrativeQuote.code_id == c.id).order_by(IllustrativeQuote.position)))
     synthesis = s.scalar(select(Synthesis.text).where(Synthesis.code_id == c.id)) or ""
-    return CodeCondensation(path_of(s, c), meaning_units(s, c, coders),
+    return CodeCondensation(path_of(s, c), meaning_units(s, c, coders, scope),
                             [CondensateInfo(x.guid, x.text, links.get(x.id, [])) for x in conds],
                             illustrative, synthesis)
 

@@ -20,6 +20,7 @@ from app.i18n import _, current_language
 
 TABLE_STYLE = "Light Grid Accent 1"
 TABLE_FONT_SIZE = 10.0
+NOTE_COLOUR = "595959"  # grey of source lines: contrast 7:1 on white
 FONT = "Calibri"
 MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
              "september", "oktober", "november", "desember")
@@ -195,9 +196,11 @@ def is_repeated_header(row) -> bool:
     return el is not None and el.get(qn("w:val"), "true") in ("true", "1", "on")
 
 
-def append_rows(table, rows: Iterable[Sequence[str]], widths: Sequence[int],
+def append_rows(table, rows: Iterable[Sequence], widths: Sequence[int],
                 size: float | None = TABLE_FONT_SIZE) -> int:
-    """Append plain-text rows, text in `size` points; returns how many were added.
+    """Append plain-text rows, text in `size` points; returns how many were added. A value
+    may be a (text, note) pair: the note is a second paragraph in smaller grey type (the
+    source line under a quote).
 
     The rows are written as one XML fragment and parsed at once: python-docx's add_row and
     cell.text are several times slower for the thousands of rows of a quote table."""
@@ -205,22 +208,49 @@ def append_rows(table, rows: Iterable[Sequence[str]], widths: Sequence[int],
     from docx.oxml.ns import nsdecls
 
     run_pr = f'<w:rPr><w:sz w:val="{round(size * 2)}"/></w:rPr>' if size else ""
+    note_pr = (f'<w:rPr><w:color w:val="{NOTE_COLOUR}"/>'
+               f'<w:sz w:val="{round(((size or 11) - 1.5) * 2)}"/></w:rPr>')
     opening = [f'<w:tc><w:tcPr><w:tcW w:w="{int(w) // 635}" w:type="dxa"/></w:tcPr><w:p>'
                for w in widths]  # EMU -> twentieths of a point
     parts, n = [f"<w:tbl {nsdecls('w')}>"], 0
     for values in rows:
         parts.append("<w:tr>")
         for value, head in zip(values, opening):
+            note = ""
+            if isinstance(value, tuple):
+                value, note = value
             parts.append(head)
             if value:
                 parts.append(f'<w:r>{run_pr}<w:t xml:space="preserve">'
                              f'{escape(xml_safe(value), quote=False)}</w:t></w:r>')
+            if note:
+                parts.append(f'</w:p><w:p><w:r>{note_pr}<w:t xml:space="preserve">'
+                             f'{escape(xml_safe(note), quote=False)}</w:t></w:r>')
             parts.append("</w:p></w:tc>")
         parts.append("</w:tr>")
         n += 1
     parts.append("</w:tbl>")
     table._tbl.extend(list(parse_xml("".join(parts).encode("utf-8"))))
     return n
+
+
+def add_note(d, text: str, size: float = 9.0):
+    """A small grey paragraph (a source line under a quote)."""
+    from docx.shared import Pt, RGBColor
+
+    p = d.add_paragraph()
+    run = p.add_run(xml_safe(text))
+    run.font.size = Pt(size)
+    run.font.color.rgb = RGBColor.from_string(NOTE_COLOUR)
+    return p
+
+
+def add_scope(d, description: str):
+    """'Scope: ...' under a title: which passages a table or report rests on."""
+    p = d.add_paragraph()
+    p.add_run(_("Scope:") + " ").bold = True
+    p.add_run(xml_safe(description))
+    return p
 
 
 def shade_cell(cell, fill: str) -> None:

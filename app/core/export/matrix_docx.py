@@ -120,9 +120,7 @@ def write_matrix_docx(matrix_json: dict, out: str | os.PathLike, title: str,
     base.add_heading(d, title or _("Matrix"), level=0)
     scope = matrix_json.get("scope") or {}
     if scope.get("description"):
-        p = d.add_paragraph()
-        p.add_run(_("Scope:") + " ").bold = True
-        p.add_run(base.xml_safe(scope["description"]))
+        base.add_scope(d, scope["description"])
     when = base.long_date()
     d.add_paragraph(base.xml_safe(
         _("Filters: {filters}. Exported {date}.").format(filters=filters_text.strip().rstrip("."),

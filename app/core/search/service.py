@@ -77,20 +77,23 @@ def match(searcher, q, filter_terms: list[tuple], parts=None) -> tuple[set[int],
     return set(keyed), {k: v for k, v in keyed.items() if v}
 
 
-def _coded(s, coders: list[str] | None, codes: list[str] | None) -> dict[int, list]:
-    """document id -> sorted coded intervals of the given codes (and children) and coders."""
+def _coded(s, coders: list[str] | None, codes: list[str] | None,
+           scope: str | None = None) -> dict[int, list]:
+    """document id -> sorted coded intervals of the given codes (and children) in the
+    analysis `scope` (default segments) narrowed to `coders`: the union of the scope's
+    passages, which is the union of its codings (the consensus scope: the consensus
+    coder's)."""
     from app.core.codebook import resolve_code, subtree_ids
-    from app.core.lookup import get_coder
+    from app.core.scope import AnalysisScope
     from app.models import Coding
 
-    q = select(Coding.document_id, Coding.start, Coding.end)
+    q = AnalysisScope.of(scope, coders).resolve(s).restrict(
+        select(Coding.document_id, Coding.start, Coding.end))
     if codes:
         ids: set[int] = set()
         for path in codes:
             ids |= subtree_ids(s, resolve_code(s, path).id)
         q = q.where(Coding.code_id.in_(ids))
-    if coders:
-        q = q.where(Coding.coder_id.in_([get_coder(s, c).id for c in coders]))
     raw: dict[int, list] = {}
     for doc_id, a, b in s.execute(q):
         raw.setdefault(doc_id, []).append((a, b))
@@ -139,8 +142,11 @@ def _no_collector_pauses():
 def search(project, query: str, *, where: dict[str, str] | None = None,
            speaker: str | None = None, coders: list[str] | None = None,
            codes: list[str] | None = None, uncoded: bool = False, exact: bool = False,
-           index: ProjectIndex | None = None, progress=None) -> SearchResult:
-    """Every hit of `query`, in document and text order. `progress` follows an index build
+           index: ProjectIndex | None = None, progress=None,
+           scope: str | None = None) -> SearchResult:
+    """Every hit of `query`, in document and text order. `coders`, `codes` and `uncoded`
+    keep the hits inside (or, uncoded, outside) the passages of the analysis `scope`
+    (segments, consensus or codings; default segments). `progress` follows an index build
     (see `ProjectIndex.rebuild`)."""
     check_syntax(query)  # a typing mistake is reported before any index work
     own = index is None
@@ -150,17 +156,18 @@ def search(project, query: str, *, where: dict[str, str] | None = None,
         with _no_collector_pauses():
             try:
                 return _search(project, index, status, query, where, speaker, coders, codes,
-                               uncoded, exact)
+                               uncoded, exact, scope)
             except whoosh_errors():  # damage found only while reading: build it again, once
                 index.rebuild(progress)
         return _search(project, index, "rebuilt", query, where, speaker, coders, codes,
-                       uncoded, exact)
+                       uncoded, exact, scope)
     finally:
         if own:
             index.close()
 
 
-def _search(project, index, status, query, where, speaker, coders, codes, uncoded, exact):
+def _search(project, index, status, query, where, speaker, coders, codes, uncoded, exact,
+            scope=None):
     """The search itself, on an index that is up to date."""
     with project.read() as s:
         searcher = index.current()
@@ -168,7 +175,7 @@ def _search(project, index, status, query, where, speaker, coders, codes, uncode
         matched, spans = match(searcher, q, _filter_terms(s, where, speaker), index.parts())
         passages = index.passages(matched)
         docs = index.texts(s, {p[0] for p in passages.values()})
-        coded = _coded(s, coders, codes) if (coders or codes or uncoded) else {}
+        coded = _coded(s, coders, codes, scope) if (coders or codes or uncoded) else {}
         values = index.values(s) if matched else {}
     hits = HitList()
     order = sorted(spans, key=lambda d: (docs[passages[d][0]][1], passages[d][1]))

@@ -81,7 +81,7 @@ def test_merge_keeps_all_twelve_condensates(project):
     assert c.synthesis == ("Brukerne vil vite hva som skjer.\n\n"
                            "From the merged code Andre kjennetegn/Fleksibilitet:\n"
                            "Brukerne vil at tjenesten tilpasser seg dem.")
-    unit_guids = {u.guid for u in c.units}
+    unit_guids = {g for u in c.units for g in u.guids}  # a unit is a passage: all its codings
     assert all(set(x.units) <= unit_guids for x in c.condensates)  # every unit still its own
 
 

@@ -114,4 +114,11 @@ def headings(path: Path) -> list[tuple[str, str]]:
 
 
 def table_texts(table) -> list[list[str]]:
-    return [[c.text for c in row.cells] for row in table.rows]
+    """Each cell's first paragraph (a quote without the source line under it)."""
+    return [[c.paragraphs[0].text if c.paragraphs else "" for c in row.cells]
+            for row in table.rows]
+
+
+def source_lines(table) -> list[str]:
+    """The source line under the quote of every row (the first cell's second paragraph)."""
+    return [row.cells[0].paragraphs[1].text for row in table.rows[1:]]

@@ -21,7 +21,7 @@ from app.core.export.quotes import (
 )
 from app.errors import InvalidInput, NotFound
 from app.models import Coder, Coding, Document
-from tests.core.export.conftest import blocks, headings, table_texts
+from tests.core.export.conftest import blocks, headings, source_lines, table_texts
 
 HEADER = ["Quote", "Document", "Speaker", "Service", "Coder"]
 
@@ -138,6 +138,11 @@ def test_anonymised_word_file_names_nobody(small, tmp_path):
     for name in ("a-alna", "b-stovner", "Hanne", "Tor", "Kari"):
         assert not any(name in t for t in texts + cells), name
     assert any(t.startswith("Anonymised:") for t in texts)
+    sources = [line for b in body if b[0] == "t" for line in source_lines(b[2])]
+    for name in ("a-alna", "b-stovner", "Hanne", "Tor", "Kari"):
+        assert not any(name in line for line in sources), name
+    assert "Interview 1 · Participant · coded by Coder B · no round · no codebook version · " \
+           "¶ 2, 42\u201366" in sources
     rows = [row for b in body if b[0] == "t" for row in table_texts(b[2])[1:]]
     assert ["«Jeg ble møtt med respekt»", "Interview 1", "Participant", "DPS", "Coder B"] in rows
     assert ["«Ingen ringte meg tilbake etter krisen.»", "Interview 2", "Informant", "Legevakt",
@@ -171,24 +176,28 @@ def test_csv_and_xlsx_read_back(small, tmp_path):
         write_quotes_csv(s, tmp_path / "q.csv", group_by="bydel")
         write_quotes_xlsx(s, tmp_path / "q.xlsx", group_by="bydel")
         write_quotes_csv(s, tmp_path / "anon.csv", anonymise=True)
-    header = ["Code", "bydel", "Quote", "Document", "Speaker", "Service", "Coder", "Valence"]
+    note = ("Scope: Passages: overlapping codings of one code by different coders count once; "
+            "all coders.")
+    header = ["Code", "bydel", "Quote", "Document", "Speaker", "Service", "Coder", "Valence",
+              "Guid", "Start", "End", "Round", "Codebook version"]
     want = [[r.code, r.attributes.get("bydel", ""), r.text, r.document, r.speaker,
              r.attributes.get("tjeneste", ""), r.coder,
-             {1: "+1", -1: "-1"}.get(r.valence, "")] for r in expected]
+             {1: "+1", -1: "-1"}.get(r.valence, ""), r.guid, str(r.start), str(r.end), "", ""]
+            for r in expected]
     raw = (tmp_path / "q.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     with (tmp_path / "q.csv").open(encoding="utf-8-sig", newline="") as fh:
         got = list(csv.reader(fh))
-    assert got == [header] + want
+    assert got == [["# " + note], header] + want
     ws = load_workbook(tmp_path / "q.xlsx").active
     sheet = [[c if c is not None else "" for c in row] for row in ws.iter_rows(values_only=True)]
-    assert sheet == [header] + want
-    assert ws["A1"].font.b and ws.freeze_panes == "A2"
+    assert sheet[0][0] == note and sheet[1:] == [header] + want
+    assert ws["A2"].font.b and ws.freeze_panes == "A3" and ws.auto_filter.ref.startswith("A2:")
     with (tmp_path / "anon.csv").open(encoding="utf-8-sig", newline="") as fh:
         anon = list(csv.reader(fh))
-    flat = " ".join(c for row in anon[1:] for c in row)
+    flat = " ".join(c for row in anon[2:] for c in row)
     assert "Hanne" not in flat and "a-alna" not in flat and "Kari" not in flat
-    assert anon[1][2:] == ["Interview 1", "Participant", "DPS", "Coder B", "+1"]
+    assert anon[2][2:7] == ["Interview 1", "Participant", "DPS", "Coder B", "+1"]
 
 
 def test_xlsx_never_turns_a_quote_into_a_formula(project, tmp_path):
@@ -205,21 +214,31 @@ def test_xlsx_never_turns_a_quote_into_a_formula(project, tmp_path):
     with project.read() as s:
         write_quotes_xlsx(s, tmp_path / "q.xlsx")
     ws = load_workbook(tmp_path / "q.xlsx").active
-    assert ws["B2"].value == text[:23] and ws["B2"].data_type == "s"
-    assert ws["E2"].value == "=Hanne" and ws["E2"].data_type == "s"
+    assert ws["B3"].value == text[:23] and ws["B3"].data_type == "s"  # under note and header
+    assert ws["E3"].value == "=Hanne" and ws["E3"].data_type == "s"
 
 
-def test_every_sample_coding_appears_exactly_once_as_a_quote(sample, tmp_path):
+def test_every_sample_passage_appears_exactly_once_as_a_quote(sample, tmp_path):
     out = tmp_path / "alle.docx"
     with sample.read() as s:
         write_quotes_docx(s, out, group_by="bydel")
-        codings = list(s.execute(select(Document.text, Coding.start, Coding.end)
+        codings = list(s.execute(select(Document.id, Document.text, Coding.code_id,
+                                        Coding.start, Coding.end)
                                  .join(Document, Document.id == Coding.document_id)))
         rows = quote_rows(s)
-    want = Counter("«" + normalise_space(text[a:b]) + "»" for text, a, b in codings)
+    spans: dict = {}
+    for doc, text, code, a, b in sorted(codings, key=lambda r: (r[0], r[2], r[3], r[4])):
+        found = spans.setdefault((doc, code), [])
+        if found and a < found[-1][1]:
+            found[-1][1] = max(found[-1][1], b)
+        else:
+            found.append([a, b])
+    texts = {doc: text for doc, text, *_rest in codings}
+    want = Counter("«" + normalise_space(texts[doc][a:b]) + "»"
+                   for (doc, _code), found in spans.items() for a, b in found)
     body = blocks(out)
     got = Counter(row[0] for b in body if b[0] == "t" for row in table_texts(b[2])[1:])
-    assert len(codings) == 1085 and got == want
+    assert len(codings) == 1085 and got == want and sum(got.values()) == len(rows) < 1085 - 264
     # a Heading 2 exists exactly for the (code, bydel) pairs that have quotes
     seen = {(r.code, r.attributes.get("bydel", "")) for r in rows}
     pairs, code = [], None
