@@ -1,6 +1,7 @@
-"""Matrix displays in the window: choose rows, columns, cell kind and filters; the table is shaded
-by count; clicking a cell lists its quotes (document, speaker, district) and a click on a quote
-opens it in the transcript. Displays are saved by name in the project and reopened."""
+"""Matrix displays in the window: choose rows, columns, cell kind, analysis scope and filters; the
+table is shaded by count and the scope is said above it; clicking a cell lists its quotes
+(document, speaker, district, coders, round, codebook version, paragraph) and a click on a
+quote opens it in the transcript. Displays are saved by name in the project and reopened."""
 
 from __future__ import annotations
 
@@ -135,7 +136,7 @@ class DisplayDialog(QDialog):
             (self.cols, [(a, a) for a in attributes] + [("documents", _("documents")),
                                                         ("coders", _("coders")),
                                                         ("codes", _("codes (co-occurrence)"))]),
-            (self.cell, [("count", _("number of codings")), ("documents",
+            (self.cell, [("count", _("number of passages")), ("documents",
                                                                _("number of documents")),
                          ("share", _("share of documents")), ("quotes", _("quotes")),
                          ("valence", _("positive / critical"))]),
@@ -149,6 +150,15 @@ class DisplayDialog(QDialog):
         self.coder.addItem(_("all coders"), None)
         for c in session.coders():
             self.coder.addItem(c.name, c.name)
+        from app.core.scope import SCOPE_KINDS, scope_label
+
+        self.scope = QComboBox(self)
+        for kind in SCOPE_KINDS:
+            self.scope.addItem(scope_label(kind), kind)
+        self.scope.setToolTip(_("What is counted: passages united across coders (a passage "
+                                "two coders coded counts once), the consensus coder's codings, "
+                                "or every coding"))
+        self.scope.setAccessibleName(_("Scope"))
         self.where_attr, self.where_value = QComboBox(self), QComboBox(self)
         self.where_attr.addItem(_("no filter"), None)
         for a in attributes:
@@ -159,7 +169,11 @@ class DisplayDialog(QDialog):
         form.addRow(_("Columns:"), self.cols)
         form.addRow(_("Cells:"), self.cell)
         form.addRow(_("Code level:"), self.level)
-        form.addRow(_("Coder:"), self.coder)
+        coder_row = QHBoxLayout()
+        coder_row.addWidget(self.coder, 1)
+        coder_row.addWidget(QLabel(_("Scope:"), self))
+        coder_row.addWidget(self.scope, 1)
+        form.addRow(_("Coder:"), coder_row)
         where = QHBoxLayout()
         where.addWidget(self.where_attr)
         where.addWidget(self.where_value)
@@ -184,6 +198,8 @@ class DisplayDialog(QDialog):
         export = QPushButton(_("&Export..."), self)
         export.clicked.connect(self.export)
         buttons.addWidget(export)
+        self.scope_note = QLabel("", self)
+        self.scope_note.setWordWrap(True)
         self.model = MatrixModel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
@@ -206,6 +222,7 @@ class DisplayDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addLayout(buttons)
+        lay.addWidget(self.scope_note)
         lay.addWidget(split, 1)
         self.resize(1100, 820)
         self._fill_values()
@@ -233,10 +250,11 @@ class DisplayDialog(QDialog):
     def spec(self) -> DisplaySpec:
         where = {self.where_attr.currentData(): self.where_value.currentText()} \
             if self.where_attr.currentData() and self.where_value.currentText() else {}
+        scope = self.scope.currentData()
         return DisplaySpec(rows=self.rows.currentData(), cols=self.cols.currentData(),
                            cell=self.cell.currentData(), level=self.level.value() or None,
                            coders=(self.coder.currentData(),) if self.coder.currentData() else (),
-                           where=where)
+                           where=where, scope=None if scope == "segments" else scope)
 
     def set_spec(self, spec: DisplaySpec) -> None:
         for combo, value in ((self.rows, spec.rows), (self.cols, spec.cols),
@@ -247,6 +265,7 @@ class DisplayDialog(QDialog):
         self.level.setValue(spec.level or 0)
         coders = spec.coders or (None,)
         self.coder.setCurrentIndex(max(0, self.coder.findData(coders[0])))
+        self.scope.setCurrentIndex(max(0, self.scope.findData(spec.scope or "segments")))
         where = spec.where
         if where:
             key, value = next(iter(where.items()))
@@ -260,21 +279,40 @@ class DisplayDialog(QDialog):
         try:
             with self.session.read() as s:
                 m = spec.build(s)
-                self.quotes = m if spec.cell == "quotes" else spec.build(s, cell="quotes")
-                if self.pseudonymise.isChecked():
-                    from app.core.privacy.replace import pseudonymise_matrix
-
-                    pseudonymise_matrix(s, self.quotes)
         except SitatError as exc:
             self.session.failed.emit(str(exc))
             return False
+        self.quotes = m if spec.cell == "quotes" else None  # the quotes: at the first click
+        self._built = spec
         self.model.set_matrix(m)
+        self.scope_note.setText(_("Scope: {description}").format(
+            description=m.scope.get("description", "")) + (
+            " " + _("A passage coded by several coders counts once in each of their columns; "
+                    "the totals count it once.") if m.per_coder else ""))
         self.table.resizeColumnsToContents()
         self.list.clear()
         return True
 
+    def _quote_matrix(self):
+        """The shown display with quotes in its cells (built when first needed)."""
+        if self.quotes is None and getattr(self, "_built", None) is not None:
+            with self.session.read() as s:
+                self.quotes = self._built.build(s, cell="quotes")
+        if self.quotes is not None and self.pseudonymise.isChecked() \
+                and not getattr(self.quotes, "_pseudonymised", False):
+            from app.core.privacy.replace import pseudonymise_matrix
+
+            with self.session.read() as s:
+                pseudonymise_matrix(s, self.quotes)
+            self.quotes._pseudonymised = True
+        return self.quotes
+
     def cell_clicked(self, index: QModelIndex) -> None:
-        m = self.quotes
+        try:
+            m = self._quote_matrix()
+        except SitatError as exc:
+            self.session.failed.emit(str(exc))
+            return
         if m is None or index.row() >= len(m.rows) or index.column() >= len(m.cols):
             return
         items = m.cells[index.row()][index.column()] or []
@@ -282,12 +320,14 @@ class DisplayDialog(QDialog):
             row=m.rows[index.row()], col=m.cols[index.column()], n=len(items)))
         self.list.clear()
         from app.core.export.quotes import quote_sources
+        from app.core.export.sources import quote_source
 
         with self.session.read() as s:
             sources = quote_sources(s, items)
         for q, (who, place) in zip(items, sources):
-            where = " · ".join(x for x in (q["document"], who, place, q.get("coder", "")) if x)
-            label = f"«{' '.join(q['text'].split())}»\n{where}"
+            where = " · ".join(x for x in (place,) if x)
+            line = quote_source({**q, "speaker": who}).line()
+            label = f"«{' '.join(q['text'].split())}»\n{line}" + (f" · {where}" if where else "")
             item = QListWidgetItem(label, self.list)
             item.setData(Qt.UserRole, (q["document"], q["start"], q["end"]))
 

@@ -23,7 +23,8 @@ from app.views.window_host import WindowActions
 
 class QuotesDialog(QDialog):
     """Which quotes: one code (with its child codes) or all, grouped by an attribute, one coder
-    or all, anonymised or not."""
+    or all, in which analysis scope (passages united across coders, the consensus, or every
+    coding), anonymised or not."""
 
     def __init__(self, session: Session, code_paths: list[str], current: str | None,
                  attributes: list[str], coders: list[str], parent=None) -> None:
@@ -43,11 +44,19 @@ class QuotesDialog(QDialog):
         self.coder.addItem(_("all coders"), None)
         for c in coders:
             self.coder.addItem(c, c)
+        from app.core.scope import SCOPE_KINDS, scope_label
+
+        self.scope = QComboBox(self)
+        for kind in SCOPE_KINDS:
+            self.scope.addItem(scope_label(kind), kind)
+        self.scope.setToolTip(_("Passages: a passage two coders coded is printed once, with "
+                                "both coders. Every coding: once per coder."))
         self.anonymise = QCheckBox(_("Anonymise (number documents, letter coders)"), self)
         form = QFormLayout()
         form.addRow(_("Code:"), self.code)
         form.addRow(_("Group by:"), self.group)
         form.addRow(_("Coder:"), self.coder)
+        form.addRow(_("Scope:"), self.scope)
         form.addRow("", self.anonymise)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
         buttons.accepted.connect(self.accept)
@@ -60,7 +69,7 @@ class QuotesDialog(QDialog):
         return {"codes": [self.code.currentData()] if self.code.currentData() else None,
                 "group_by": self.group.currentData(),
                 "coders": [self.coder.currentData()] if self.coder.currentData() else None,
-                "anonymise": self.anonymise.isChecked()}
+                "anonymise": self.anonymise.isChecked(), "scope": self.scope.currentData()}
 
 
 def export_quotes(session: Session, path: Path, options: dict) -> Path:
