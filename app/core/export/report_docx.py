@@ -139,7 +139,7 @@ class _Finder:
         return self.src.quote(p.document_id, start, end), key, self.source(p, start, end)
 
     def units_line(self, guids: list[str]) -> str:
-        """'Rests on 2 meaning units: doc ¶ 3 (Hanne, Tor); ... · round ... · codebook ...'."""
+        """'Meaning units (2): doc ¶ 3 (Hanne, Tor); ... · round ... · codebook ...'."""
         units, seen = [], set()
         for guid in guids:
             p = self.passage(guid)
@@ -148,14 +148,14 @@ class _Finder:
             seen.add(id(p))
             units.append(p)
         if not units:
-            return _("Rests on no meaning units.")
+            return _("Meaning units: none.")
         places = "; ".join(
             f"{self.names.get(p.document_id, '')} ¶ {self.src.paragraph(p.document_id, p.start)}"
             f" ({', '.join(p.coders)})" for p in units)
         rounds = sorted({r for p in units for r in p.rounds})
         versions = sorted({v for p in units for v in p.versions})
         return " · ".join([
-            _("Rests on {n} meaning units: {places}").format(n=len(units), places=places),
+            _("Meaning units ({n}): {places}").format(n=len(units), places=places),
             _("round {names}").format(names=", ".join(rounds)) if rounds else _("no round"),
             (_("codebook {names}").format(names=", ".join(versions)) if versions
              else _("no codebook version"))])
