@@ -351,9 +351,15 @@ def _passage(doc_id: int, code_id: int, group: list[tuple], hi: int, extra: dict
         p = Passage(doc_id, code_id, first[0], hi, (first[2],), (first[4],),
                     first[3] or None, code_ids=(first[5],))
     else:
-        p = Passage(doc_id, code_id, first[0], hi, tuple(sorted({m[2] for m in group})),
-                    tuple(m[4] for m in group), passage_valence(m[3] for m in group),
-                    code_ids=tuple(sorted({m[5] for m in group})))
+        coders, values, codes = set(), set(), set()
+        for m in group:
+            coders.add(m[2])
+            codes.add(m[5])
+            if m[3]:
+                values.add(m[3])
+        valence = None if not values else values.pop() if len(values) == 1 else MIXED
+        p = Passage(doc_id, code_id, first[0], hi, tuple(sorted(coders)),
+                    tuple(m[4] for m in group), valence, code_ids=tuple(sorted(codes)))
     if names:
         coders = names["coders"]
         p.coders = _sorted_names(coders.get(i, "") for i in p.coder_ids)
