@@ -103,7 +103,7 @@ def cmd_matrix(a) -> int:
     written = a.csv or a.xlsx or a.docx  # then the table itself is not printed
     output(a, m.as_json(), () if written else
            ("\t".join(str(v) for v in row) for row in tables.table_rows(m)),
-           note=None if written else tables.scope_note(m.scope))
+           note=None if written else tables.scope_note(m.scope, m.per_coder))
     return 0
 
 

@@ -62,6 +62,9 @@ def test_matrix_scope(cli, proj):
     assert consensus["scope"]["coders"] == ["Konsensus"]
     text = ok(cli("matrix", proj, "--cols", "bydel"))
     assert "Scope: Passages" in text.err and text.out.splitlines()[-1] == "Total\t2\t2"
+    by_coder = ok(cli("matrix", proj, "--cols", "coders"))
+    assert "counts once in each of their columns; the totals count it once" in by_coder.err
+    assert by_coder.out.splitlines()[-1] == "Total\t2\t1\t2\t2"  # Hanne, Konsensus, Tor
 
 
 def test_export_quotes_scope(cli, proj, tmp_path):

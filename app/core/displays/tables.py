@@ -45,15 +45,22 @@ def valence_text(v: dict) -> str:
     return text
 
 
-def scope_note(scope: dict | None) -> str:
-    """'Scope: ...' for a table's note line, or '' for a display without a scope."""
+def scope_note(scope: dict | None, per_coder: bool = False) -> str:
+    """'Scope: ...' for a table's note line, or '' for a display without a scope; with
+    `per_coder` (a coders axis), how a passage of several coders is counted."""
     description = (scope or {}).get("description") or ""
-    return _("Scope: {description}").format(description=description) if description else ""
+    if not description:
+        return ""
+    note = _("Scope: {description}").format(description=description)
+    if per_coder:
+        note += " " + _("A passage coded by several coders counts once in each of their "
+                        "columns; the totals count it once.")
+    return note
 
 
-def comment_row(scope: dict | None) -> list[list[str]]:
+def comment_row(scope: dict | None, per_coder: bool = False) -> list[list[str]]:
     """The first line of a CSV table: '# Scope: ...' (none without a scope)."""
-    note = scope_note(scope)
+    note = scope_note(scope, per_coder)
     return [["# " + note]] if note else []
 
 
@@ -84,7 +91,7 @@ def table_rows(matrix: Matrix) -> list[list]:
 
 def write_matrix_csv(matrix: Matrix, path: str | os.PathLike) -> Path:
     """The matrix as CSV (UTF-8 with a byte-order mark so Excel reads æøå), totals included."""
-    rows = comment_row(matrix.scope) + table_rows(matrix)
+    rows = comment_row(matrix.scope, matrix.per_coder) + table_rows(matrix)
 
     def write(tmp: Path) -> None:
         with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
@@ -115,7 +122,7 @@ def write_matrix_xlsx(matrix: Matrix, path: str | os.PathLike, title: str) -> Pa
     head.font = Font(bold=True, size=14)
     head.data_type = "s"
     head.quotePrefix = formula_like(head.value)
-    note = scope_note(matrix.scope)
+    note = scope_note(matrix.scope, matrix.per_coder)
     top = 1  # rows above the table: the title, and the scope note
     if note:
         cell = ws.cell(row=2, column=1, value=_text(note))
