@@ -39,8 +39,10 @@ def _import_text(a, report) -> list[str]:
                                             codes=report.codes, coders=report.coders,
                                             codings=report.codings)]
     lines += [item["reason"] for item in report.renamed]
+    if report.code_sets:
+        lines.append(_("{n} code sets imported.").format(n=report.code_sets))
     if report.skipped:
-        lines.append(_("{n} items could not be imported:").format(n=len(report.skipped)))
+        lines.append(report.skipped_line())
     for item in report.skipped:
         where = f" [{item['start']}-{item['end']}]" if "start" in item else ""
         lines.append(f"  {item['source']}{where}: {item['reason']}")

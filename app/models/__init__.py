@@ -3,6 +3,7 @@
 from app.models.attribute import ATTRIBUTE_TYPES, AttributeDefinition, AttributeValue
 from app.models.base import Base, new_guid, utcnow
 from app.models.codebook import Code, Coder
+from app.models.codeset import CodeSet, code_set_member
 from app.models.coding import Coding
 from app.models.displays import (
     Condensate,
@@ -35,6 +36,8 @@ __all__ = [
     "round_document",
     "Code",
     "Coder",
+    "CodeSet",
+    "code_set_member",
     "Coding",
     "Condensate",
     "IllustrativeQuote",

@@ -142,9 +142,9 @@ class ExportActions(WindowActions):
         if skipped:
             from PySide6.QtWidgets import QMessageBox
 
-            QMessageBox.information(self.window, _("Imported with gaps"), _(
-                "{n} items could not be imported:").format(n=len(skipped)) + "\n" + "\n".join(
-                f"• {x.get('reason', '')}" for x in skipped[:20]))
+            QMessageBox.information(self.window, _("Imported with gaps"), report.skipped_line()
+                                    + "\n" + "\n".join(f"• {x.get('reason', '')}"
+                                                        for x in skipped[:20]))
         self.window.projectRequested.emit(str(out.with_suffix(".sitat")))
 
     def _done(self, path: Path) -> None:

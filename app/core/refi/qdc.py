@@ -3,7 +3,10 @@
 Files from other tools are accepted: elements are matched by local name, so other namespace
 versions (or none) work, and a `.qde` project's CodeBook is found inside its Project element.
 Sitat's inclusion/exclusion criteria and example have no REFI element; they travel inside the
-Description as paragraphs starting `Inklusjon:`, `Eksklusjon:`, `Eksempel:` (English accepted).
+Description as paragraphs starting `Inklusjon:`, `Eksklusjon:`, `Eksempel:`. These labels are
+Sitat's fixed format, the same in every interface language; any other paragraph (another
+tool's `Example:` too) is the user's own text and stays in the definition word for word, so it
+is written back exactly as it came. Code sets travel in the codebook's `Sets`.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import os
 import re
 import uuid
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
 
 from app.core.codebook import COLOUR_RE
 from app.core.codebook_io import CodeSpec
@@ -22,12 +26,8 @@ NAMESPACE = "urn:QDA-XML:codebook:1.0"
 MAX_BYTES = 20 * 1024 * 1024
 MAX_CODES = 20_000
 MAX_DEPTH = 40
-_LABELS = {
-    "inclusion": ("Inklusjon:", "Inclusion:"),
-    "exclusion": ("Eksklusjon:", "Exclusion:"),
-    "example": ("Eksempel:", "Example:"),
-}
-_WRITE_LABEL = {"inclusion": "Inklusjon:", "exclusion": "Eksklusjon:", "example": "Eksempel:"}
+# Sitat's own labels, fixed: never translated, and only these are read back as criteria.
+LABELS = {"inclusion": "Inklusjon:", "exclusion": "Eksklusjon:", "example": "Eksempel:"}
 
 
 def _local(tag) -> str:
@@ -38,17 +38,74 @@ def _children(elem, name: str):
     return [c for c in elem if _local(c.tag) == name]
 
 
+@dataclass
+class CodeGroup:
+    """A REFI Set: a named group of codes (ATLAS.ti's code groups, MAXQDA's code sets), as
+    guids of its codes; sources and notes in it are only counted (Sitat's code sets hold
+    codes)."""
+
+    guid: str
+    name: str
+    description: str = ""
+    codes: list[str] = field(default_factory=list)
+    sources: int = 0
+    notes: int = 0
+
+
+def description_of(elem) -> str:
+    """The text of an element's Description child (or, as older ATLAS.ti files write it, of
+    its description attribute), line ends as LF, outer white space removed."""
+    found = _children(elem, "Description")
+    text = "".join(found[0].itertext()) if found else (elem.get("description") or "")
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _members(elem, name: str) -> list[str]:
+    """Guids of MemberCode/MemberSource/MemberNote (targetGUID; ATLAS.ti 9 writes guid)."""
+    return [g for g in (_guid((r.get("targetGUID") or r.get("guid") or "").strip())
+                        for r in _children(elem, name)) if g]
+
+
+def read_sets(*holders) -> list[CodeGroup]:
+    """The Set elements under the given holders of a Sets element (a Project, a CodeBook)."""
+    out = []
+    for holder in holders:
+        if holder is None:
+            continue
+        for group in _children(holder, "Sets"):
+            for st in _children(group, "Set"):
+                name = (st.get("name") or "").strip()
+                if name:
+                    out.append(CodeGroup(
+                        _guid((st.get("guid") or "").strip()) or str(uuid.uuid4()), name,
+                        description_of(st), _members(st, "MemberCode"),
+                        len(_members(st, "MemberSource")), len(_members(st, "MemberNote"))))
+    return out
+
+
+def write_sets(parent, q: str, groups: list[CodeGroup]) -> None:
+    """A Sets element with one Set per group (skipped when there is none)."""
+    if not groups:
+        return
+    holder = ET.SubElement(parent, q + "Sets")
+    for g in groups:
+        el = ET.SubElement(holder, q + "Set", {"guid": g.guid, "name": g.name})
+        if g.description:
+            ET.SubElement(el, q + "Description").text = g.description
+        for code in g.codes:
+            ET.SubElement(el, q + "MemberCode", {"targetGUID": code})
+
+
 def split_description(text: str) -> dict[str, str]:
     """Description text -> {'description', 'inclusion', 'exclusion', 'example'}."""
     out = {"description": [], "inclusion": [], "exclusion": [], "example": []}
     current = "description"
     for para in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip()):
         stripped = para.strip()
-        for key, labels in _LABELS.items():
-            hit = next((lab for lab in labels if stripped.lower().startswith(lab.lower())), None)
-            if hit:
+        for key, label in LABELS.items():
+            if stripped.startswith(label):
                 current = key
-                stripped = stripped[len(hit):].strip()
+                stripped = stripped[len(label):].strip()
                 break
         else:
             if current != "description" and not stripped:
@@ -63,7 +120,7 @@ def join_description(spec: CodeSpec) -> str:
     for key in ("inclusion", "exclusion", "example"):
         value = getattr(spec, key).strip()
         if value:
-            parts.append(f"{_WRITE_LABEL[key]} {value}")
+            parts.append(f"{LABELS[key]} {value}")
     return "\n\n".join(parts)
 
 
@@ -84,11 +141,28 @@ def read_qdc_file(path: str | os.PathLike) -> list[CodeSpec]:
         return CodebookError(_("The codebook file is larger than {mb} MB.").format(
             mb=MAX_BYTES // (1024 * 1024)))
 
-    return parse_qdc(read_capped(path, MAX_BYTES, CodebookError, too_large))
+    return parse_codebook(read_capped(path, MAX_BYTES, CodebookError, too_large))[0]
+
+
+def read_codebook_file(path: str | os.PathLike) -> tuple[list[CodeSpec], list[CodeGroup]]:
+    """The code tree and the code sets of a codebook file a user named (as read_qdc_file)."""
+    from app.core.files.reading import read_capped
+
+    def too_large(_size: int) -> CodebookError:
+        return CodebookError(_("The codebook file is larger than {mb} MB.").format(
+            mb=MAX_BYTES // (1024 * 1024)))
+
+    return parse_codebook(read_capped(path, MAX_BYTES, CodebookError, too_large))
 
 
 def parse_qdc(data: bytes) -> list[CodeSpec]:
     """The code tree of a REFI-QDA codebook (or project) file. Raises CodebookError."""
+    return parse_codebook(data)[0]
+
+
+def parse_codebook(data: bytes) -> tuple[list[CodeSpec], list[CodeGroup]]:
+    """The code tree and the code sets (`Sets`) of a REFI-QDA codebook (or project) file.
+    Raises CodebookError."""
     import defusedxml.ElementTree as SafeET
     from defusedxml import DefusedXmlException
 
@@ -131,17 +205,18 @@ def parse_qdc(data: bytes) -> list[CodeSpec]:
         if not COLOUR_RE.match(colour):
             colour = ""
         codable = (elem.get("isCodable") or "true").strip().lower() not in ("false", "0")
-        desc_el = _children(elem, "Description")
-        parts = split_description("".join(desc_el[0].itertext()) if desc_el else "")
+        parts = split_description(description_of(elem))
         spec = CodeSpec(name=name, guid=guid, colour=colour.upper(), codable=codable, **parts)
         spec.children = [read(c, depth + 1) for c in _children(elem, "Code")]
         return spec
 
-    return [read(c, 1) for group in codes for c in _children(group, "Code")]
+    roots = [read(c, 1) for group in codes for c in _children(group, "Code")]
+    return roots, read_sets(book, root if root is not book else None)
 
 
-def write_qdc(roots: list[CodeSpec], origin: str = "Sitat") -> bytes:
-    """A REFI-QDA codebook document (UTF-8) for the given tree."""
+def write_qdc(roots: list[CodeSpec], origin: str = "Sitat",
+              sets: list[CodeGroup] | None = None) -> bytes:
+    """A REFI-QDA codebook document (UTF-8) for the given tree and code sets."""
     ET.register_namespace("", NAMESPACE)
     q = f"{{{NAMESPACE}}}"
     book = ET.Element(q + "CodeBook", {"origin": origin})
@@ -161,5 +236,6 @@ def write_qdc(roots: list[CodeSpec], origin: str = "Sitat") -> bytes:
 
     for root in roots:
         add(codes, root)
+    write_sets(book, q, sets or [])
     ET.indent(book, space="  ")
     return ET.tostring(book, encoding="utf-8", xml_declaration=True) + b"\n"

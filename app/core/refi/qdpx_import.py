@@ -4,7 +4,8 @@ Everything is read and checked first (qdpx_read), offsets are converted in one p
 (qdpx_offsets), then the project is built under a temporary name next to `out` in one
 transaction and renamed only when complete, so a failure never leaves a half-written project.
 Codings that cannot be placed safely (outside their text, ambiguous, unknown code, only white
-space) are not guessed at: they are listed in the report's `skipped`.
+space) are not guessed at: they are listed in the report's `skipped`, each entry with how many
+selections and codings it stands for. A selection's name is never a reason to leave it out.
 """
 
 from __future__ import annotations
@@ -14,10 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.core import attributes as attrs
-from app.core.codebook_io import CodeSpec, import_codebook
-from app.core.coding import NewCoding, add_codings_bulk, get_or_create_coder
-from app.core.documents import MAX_NAME, PreparedDocument, add_prepared, text_sha256
+from app.core.documents import MAX_NAME
 from app.core.importing.encoding import decode_text
 from app.core.importing.limits import (
     MAX_PROJECT_MEMO_CHARS,
@@ -26,17 +24,14 @@ from app.core.importing.limits import (
     MAX_TEXT_CHARS,
     format_size,
 )
-from app.core.importing.model import ImportedText
-from app.core.importing.speakers import detect_turns
 from app.core.importing.ziputil import read_part
 from app.core.names import clean_derived, control_character
 from app.core.project import Project
 from app.core.refi import qdpx_read as rd
-from app.core.refi.qdpx_offsets import SourceMap, choose_dialect, name_matches
-from app.core.team.provenance import parse_utc
-from app.errors import ImportFailed, SitatError
+from app.core.refi.qdpx_build import write_project
+from app.core.refi.qdpx_offsets import CODEPOINTS, UTF16, SourceMap, choose_dialect
+from app.errors import ImportFailed
 from app.i18n import _
-from app.models import AttributeDefinition, Code, Coder, Document, ProjectInfo
 
 
 @dataclass
@@ -45,16 +40,36 @@ class ImportReport:
     codes: int = 0
     coders: int = 0
     codings: int = 0
+    code_sets: int = 0
     dialect: str = ""
     skipped: list[dict] = field(default_factory=list)
     renamed: list[dict] = field(default_factory=list)  # {"variable", "attribute", "reason"}
 
-    def skip(self, source: str, reason: str, **extra) -> None:
-        self.skipped.append({"source": source, "reason": reason, **extra})
+    def skip(self, source: str, reason: str, selections: int = 0, codings: int = 0,
+             **extra) -> None:
+        """One thing left out, with how many selections and codings it held."""
+        self.skipped.append({"source": source, "reason": reason, "selections": selections,
+                             "codings": codings, **extra})
+
+    @property
+    def skipped_selections(self) -> int:
+        return sum(item["selections"] for item in self.skipped)
+
+    @property
+    def skipped_codings(self) -> int:
+        return sum(item["codings"] for item in self.skipped)
+
+    def skipped_line(self) -> str:
+        """How many selections and codings were left out, in how many entries."""
+        return _("{selections} selections with {codings} codings could not be imported "
+                 "({n} entries):").format(selections=self.skipped_selections,
+                                          codings=self.skipped_codings, n=len(self.skipped))
 
     def as_json(self) -> dict:
         out = {"documents": self.documents, "codes": self.codes, "coders": self.coders,
-               "codings": self.codings, "skipped": self.skipped, "dialect": self.dialect}
+               "codings": self.codings, "code_sets": self.code_sets, "skipped": self.skipped,
+               "skipped_selections": self.skipped_selections,
+               "skipped_codings": self.skipped_codings, "dialect": self.dialect}
         if self.renamed:
             out["renamed"] = self.renamed
         return out
@@ -76,18 +91,19 @@ def _load_sources(pkg: rd.Package, report: ImportReport) -> list[_Doc]:
         for n, src in enumerate(pkg.sources, start=1):
             label = src.name or src.path or src.guid
             member = wanted.get(src.guid)
+            held = {"selections": len(src.selections), "codings": src.codings()}
             if src.content is not None:
                 raw = src.content
             elif member is None:
                 report.skip(label, _("The source's text file is missing from the project "
-                                     "file."), codings=len(src.selections))
+                                     "file."), **held)
                 continue
             else:
                 if member not in decoded:
                     decoded[member] = _decoded(zf, member, src.name or label)
                 raw = decoded[member]
                 if isinstance(raw, ImportFailed):
-                    report.skip(label, str(raw), codings=len(src.selections))
+                    report.skip(label, str(raw), **held)
                     continue
             if len(raw) > MAX_TEXT_CHARS:
                 raise rd.source_too_long(src.name or label, len(raw))
@@ -97,10 +113,20 @@ def _load_sources(pkg: rd.Package, report: ImportReport) -> list[_Doc]:
             try:
                 smap = SourceMap(raw)
             except ImportFailed as exc:
-                report.skip(label, str(exc), codings=len(src.selections))
+                report.skip(label, str(exc), **held)
                 continue
-            docs.append(_Doc(src, _unique_name(src.name, n, names), smap))
+            docs.append(_Doc(src, _unique_name(src.name or _file_stem(src.path), n, names),
+                             smap))
     return docs
+
+
+def _file_stem(text_path: str | None) -> str:
+    """The file name (without .txt) of a plainTextPath, for a source that has no name."""
+    ref = (text_path or "").strip().replace("\\", "/")
+    if "://" in ref:
+        ref = ref.split("://", 1)[1]
+    name = ref.rsplit("/", 1)[-1]
+    return name[:-4] if name.lower().endswith(".txt") else name
 
 
 def _unique_name(source_name: str, n: int, names: set[str]) -> str:
@@ -130,33 +156,6 @@ def _decoded(zf, member: str, label: str) -> str | ImportFailed:
     except ImportFailed as exc:
         return exc
     return raw
-
-
-def _unique_siblings(specs: list[CodeSpec]) -> None:
-    """Other tools allow two sibling codes with one name; Sitat needs distinct paths."""
-    seen: set[str] = set()
-    for spec in specs:
-        base, i = spec.name.strip(), 1
-        while spec.name.strip() in seen:
-            i += 1
-            spec.name = f"{base} ({i})"
-        seen.add(spec.name.strip())
-        _unique_siblings(spec.children)
-
-
-def _notes(pkg: rd.Package, guids: list[str]) -> str:
-    return "\n\n".join(pkg.notes[g].strip() for g in guids if pkg.notes.get(g, "").strip())
-
-
-def _attribute_type(kind: str, values: list[str]) -> str:
-    wanted = {"integer": "number", "float": "number", "date": "date"}.get(kind.lower(), "text")
-    probe = AttributeDefinition(name="", type=wanted, choices="")
-    try:
-        for v in values:
-            attrs.normalise_value(probe, v)
-    except SitatError:
-        return "text"
-    return wanted
 
 
 def _attribute_names(pkg: rd.Package, report: ImportReport) -> None:
@@ -195,17 +194,26 @@ def _check_memos(pkg: rd.Package, docs: list[_Doc], placed) -> None:
         if total > MAX_PROJECT_MEMO_CHARS:
             raise rd.memos_too_long(total)
 
+    def add_text(text: str) -> None:
+        nonlocal total
+        total += len(text) + 2
+        if total > MAX_PROJECT_MEMO_CHARS:
+            raise rd.memos_too_long(total)
+
     add(pkg.project_notes)
+    add_text(pkg.description)
     for refs in pkg.code_memos.values():
         add(refs)
     for d in docs:
         add(d.source.notes)
-        for _code, _user, notes, _at in d.source.whole:
-            add(notes)
+        add_text(d.source.description)
+        for ref in d.source.whole:
+            add(ref.notes)
     for _d, sel, _start, _end in placed:
-        for _code, _user, notes, _at in sel.codings:
-            add(notes)
+        for ref in sel.codings:
+            add(ref.notes)
             add(sel.notes)
+            add_text(sel.description)
 
 
 def _values_by_source(pkg: rd.Package, docs: list[_Doc], report: ImportReport):
@@ -234,19 +242,16 @@ def _placements(pkg: rd.Package, docs: list[_Doc], report: ImportReport):
     placed = []  # (doc, selection, start, end)
     for d in docs:
         for sel in d.source.selections:
-            span = d.smap.place(choice.dialect or "codepoints", sel.start, sel.end)
-            where = {"start": sel.start, "end": sel.end, "selection": sel.guid}
-            other = d.smap.place("utf16" if choice.dialect == "codepoints" else "codepoints",
+            span = d.smap.place(choice.dialect or CODEPOINTS, sel.start, sel.end)
+            where = {"start": sel.start, "end": sel.end, "selection": sel.guid,
+                     "selections": 1, "codings": len(sel.codings)}
+            other = d.smap.place(UTF16 if choice.dialect == CODEPOINTS else CODEPOINTS,
                                  sel.start, sel.end)
             if span is None:
                 report.skip(d.name, _("The selection lies outside the text."), **where)
             elif choice.undecided and span != other:
                 report.skip(d.name, _("The selection's position is ambiguous: the file does not "
                                       "show how it counts characters."), **where)
-            elif (choice.names_are_text and sel.name and sel.name.strip()
-                  and not name_matches(sel.name, d.smap.text[span[0]:span[1]])):
-                report.skip(d.name, _("The selected text differs from the text the file names "
-                                      "for it, so its position is uncertain."), **where)
             elif not d.smap.text[span[0]:span[1]].strip():
                 report.skip(d.name, _("The selection contains only white space."), **where)
             else:
@@ -266,8 +271,9 @@ def import_qdpx(path: Path, out: Path) -> ImportReport:
     pkg = rd.read_package(path)
     report = ImportReport()
     docs = _load_sources(pkg, report)
-    for name in pkg.other_sources:
-        report.skip(name, _("Only text sources can be imported; this source is not text."))
+    for name, selections, codings in pkg.other_sources:
+        report.skip(name, _("Only text sources can be imported; this source is not text."),
+                    selections, codings)
     _attribute_names(pkg, report)
     values = _values_by_source(pkg, docs, report)
     placed = _placements(pkg, docs, report)
@@ -280,7 +286,7 @@ def import_qdpx(path: Path, out: Path) -> ImportReport:
     try:
         project = Project.create(tmp, pkg.title or path.stem)
         with project.write() as s:
-            _write(s, pkg, docs, values, placed, report)
+            write_project(s, pkg, docs, values, placed, report)
         project.close()
         project = None
         if out.exists():
@@ -294,84 +300,3 @@ def import_qdpx(path: Path, out: Path) -> ImportReport:
             p.unlink(missing_ok=True)
         raise
     return report
-
-
-def _write(s, pkg: rd.Package, docs: list[_Doc], values, placed, report: ImportReport) -> None:
-    info = s.query(ProjectInfo).one()
-    info.memo = _notes(pkg, pkg.project_notes)
-    _unique_siblings(pkg.codes)
-    import_codebook(s, pkg.codes)
-    codes = {c.guid: c for c in s.query(Code)}
-    for guid, refs in pkg.code_memos.items():
-        if guid in codes and refs:
-            codes[guid].memo = _notes(pkg, refs)
-    report.codes = len(codes)
-    batch = [PreparedDocument(d.name, Path(d.source.path or d.name),
-                              ImportedText(d.smap.text, detect_turns(d.smap.text), "txt"),
-                              text_sha256(d.smap.text)) for d in docs]
-    add_prepared(s, batch, allow_duplicate=True)
-    by_name = {doc.name: doc for doc in s.query(Document)}
-    doc_ids, used = {}, set()
-    for d in docs:
-        doc = by_name[d.name]
-        if d.source.guid not in used:
-            doc.guid = d.source.guid
-            used.add(d.source.guid)
-        doc.memo = _notes(pkg, d.source.notes)
-        doc_ids[d.source.guid] = doc.id
-    s.flush()
-    all_values: dict[str, list[str]] = {}
-    for vals in values.values():
-        for k, v in vals.items():
-            all_values.setdefault(k, []).append(v)
-    for guid, (name, kind) in pkg.variables.items():
-        if name in all_values:
-            attrs.define_attribute(s, name, _attribute_type(kind, all_values[name]))
-    for src_guid, vals in values.items():
-        if src_guid in doc_ids:
-            attrs.set_values(s, s.get(Document, doc_ids[src_guid]), vals)
-    coders: dict[str, Coder] = {}
-
-    def coder_for(guid: str) -> Coder:
-        if guid not in coders:
-            name = pkg.users.get(guid) or (_("User {id}").format(id=guid[:8]) if guid
-                                           else _("Unknown coder"))
-            coder = get_or_create_coder(s, name)
-            if guid and coder.guid != guid and guid not in {c.guid for c in coders.values()}:
-                coder.guid = guid
-            coders[guid] = coder
-        return coders[guid]
-
-    rows = []
-    for d, sel, start, end in placed:
-        for k, (code_guid, user, notes, at) in enumerate(sel.codings):
-            row = _row(s, report, codes, d, doc_ids, code_guid, coder_for(user or sel.user),
-                       start, end, _notes(pkg, notes + sel.notes), sel.guid, parse_utc(at))
-            if row is not None and k == 0:
-                row.guid = sel.guid  # a Sitat export's selection guid is its coding's guid
-            rows.append(row)
-    for d in docs:
-        text = d.smap.text
-        lead = len(text) - len(text.lstrip())
-        for code_guid, user, notes, at in d.source.whole:
-            rows.append(_row(s, report, codes, d, doc_ids, code_guid, coder_for(user), lead,
-                             len(text.rstrip()), _notes(pkg, notes), d.source.guid,
-                             parse_utc(at)))
-    report.codings = add_codings_bulk(s, [r for r in rows if r is not None])
-    report.documents = len(docs)
-    report.coders = len({c.id for c in coders.values()})
-    s.flush()
-
-
-def _row(s, report, codes, d, doc_ids, code_guid, coder, start, end, memo, where,
-         created=None):
-    code = codes.get(code_guid)
-    if code is None:
-        report.skip(d.name, _("The coding refers to a code that is not in the codebook."),
-                    start=start, end=end, selection=where)
-        return None
-    if not code.codable:
-        code.codable = True
-    return NewCoding(doc_ids[d.source.guid], code.id, coder.id, start, end, memo,
-                     created_at=created)
-

@@ -3,9 +3,11 @@
 Two dialects exist in the wild: NVivo for Windows counts UTF-16 code units in the source text
 as written (CRLF counted as two); other tools count code points with a line end counted as
 one (or write LF text). `SourceMap` maps both onto the normalised text that Sitat stores;
-`choose_dialect` decides per project which one the file uses, from which interpretation keeps
-selections inside their text, reproduces the selections' `name` (where a tool writes the
-selected text there) and lands on word boundaries.
+`choose_dialect` decides per project which one the file uses: first from which interpretation
+keeps the selections inside their text; where the offsets leave that open, from the
+selections' `name`s (some tools write the selected text there, or its first characters) and
+then from word boundaries. A name is only ever a hint for that choice, never a reason to leave
+out a selection that fits inside its text.
 """
 
 from __future__ import annotations
@@ -123,7 +125,12 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
 
 
+MIN_PREFIX = 12  # a name this long that begins the selected text counts as a shortened quote
+
+
 def name_matches(name: str | None, text: str) -> bool:
+    """Whether a selection's name reproduces its text: the same, or its beginning (a tool that
+    writes the first characters of the quote, with or without an ellipsis)."""
     want, got = clean(name or ""), clean(text)
     if not want:
         return False
@@ -132,7 +139,7 @@ def name_matches(name: str | None, text: str) -> bool:
     for ellipsis in ("…", "..."):
         if want.endswith(ellipsis) and len(want) > len(ellipsis) + 3:
             return got.startswith(want[: -len(ellipsis)].rstrip())
-    return False
+    return len(want) >= MIN_PREFIX and got.startswith(want)
 
 
 def _on_word_edges(text: str, start: int, end: int) -> bool:
@@ -144,15 +151,22 @@ def _on_word_edges(text: str, start: int, end: int) -> bool:
 @dataclass
 class DialectChoice:
     dialect: str  # codepoints, utf16, or "" when no selection needed one
-    names_are_text: bool
     undecided: bool  # both fit equally well and place some selections differently
 
 
 def choose_dialect(items: list[tuple[SourceMap, int, int, str | None]],
                    origin: str = "") -> DialectChoice:
-    """Pick the dialect of a whole project from all its selections (map, start, end, name)."""
+    """Pick the dialect of a whole project from all its selections (map, start, end, name).
+
+    The dialect that keeps more selections inside their text wins. Where both keep the same
+    number, the offsets leave a doubt, and it is settled by the names (how many reproduce the
+    selected text), then by word boundaries, then by the file's origin (NVivo, or a Sitat
+    export that says it counts UTF-16 units)."""
+    differ = any(smap.place(CODEPOINTS, start, end) != smap.place(UTF16, start, end)
+                 for smap, start, end, _name in items)
+    if not differ:
+        return DialectChoice(CODEPOINTS if items else "", False)
     scores = {}
-    differ = False
     for dialect in DIALECTS:
         inside = names = edges = 0
         for smap, start, end, name in items:
@@ -162,17 +176,10 @@ def choose_dialect(items: list[tuple[SourceMap, int, int, str | None]],
             inside += 1
             names += name_matches(name, smap.text[span[0]:span[1]])
             edges += _on_word_edges(smap.text, *span)
-        scores[dialect] = (names, inside, edges)
-    for smap, start, end, _name in items:
-        if smap.place(CODEPOINTS, start, end) != smap.place(UTF16, start, end):
-            differ = True
-            break
-    names_are_text = max(s[0] for s in scores.values()) > 0 if items else False
-    if not differ:
-        return DialectChoice(CODEPOINTS if items else "", names_are_text, False)
+        scores[dialect] = (inside, names, edges)
     if scores[CODEPOINTS] != scores[UTF16]:
-        best = max(DIALECTS, key=lambda d: scores[d])
-        return DialectChoice(best, names_are_text, False)
-    if "nvivo" in origin.lower():
-        return DialectChoice(UTF16, names_are_text, False)
-    return DialectChoice(CODEPOINTS, names_are_text, True)
+        return DialectChoice(max(DIALECTS, key=lambda d: scores[d]), False)
+    told = origin.lower()
+    if "nvivo" in told or "utf-16" in told:
+        return DialectChoice(UTF16, False)
+    return DialectChoice(CODEPOINTS, True)

@@ -24,11 +24,23 @@ from app.core.importing.limits import (
     MAX_TEXT_CHARS,
 )
 from app.core.importing.ziputil import open_archive, read_part
-from app.core.refi.qdc import split_description
+from app.core.refi.qdc import CodeGroup, description_of, read_sets, split_description
 from app.errors import ImportFailed
 from app.i18n import _
 
 MAX_DEPTH = 40
+
+
+@dataclass
+class CodingRef:
+    """One Coding element: its code, user, notes, creationDateTime (the Coding's, else its
+    selection's) and its own guid."""
+
+    code: str
+    user: str
+    notes: list[str]
+    created: str | None
+    guid: str = ""
 
 
 @dataclass
@@ -38,9 +50,9 @@ class Selection:
     start: int
     end: int
     user: str
-    # code guid, user guid, note guids, creationDateTime (the Coding's, else the selection's)
-    codings: list[tuple[str, str, list[str], str | None]] = field(default_factory=list)
+    codings: list[CodingRef] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    description: str = ""
 
 
 @dataclass
@@ -50,9 +62,15 @@ class Source:
     path: str | None
     content: str | None
     selections: list[Selection] = field(default_factory=list)
-    whole: list[tuple[str, str, list[str], str | None]] = field(default_factory=list)
+    whole: list[CodingRef] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)  # variable guid -> value
+    description: str = ""
+    created: str | None = None
+
+    def codings(self) -> int:
+        """How many codings the source holds (on its selections and on the whole source)."""
+        return sum(len(sel.codings) for sel in self.selections) + len(self.whole)
 
 
 @dataclass
@@ -66,12 +84,15 @@ class Package:
     variables: dict[str, tuple[str, str]]  # guid -> (name, typeOfVariable)
     cases: list[tuple[str, list[str], dict[str, str]]]  # name, source guids, values
     sources: list[Source]
-    other_sources: list[str]
+    other_sources: list[tuple[str, int, int]]  # name, selections, codings of non-text sources
     notes: dict[str, str]  # guid -> text
     project_notes: list[str]
     files: dict[str, str]  # lower-case member name -> real member name
     zip_path: Path
     base: str = ""  # folder of the .qde inside the zip
+    description: str = ""  # the Project's Description
+    created: str | None = None  # the Project's creationDateTime
+    sets: list[CodeGroup] = field(default_factory=list)
 
 
 def _local(tag) -> str:
@@ -161,15 +182,15 @@ def _not_qdpx() -> str:
     return _("This is not a REFI-QDA project file (.qdpx); it is not a zip archive.")
 
 
-def _codings(elem, created: str | None = None) -> list[tuple[str, str, list[str], str | None]]:
-    """(code guid, user guid, note guids, creationDateTime) of each Coding in `elem`; a Coding
-    without a creationDateTime takes `created` (its selection's)."""
+def _codings(elem, created: str | None = None) -> list[CodingRef]:
+    """Each Coding in `elem`; a Coding without a creationDateTime takes `created` (its
+    selection's)."""
     out = []
     for c in _kids(elem, "Coding"):
         ref = _first(c, "CodeRef")
-        out.append((norm_guid(ref.get("targetGUID")) if ref is not None else "",
-                    norm_guid(c.get("creatingUser")), _refs(c, "NoteRef"),
-                    c.get("creationDateTime") or created))
+        out.append(CodingRef(norm_guid(ref.get("targetGUID")) if ref is not None else "",
+                             norm_guid(c.get("creatingUser")), _refs(c, "NoteRef"),
+                             c.get("creationDateTime") or created, norm_guid(c.get("guid"))))
     return out
 
 
@@ -207,7 +228,7 @@ def _read_codes(book, memos: dict[str, list[str]]) -> list[CodeSpec]:
             guid = str(uuid.uuid4())
         seen[guid] = name
         colour = (elem.get("color") or "").strip()
-        parts = split_description(_text(_first(elem, "Description")))
+        parts = split_description(description_of(elem))
         spec = CodeSpec(name=name, guid=guid, colour=colour.upper() if COLOUR_RE.match(colour)
                         else "", codable=(elem.get("isCodable") or "true").strip().lower()
                         not in ("false", "0"), **parts)
@@ -313,7 +334,9 @@ def _package(root, files: dict[str, str], path: Path, base: str) -> Package:
             kind = _local(src.tag)
             name = (src.get("name") or "").strip()
             if kind != "TextSource":
-                others.append(name or kind)
+                selections = sum(1 for e in src.iter() if _local(e.tag).endswith("Selection"))
+                codings = sum(1 for e in src.iter() if _local(e.tag) == "Coding")
+                others.append((name or kind, selections, codings))
                 continue
             content = _first(src, "PlainTextContent")
             guid = norm_guid(src.get("guid"))
@@ -323,7 +346,8 @@ def _package(root, files: dict[str, str], path: Path, base: str) -> Package:
             text = _text(content) if content is not None else None
             if text is not None and len(text) > MAX_TEXT_CHARS:
                 raise source_too_long(name, len(text))
-            source = Source(guid or str(uuid.uuid4()), name, src.get("plainTextPath"), text)
+            source = Source(guid or str(uuid.uuid4()), name, src.get("plainTextPath"), text,
+                            description=description_of(src), created=src.get("creationDateTime"))
             for sel in _kids(src, "PlainTextSelection"):
                 start, end = _int(sel.get("startPosition")), _int(sel.get("endPosition"))
                 sel_guid = norm_guid(sel.get("guid"))
@@ -334,7 +358,7 @@ def _package(root, files: dict[str, str], path: Path, base: str) -> Package:
                     sel_guid or str(uuid.uuid4()), sel.get("name"),
                     -1 if start is None else start, -1 if end is None else end,
                     norm_guid(sel.get("creatingUser")), _codings(sel, sel.get("creationDateTime")),
-                    _refs(sel, "NoteRef")))
+                    _refs(sel, "NoteRef"), description_of(sel)))
             source.whole = _codings(src)
             source.notes = _refs(src, "NoteRef")
             source.values = dict(x for x in map(_value, _kids(src, "VariableValue")) if x)
@@ -347,7 +371,8 @@ def _package(root, files: dict[str, str], path: Path, base: str) -> Package:
                                                else ("path", n.get("plainTextPath") or ""))
     return Package((root.get("name") or "").strip(), root.get("origin") or "", ns, users, codes,
                    memos, variables, cases, sources, others, notes, _refs(root, "NoteRef"),
-                   files, path, base)
+                   files, path, base, description_of(root), root.get("creationDateTime"),
+                   read_sets(root, _first(root, "CodeBook")))
 
 
 def member_for(pkg: Package, text_path: str | None) -> str | None:

@@ -50,11 +50,15 @@ def test_round_trip_through_a_project(project, tmp_path):
     assert again == original
 
 
-def test_description_carries_criteria_both_languages():
-    parts = split_description("Å bli sett.\n\nInclusion: hørt\n\nEksklusjon: tid\n\n"
-                              "Example: «Hun lyttet.»")
+def test_description_carries_criteria_under_sitats_fixed_labels_only():
+    parts = split_description("Å bli sett.\n\nInklusjon: hørt\n\nEksklusjon: tid\n\n"
+                              "Eksempel: «Hun lyttet.»")
     assert parts == {"description": "Å bli sett.", "inclusion": "hørt", "exclusion": "tid",
                      "example": "«Hun lyttet.»"}
+    # Another tool's (or the user's own) English paragraph is text, kept word for word.
+    text = "Å bli sett.\n\nExample: «Hun lyttet.»"
+    assert split_description(text) == {"description": text, "inclusion": "", "exclusion": "",
+                                       "example": ""}
 
 
 def test_other_tools_namespace_and_project_wrapper():

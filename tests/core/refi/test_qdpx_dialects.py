@@ -122,13 +122,14 @@ def test_ambiguous_positions_are_reported_not_guessed(tmp_path):
     assert report.dialect == UTF16 and [t for _d, t, _c in _coded(tmp_path / "b.sitat")] == [" aa"]
 
 
-def test_selection_whose_name_differs_is_reported(tmp_path):
+def test_a_selection_whose_name_differs_from_its_text_is_kept(tmp_path):
+    # A name is a label (a renamed quotation), never evidence against a position that fits.
     sels = _cp_selections(LF_TEXT, names=True)
     sels.append(Sel(0, 10, name="noe helt annet"))
     src = Src("intervju", LF_TEXT.encode(), sels)
     report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), tmp_path / "a.sitat")
-    assert report.codings == len(WORDS)
-    assert [s["start"] for s in report.skipped] == [0]
+    assert report.codings == len(WORDS) + 1 and report.skipped == []
+    assert "Intervjuer" in [t for _d, t, _c in _coded(tmp_path / "a.sitat")]
 
 
 @settings(max_examples=60, deadline=None)
@@ -224,7 +225,9 @@ def test_variables_cases_notes_and_other_sources(tmp_path):
     with Project.open(tmp_path / "a.sitat", read_only=True) as p, p.read() as s:
         (info,) = list_documents(s)
         assert info.attributes == {"alder": "42", "dato": "2025-03-14"}
-        assert {d.name: d.type for d in definitions(s)} == {"alder": "number", "dato": "date"}
+        # bydel's only value is on a case of two sources (not imported); the variable stays.
+        assert ({d.name: d.type for d in definitions(s)}
+                == {"alder": "number", "bydel": "text", "dato": "date"})
         doc = s.query(Document).one()
         assert doc.memo == "Dokumentnotat" and doc.guid == "dddddddd-0000-4000-8000-000000000001"
         assert s.query(Code).one().memo == "Kodenotat"

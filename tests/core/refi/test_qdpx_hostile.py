@@ -108,7 +108,7 @@ def test_missing_source_file_is_reported_and_the_rest_imported(tmp_path):
     missing = Src("borte", None, [Sel(0, 4)])
     report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [good, missing]), tmp_path / "o.sitat")
     assert report.documents == 1 and report.codings == 1
-    assert report.skipped == [{"source": "borte", "codings": 1,
+    assert report.skipped == [{"source": "borte", "selections": 1, "codings": 1,
                                "reason": "The source's text file is missing from the project "
                                          "file."}]
 
@@ -131,7 +131,9 @@ def test_a_failure_while_writing_leaves_nothing_behind(tmp_path, monkeypatch):
     def boom(*_a, **_k):
         raise ImportFailed("boom")
 
-    monkeypatch.setattr(qdpx_import, "add_codings_bulk", boom)
+    from app.core.refi import qdpx_build
+
+    monkeypatch.setattr(qdpx_build, "add_codings_bulk", boom)
     _refused(tmp_path, qdpx, "boom")
 
 
@@ -164,7 +166,8 @@ def test_cli_export_then_import(tmp_path, project_path, capsys):
                               str(tmp_path / "y.sitat"), "--json"])
     assert a.func(a) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out == {"documents": 1, "codes": 1, "coders": 1, "codings": 1, "skipped": [],
+    assert out == {"documents": 1, "codes": 1, "coders": 1, "codings": 1, "code_sets": 0,
+                   "skipped": [], "skipped_selections": 0, "skipped_codings": 0,
                    "dialect": "codepoints"}
 
 
@@ -174,7 +177,7 @@ def test_cli_import_lists_what_was_skipped(tmp_path, capsys):
     a = _parser().parse_args(["refi", "import", str(qdpx), str(tmp_path / "y.sitat")])
     assert a.func(a) == 0
     out = capsys.readouterr().out
-    assert "1 items could not be imported" in out
+    assert "1 selections with 1 codings could not be imported (1 entries)" in out
     assert "intervju [40-4000]: The selection lies outside the text." in out
 
 
