@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.cli.common import command, group, output
+from app.cli.common import command, group, output, say
 from app.cli.common import open_project as _open
 from app.i18n import _
 
@@ -15,7 +15,9 @@ def cmd_refi_export(a) -> int:
 
     check_outputs([a.file], project=a.project)
     with _open(a.project, read_only=True) as p:
-        report = export_qdpx(p, Path(a.file), pseudonymise=a.pseudonymise)
+        report = export_qdpx(p, Path(a.file), pseudonymise=a.pseudonymise, offsets=a.offsets)
+    if report.warning():
+        say(f"warning: {report.warning()}", err=True)
     output(a, report.as_json(), _(
         "Project written to {name}: {documents} documents, {codes} codes, {codings} codings.")
         .format(name=a.file, documents=report.documents, codes=report.codes,
@@ -58,6 +60,9 @@ def add_refi_commands(sub, project_arg, json_flag) -> None:
     p.add_argument("file", metavar="OUT.qdpx", help=_("the REFI-QDA project file to write"))
     p.add_argument("--pseudonymise", action="store_true",
                    help=_("replace the project's sensitive terms by their pseudonyms"))
+    p.add_argument("--offsets", choices=["codepoints", "utf16"], default="codepoints",
+                   help=_("how positions are counted: codepoints (characters) for ATLAS.ti, "
+                          "MAXQDA and QualCoder (the default), utf16 for NVivo"))
     json_flag(p)
     p = command(inner, "import", cmd_refi_import,
                 _("create a new project from a REFI-QDA project file (.qdpx)"))

@@ -91,12 +91,22 @@ class ExportActions(WindowActions):
         add(menu, _("Export the code&book to Word..."), self.export_codebook_docx)
         add(menu, _("Export the &synthesis to Word..."), self.export_report_docx)
 
-    def export_qdpx(self) -> None:
+    def export_qdpx(self):
+        """REFI-QDA export counting characters, for ATLAS.ti, MAXQDA and QualCoder."""
+        return self._export_qdpx("codepoints")
+
+    def export_qdpx_nvivo(self):
+        """REFI-QDA export counting UTF-16 units, as NVivo does."""
+        return self._export_qdpx("utf16")
+
+    def _export_qdpx(self, offsets: str):
         from app.core.refi.qdpx_export import export_qdpx
 
         if not self.session:
             return
-        path = ask_path(self.window, _("Export for other analysis programs"),
+        title = (_("Export for NVivo (REFI-QDA)") if offsets == "utf16" else
+                 _("Export for ATLAS.ti, MAXQDA or QualCoder (REFI-QDA)"))
+        path = ask_path(self.window, title,
                         f"{self.session.path.stem}.qdpx", "REFI-QDA (*.qdpx)",
                         project=self.session.path, suffix=".qdpx")
         if path is None:
@@ -110,15 +120,20 @@ class ExportActions(WindowActions):
             from PySide6.QtWidgets import QMessageBox
 
             pseudonymise = QMessageBox.question(
-                self.window, _("Export for other analysis programs"),
+                self.window, title,
                 _("Replace the project's sensitive terms by their pseudonyms in the exported "
                   "transcripts?")) == QMessageBox.Yes
         try:
-            report = export_qdpx(self.session.project, path.with_suffix(".qdpx"), pseudonymise)
+            report = export_qdpx(self.session.project, path.with_suffix(".qdpx"), pseudonymise,
+                                 offsets)
         except SitatError as exc:
             self.window.show_error(str(exc))
             return
         self._done(path.with_suffix(".qdpx"))
+        if report.warning():
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(self.window, title, report.warning())
         return report
 
     def import_qdpx(self) -> None:

@@ -110,8 +110,10 @@ class MainWindow(QMainWindow):
         self.act_cb_out = add(f, _("E&xport codebook (.qdc)..."), code.export_codebook)
         f.addSeparator()
         add(f, _("Import from another analysis program (REFI-QDA)..."), export.import_qdpx)
-        self.act_qdpx_out = add(f, _("Export for another analysis program (REFI-QDA)..."),
+        self.act_qdpx_out = add(f, _("Export for ATLAS.ti / MAXQDA / QualCoder (REFI-QDA)..."),
                                 export.export_qdpx)
+        self.act_qdpx_nvivo = add(f, _("Export for NVivo (REFI-QDA)..."),
+                                  export.export_qdpx_nvivo)
         add(f, _("Restore from &backup..."), project.restore_from_backup)
         add(f, _("Backups to &keep..."), project.set_backups_kept)
         f.addSeparator()

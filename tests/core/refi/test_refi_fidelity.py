@@ -7,6 +7,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from app.core.coding import list_codings
 from app.core.project import Project
 from app.core.refi.qdpx_import import import_qdpx
@@ -245,3 +247,81 @@ def test_another_tools_example_paragraph_comes_back_as_written(tmp_path, cli):
         (code,), _sets = parse_codebook(out.read_bytes())
         assert code.description == DESCRIPTION and code.example == ""
         assert "Eksempel" not in out.read_text(encoding="utf-8")
+
+
+# -- defect 3: what NVivo-style readers read -----------------------------------------------
+@pytest.fixture(scope="module")
+def sample_exports(tmp_path_factory):
+    from app.core.refi.qdpx_export import export_qdpx
+    from app.core.sample import build_sample
+
+    d = tmp_path_factory.mktemp("dialects")
+    p = build_sample(d / "s.sitat")
+    try:
+        reports = {off: export_qdpx(p, d / f"{off}.qdpx", offsets=off)
+                   for off in ("codepoints", "utf16")}
+    finally:
+        p.close()
+    return d, reports
+
+
+def _texts_by_guid(path: Path) -> dict[str, str]:
+    with Project.open(path, read_only=True) as p, p.read() as s:
+        return {c.guid: c.text for c in list_codings(s)}
+
+
+def test_a_utf16_export_puts_every_coding_on_its_words_in_a_third_party_reader(sample_exports):
+    from tests.core.refi.third_party import pyqdpx_selections
+
+    d, reports = sample_exports
+    want = _texts_by_guid(d / "s.sitat")
+    assert len(want) == 1085 and reports["utf16"].shifted == 538  # the sample has emoji
+    read = pyqdpx_selections(d / "utf16.qdpx")
+    assert read == want
+    # The code point export is for other readers: pyqdpx misplaces exactly the codings the
+    # report warned about (those after an emoji).
+    misplaced = {g for g, t in pyqdpx_selections(d / "codepoints.qdpx").items() if want[g] != t}
+    assert len(misplaced) == reports["codepoints"].shifted == 538
+
+
+@pytest.mark.parametrize("offsets", ["codepoints", "utf16"])
+def test_both_dialects_validate_and_come_back_into_sitat_unchanged(sample_exports, offsets):
+    from tests.core.refi.test_qdpx_roundtrip import schema
+
+    d, _reports = sample_exports
+    with zipfile.ZipFile(d / f"{offsets}.qdpx") as zf:
+        schema().validate(zf.read("project.qde").decode("utf-8"))
+    report = import_qdpx(d / f"{offsets}.qdpx", d / f"back-{offsets}.sitat")
+    assert report.dialect == offsets and report.skipped == []
+    assert _texts_by_guid(d / f"back-{offsets}.sitat") == _texts_by_guid(d / "s.sitat")
+
+
+def test_cli_export_names_the_dialect_and_warns_when_it_matters(sample_exports, tmp_path, cli):
+    d, _reports = sample_exports
+    r = cli("--lang", "en", "refi", "export", str(d / "s.sitat"), str(tmp_path / "n.qdpx"),
+            "--offsets", "utf16", "--json")
+    assert r.code == 0 and r.json()["offsets"] == "utf16"
+    assert r.json()["codings_after_astral"] == 538
+    (line,) = [x for x in r.err.splitlines() if x.startswith("warning: ")]
+    assert "538 codings in 14 documents" in line and "for NVivo" in line
+    r = cli("--lang", "en", "refi", "export", str(d / "s.sitat"), str(tmp_path / "a.qdpx"))
+    assert r.code == 0 and "warning: 538 codings" in r.err and "NVivo would put" in r.err
+    with zipfile.ZipFile(tmp_path / "a.qdpx") as zf:
+        assert 'origin="Sitat"' in zf.read("project.qde").decode("utf-8")
+    r = cli("refi", "export", str(d / "s.sitat"), str(tmp_path / "x.qdpx"), "--offsets", "bytes")
+    assert r.code == 2 and not (tmp_path / "x.qdpx").exists()
+
+
+def test_no_warning_when_no_coding_comes_after_an_emoji(tmp_path, cli):
+    proj = tmp_path / "p.sitat"
+    (tmp_path / "fg.txt").write_text("Kari: Jeg ble møtt med respekt.\nOla: Fint 😀\n",
+                                     encoding="utf-8")
+    assert cli("new", str(proj)).code == 0
+    assert cli("import", str(proj), str(tmp_path / "fg.txt")).code == 0
+    assert cli("codebook", "add", str(proj), "Respekt").code == 0
+    r = cli("code", str(proj), "--doc", "fg", "--start", "23", "--end", "30", "--code",
+            "Respekt", "--coder", "Kari")
+    assert r.code == 0, r.err
+    r = cli("refi", "export", str(proj), str(tmp_path / "n.qdpx"), "--offsets", "utf16",
+            "--json")
+    assert r.code == 0 and "warning" not in r.err and r.json()["codings"] == 1
