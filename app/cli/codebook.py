@@ -16,11 +16,13 @@ from app.i18n import _
 # -- files and versions --------------------------------------------------------------------------
 def cmd_codebook_import(a) -> int:
     from app.core.codebook_io import import_codebook
-    from app.core.refi.qdc import read_qdc_file
+    from app.core.codesets import import_code_groups
+    from app.core.refi.qdc import read_codebook_file
 
-    roots = read_qdc_file(a.file)  # an ordinary file only, never a pipe or device
+    roots, sets = read_codebook_file(a.file)  # an ordinary file only, never a pipe or device
     with _open(a.project) as p, p.write() as s:
         report = import_codebook(s, roots)
+        import_code_groups(s, sets, roots=roots)
     say(_("Codebook imported: {added} codes added, {matched} already present.").format(
         added=report.added, matched=report.matched))
     for path in report.differing:
@@ -30,6 +32,7 @@ def cmd_codebook_import(a) -> int:
 
 def cmd_codebook_export(a) -> int:
     from app.core.codebook_io import codebook_specs
+    from app.core.codesets import code_groups
     from app.core.files import write_bytes_atomic
     from app.core.files.outputs import check_outputs
     from app.core.refi.qdc import write_qdc
@@ -37,7 +40,8 @@ def cmd_codebook_export(a) -> int:
 
     check_outputs([a.file], project=a.project)
     with _open(a.project, read_only=True) as p, p.read() as s:
-        data = write_qdc(version_specs(s, a.version) if a.version else codebook_specs(s))
+        data = (write_qdc(version_specs(s, a.version)) if a.version
+                else write_qdc(codebook_specs(s), sets=code_groups(s)))
     write_bytes_atomic(a.file, data)
     if a.version:
         say(_("Codebook version {version} written to {name}.").format(version=a.version,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from app.cli.codebook import add_codebook_commands
+from app.cli.codesets import add_codeset_commands
 from app.cli.coding import add_coding_commands
 from app.cli.common import json_flag, project_arg
 from app.cli.condensates import add_condensate_commands
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_coding_commands(sub, project_arg, json_flag)
     add_project_commands(sub, project_arg, json_flag)
     add_codebook_commands(sub, project_arg, json_flag)
+    add_codeset_commands(sub, project_arg, json_flag)
     add_team_commands(sub, project_arg, json_flag)
     add_report_commands(sub, project_arg, json_flag)
     add_condensate_commands(sub, project_arg, json_flag)

@@ -348,6 +348,9 @@ def merge(s: Session, source: Code, target: Code) -> MergeOutcome:
                    into_path=path_of(s, s.get(Code, target_id)), codings=len(moved),
                    condensates=carry.condensates, illustrative=carry.illustrative,
                    synthesis=carry.synthesis)
+    from app.core.codesets import carry_members
+
+    carry_members(s, source_id, target_id)  # the merged code's sets now hold the target
     s.execute(update(Code).where(Code.id == source_id).values(parent_id=None))
     s.execute(Code.__table__.delete().where(Code.id == source_id))
     s.expire_all()

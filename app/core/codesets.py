@@ -126,6 +126,13 @@ def remove_codes(s: Session, name: str, codes: list[str]) -> int:
     return result.rowcount or 0
 
 
+def member_count(s: Session, name: str) -> int:
+    """How many codes are in the set."""
+    cs = get_code_set(s, name)
+    return len(list(s.scalars(select(code_set_member.c.code_id)
+                              .where(code_set_member.c.set_id == cs.id))))
+
+
 def rename_code_set(s: Session, name: str, new_name: str) -> CodeSet:
     cs = get_code_set(s, name)
     new_name = _check_name(new_name)
@@ -147,6 +154,13 @@ def delete_code_set(s: Session, name: str) -> None:
     cs = get_code_set(s, name)
     s.execute(delete(CodeSet).where(CodeSet.id == cs.id))
     s.expire_all()
+
+
+def carry_members(s: Session, source_id: int, target_id: int) -> None:
+    """A code merged into another: the target joins every set the source was in."""
+    for set_id in list(s.scalars(select(code_set_member.c.set_id)
+                                 .where(code_set_member.c.code_id == source_id))):
+        _add_ids(s, set_id, [target_id])
 
 
 def code_ids_in_sets(s: Session, names: list[str]) -> set[int]:
@@ -196,6 +210,20 @@ def restore(s: Session, cp: tuple[SetRow, ...]) -> None:
     s.expire_all()
 
 
+def apply_sets(s: Session, rows: list[SetRow]) -> None:
+    """Make the code sets exactly `rows` (an edited checkpoint, as the window's dialog keeps
+    it): names are checked and must differ; member codes are given by guid."""
+    seen: set[str] = set()
+    checked = []
+    for guid, name, description, codes in rows:
+        name = _check_name(name)
+        if name in seen:
+            raise InvalidInput(_("There is already a code set named {name}.").format(name=name))
+        seen.add(name)
+        checked.append((guid or new_guid(), name, (description or "").strip(), tuple(codes)))
+    restore(s, tuple(checked))
+
+
 # -- REFI-QDA Sets ---------------------------------------------------------------------------
 def code_groups(s: Session):
     """The code sets as REFI Sets (app.core.refi.qdc.CodeGroup), members by code guid."""
@@ -209,11 +237,34 @@ def _by_name(rows):
     return sorted(rows, key=lambda r: r[1])
 
 
-def import_code_groups(s: Session, groups, report=None) -> int:
-    """Add REFI Sets as code sets (members matched by code guid). A set whose name is taken is
-    merged into the set of that name; sources and notes in a set are reported, not kept.
-    Returns how many sets were added or extended."""
+def _spec_paths(roots) -> dict[str, str]:
+    """guid -> code path of a codebook file's codes (CodeSpec trees)."""
+    from app.core.codebook import escape_name
+
+    out: dict[str, str] = {}
+
+    def walk(specs, prefix: str) -> None:
+        for spec in specs:
+            path = prefix + escape_name(nfc(spec.name.strip()))
+            if spec.guid:
+                out.setdefault(spec.guid, path)
+            walk(spec.children, path + "/")
+
+    walk(roots or [], "")
+    return out
+
+
+def import_code_groups(s: Session, groups, report=None, roots=None) -> int:
+    """Add REFI Sets as code sets. Members are matched by code guid, or, with the file's code
+    tree `roots`, by the path of the file's code (a code the project already had under the same
+    path keeps its own guid). A set whose name is taken is merged into the set of that name;
+    sources and notes in a set are reported, not kept. Returns how many sets were added or
+    extended."""
     id_of = dict(s.execute(select(Code.guid, Code.id)).all())
+    by_path = {p: i for i, p in code_paths(s).items()}
+    for guid, path in _spec_paths(roots).items():
+        if guid not in id_of and path in by_path:
+            id_of[guid] = by_path[path]
     done = 0
     for g in groups:
         try:

@@ -144,15 +144,21 @@ class CodeActions(WindowActions):
             self.import_codebook_file(Path(path))
 
     def import_codebook_file(self, path: Path) -> bool:
-        from app.core.refi.qdc import read_qdc_file
+        from app.core.codesets import import_code_groups
+        from app.core.refi.qdc import read_codebook_file
 
         try:
-            roots = read_qdc_file(path)  # an ordinary file only, never a pipe or device
+            roots, sets = read_codebook_file(path)  # an ordinary file only, never a pipe
         except SitatError as exc:
             self.window.show_error(str(exc))
             return False
-        return self.code_edit(_("Import codebook {name}").format(name=path.name),
-                              lambda s: cbio.import_codebook(s, roots))
+
+        def operation(s):
+            report = cbio.import_codebook(s, roots)
+            import_code_groups(s, sets, roots=roots)
+            return report
+
+        return self.code_edit(_("Import codebook {name}").format(name=path.name), operation)
 
     def export_codebook(self) -> None:
         from app.core.refi.qdc import write_qdc
@@ -162,8 +168,10 @@ class CodeActions(WindowActions):
                                                _("REFI-QDA codebook (*.qdc)"))
         if not path:
             return
+        from app.core.codesets import code_groups
+
         with self.session.read() as s:
-            data = write_qdc(cbio.codebook_specs(s))
+            data = write_qdc(cbio.codebook_specs(s), sets=code_groups(s))
         try:
             Path(path).write_bytes(data)
         except OSError as exc:

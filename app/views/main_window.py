@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
             code.edit_code(self.current_code), "F2")
         add(c, _("&Pin or unpin selected code (quick key)"), lambda: self.current_code
             and code.toggle_pin(self.current_code), "Ctrl+P")
+        add(c, _("Code &sets..."), lambda: self.edit_code_sets(self.current_code))
         export.build_items(team.build_menus(bar))
         v = bar.addMenu(_("&View"))
         add(v, _("Zoom &in"), lambda: self.transcript.zoom(1), QKeySequence.ZoomIn)
@@ -185,6 +186,7 @@ class MainWindow(QMainWindow):
         self.codes.editRequested.connect(code.edit_code)
         self.codes.deleteRequested.connect(code.delete_code)
         self.codes.mergeRequested.connect(code.merge_code)
+        self.codes.codeSetsRequested.connect(self.edit_code_sets)
         self.codes.pinRequested.connect(code.toggle_pin)
         self.codes.model.moveRequested.connect(code.move_code)
         self.codes.model.selectionDropped.connect(coding.selection_dropped)
@@ -412,6 +414,11 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         shortcuts_dialog(self.menuBar(), self).exec()
+
+    def edit_code_sets(self, code_guid: str | None = None) -> None:
+        from app.views.codeset_dialog import edit_code_sets
+
+        edit_code_sets(self, self.session, code_guid)
 
     def closeEvent(self, event) -> None:
         self.close_session()

@@ -203,6 +203,7 @@ class CodesPanel(QWidget):
     renameRequested = Signal(str)
     deleteRequested = Signal(str)
     mergeRequested = Signal(str)  # source guid (the window asks for the target)
+    codeSetsRequested = Signal(object)  # the code clicked on, or None
     editRequested = Signal(str)
     pinRequested = Signal(str)  # toggle the code's quick key
     codeClicked = Signal(str)  # retrieval, and coding when text is selected
@@ -309,6 +310,8 @@ class CodesPanel(QWidget):
                 lambda: self.pinRequested.emit(guid))
             act.setEnabled(pinned or node.codable)
             menu.addAction(_("Merge into another code..."), lambda: self.mergeRequested.emit(guid))
+        menu.addAction(_("Code sets..."), lambda: self.codeSetsRequested.emit(guid))
+        if guid:
             menu.addSeparator()
             menu.addAction(_("Delete..."), lambda: self.deleteRequested.emit(guid))
         menu.exec(self.tree.viewport().mapToGlobal(pos))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from app.core import codelog, codetree
+from app.core import codelog, codesets, codetree
 from app.core.displays import stc_codebook
 from app.views.commands.base import CheckpointCommand
 from app.views.session import Session
@@ -17,6 +17,7 @@ from app.views.session import Session
 class TreeState:
     tree: codetree.Checkpoint
     stc: stc_codebook.StcCheckpoint
+    sets: tuple = ()  # the code sets (a deleted code leaves them; undo puts it back)
 
     @property
     def codings(self):
@@ -38,7 +39,7 @@ class CodebookCommand(CheckpointCommand):
         if self.guids is None:
             self.guids = set(self.scope(s))
         return TreeState(codetree.checkpoint(s, self.guids),
-                         stc_codebook.checkpoint(s, self.guids))
+                         stc_codebook.checkpoint(s, self.guids), codesets.checkpoint(s))
 
     def operate(self, s) -> None:
         self.result = self.operation(s)
@@ -46,6 +47,7 @@ class CodebookCommand(CheckpointCommand):
     def restore(self, s, state: TreeState) -> None:
         codetree.restore(s, state.tree)
         stc_codebook.restore(s, state.stc)
+        codesets.restore(s, state.sets)
 
     def reapply(self, s) -> None:
         super().reapply(s)
