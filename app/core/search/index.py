@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import re
 import struct
 import zlib
 from collections.abc import Callable
@@ -22,16 +23,16 @@ from app.errors import Cancelled, ProjectError
 from app.i18n import _
 
 __all__ = ["ENV_DIR", "INDEX_VERSION", "ProjectIndex", "Unit", "attr_field", "cache_root",
-           "drop_index", "fingerprints", "schema", "units", "whoosh_errors"]
+           "drop_index", "fingerprints", "malform", "schema", "units", "whoosh_errors"]
 
 Progress = Callable[[float], bool]  # share done (0-1) -> go on?
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4  # 4: lemmas from the lexicon, compound parts, nynorsk (issue #18)
 # What reading a damaged or half-written index can raise: whoosh's own errors, and whatever
 # unpickling or decoding garbage raises (struct, zlib, pickle and the built-in errors below).
 _BROKEN = (EOFError, OSError, LookupError, ValueError, TypeError, AttributeError, ImportError,
            ArithmeticError, MemoryError, RecursionError, struct.error, zlib.error,
-           pickle.UnpicklingError)
+           pickle.UnpicklingError, re.error)  # re.error: a damaged analyzer pattern
 
 
 def whoosh_errors() -> tuple:
@@ -55,8 +56,10 @@ def schema():
         speaker=KEYWORD(stored=True, commas=True),  # every speaker of the passage
         merged=ID(),  # "1" for a passage of several short units
         parts=STORED(),  # their (start, end, speaker), relative to the passage
-        content=TEXT(analyzer=norwegian_analyzer(), phrase=True, chars=True),
+        content=TEXT(analyzer=norwegian_analyzer("nb"), phrase=True, chars=True),
+        content_nn=TEXT(analyzer=norwegian_analyzer("nn"), phrase=True, chars=True),
         exact=TEXT(analyzer=exact_analyzer(), phrase=True, chars=True),
+        malform=ID(),  # "nb" or "nn": which of the two fields above holds the passage
     )
     s.add("attr_*", ID(stored=False), glob=True)
     return s
@@ -65,6 +68,20 @@ def schema():
 def attr_field(name: str) -> str:
     """The whoosh field of an attribute (names may contain any character)."""
     return "attr_" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
+
+
+# The document attribute that says a transcript is written in nynorsk (any case); its value
+# "nynorsk" or "nn" means nynorsk, anything else (or no value) bokmål.
+MALFORM_ATTRIBUTES = ("målform", "malform")
+NYNORSK = ("nynorsk", "nn", "nno")
+
+
+def malform(values: dict[str, str]) -> str:
+    """"nn" for a document whose målform attribute says nynorsk, else "nb"."""
+    for name, value in values.items():
+        if name.strip().casefold() in MALFORM_ATTRIBUTES:
+            return "nn" if str(value).strip().casefold() in NYNORSK else "nb"
+    return "nb"
 
 
 def fingerprints(s, with_names: bool = False):
@@ -165,9 +182,10 @@ class ProjectIndex:
 
     @staticmethod
     def _version() -> str:
+        from app.core.search.lexicon import data_version
         from app.core.search.norwegian import ANALYZER_VERSION
 
-        return f"{INDEX_VERSION}.{ANALYZER_VERSION}"
+        return f"{INDEX_VERSION}.{ANALYZER_VERSION}.{data_version()}"
 
     def _state(self) -> dict:
         return storage.read_state(self.folder, self._key, self._version())
@@ -288,12 +306,15 @@ class ProjectIndex:
                                                   SpeakerTurn.speaker)
                                            .where(SpeakerTurn.document_id == doc_id)).all())
                     attrs = {attr_field(k): v for k, v in values.get(doc_id, {}).items()}
+                    form = malform(values.get(doc_id, {}))
+                    field = "content_nn" if form == "nn" else "content"
                     for ps in make_passages(units(text, turns)):
                         body = ps.body(text)
                         extra = {"merged": "1", "parts": ps.stored_parts()} if ps.merged else {}
+                        extra[field] = body
                         writer.add_document(doc=guid, unit=f"{guid}:{ps.start}", start=ps.start,
-                                            end=ps.end, speaker=ps.speakers(), content=body,
-                                            exact=body, **extra, **attrs)
+                                            end=ps.end, speaker=ps.speakers(), exact=body,
+                                            malform=form, **extra, **attrs)
                         n += len(ps.parts)
                     done += 1
                     if progress and not progress(self._ANALYSIS_SHARE * done / len(add)):

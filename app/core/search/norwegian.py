@@ -1,27 +1,25 @@
-"""Norwegian (bokmål) text analysis for whoosh: tokenizer, a light stemmer, two analyzers.
+"""Norwegian text analysis for whoosh: the tokenizer, lexicon-backed lemmas (bokmål and
+nynorsk), compound parts, a rule stemmer for words no lexicon knows, and the analyzers.
 
-Why not whoosh's Snowball Norwegian stemmer: it leaves "bruker", "brukere" and "brukerne"
-on three different stems ("bruk", "bruker", "brukern"), so a search for one misses the
-others. This stemmer strips inflectional endings only (nouns: indefinite/definite,
-singular/plural, genitive -s; adjectives: -t, -e, -ere, -est; verbs: -er, -et, -a, -te,
--de, -t, -es), using ordered suffix rules with a minimum stem length, a list of protected
-function words and a table of irregular forms (norwegian_words.py). It prefers to leave a
-word alone over merging it with an unrelated one.
+A word form is indexed under every lemma it can belong to (lexicon.py): "bruker" under the
+noun "bruker" and the verb "bruke", "brukerne" under the noun only, "får" under "få" and
+"far" under "far". Several lemmas are several terms at the same position with the same
+character range, so phrases and hit ranges work as for one. A query word is analysed the
+same way and matches through its own lemmas: its alternatives travel as one token joined by
+ALT and become an OR in query.py.
 
-Decisions worth knowing:
-- æ, ø and å are letters of their own: "far"/"får", "for"/"før", "mot"/"møt" stay apart.
-  é, è and ê are folded to e in stems only ("idé", "ide", "ideen" meet).
-- Strong verbs meet their present and infinitive through the table: "hjalp" and "hjulpet"
-  go with "hjelpe"/"hjelper" (and the noun "hjelp"), "fikk"/"fått" with "få"/"får".
-- An agent noun and its verb share a stem, as they share the form "bruker": "bruker",
-  "brukere" and "bruke", "brukte" all become "bruk".
-- Auxiliaries and modals (er/var, har/hadde, kan/kunne ...) are protected: each form is
-  its own term, so searching "var" does not also find every "er".
-- Irregular comparison (god/bedre/best, gammel/eldre) and derivations (-het, -lig, -else,
-  -ing, -sjon) are not conflated.
+Words the lexicon does not know: a genitive -s of a known word (bydelens), then a compound
+of known parts (compounds.py: "psykiatritjenesten" -> "psykiatritjeneste"), then the light
+rule stemmer below - ordered suffix rules with a minimum stem length, protected function
+words and irregular forms (norwegian_words.py). æ, ø and å are letters of their own
+("far"/"får", "for"/"før", "mot"/"møt" stay apart); é, è and ê are folded to e.
+
+Compounds also give their parts as extra terms, marked with PART ("~tjeneste" for
+"hjemmetjenesten"), which only the opt-in search inside compounds asks for; the hit is then
+the whole word.
 
 Offsets: tokens carry code-point offsets into the original text (chars=True), never
-shifted by the stemmer, emoji or æøå, because the stemmer changes only token text.
+shifted by the analysis, emoji or æøå, because only token text changes.
 """
 
 from __future__ import annotations
@@ -30,6 +28,8 @@ import unicodedata
 from functools import lru_cache
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+
+from app.core.search import compounds
 
 from app.core.search.norwegian_words import (
     COMPOUND_HEADS,
@@ -43,10 +43,14 @@ from app.core.search.norwegian_words import (
 )
 
 __all__ = [
+    "ALT",
     "ANALYZER_VERSION",
+    "LexiconFilter",
     "NorwegianStemFilter",
     "NfcFilter",
+    "PART",
     "TOKEN_PATTERN",
+    "analyse",
     "exact_analyzer",
     "norwegian_analyzer",
     "stem",
@@ -59,8 +63,11 @@ _PART = r"[^\W_]+(?:[\u0300-\u036f]+[^\W_]*)*"
 TOKEN_PATTERN = rf"{_PART}(?:[-'’]{_PART})*"
 
 # Bump whenever a rule or a word list changes what a word stems to: an index built with an
-# older version holds stale terms and must be rebuilt.
-ANALYZER_VERSION = 1
+# older version holds stale terms and must be rebuilt (the lexicon's own data version is
+# part of the index version too, see index.py).
+ANALYZER_VERSION = 2
+ALT = "\x1f"  # joins a query word's lemmas into one token (query.py makes them an OR)
+PART = "~"  # marks the term of a compound's part
 MIN_STEM = 3
 _VOWELS = frozenset("aeiouyæøå")
 _ACCENTS = str.maketrans("éèê", "eee")  # not ô: "fôr" (fodder) is not "for"
@@ -227,7 +234,7 @@ class NfcFilter(Filter):
 
 
 class NorwegianStemFilter(Filter):
-    """Replaces each token's text by its bokmål stem; offsets and positions are untouched."""
+    """Replaces each token's text by its rule stem (no lexicon); offsets are untouched."""
 
     is_morph = True
 
@@ -239,13 +246,106 @@ class NorwegianStemFilter(Filter):
             yield t
 
 
+# -- lexicon-backed analysis ---------------------------------------------------------------------
+Analysis = tuple[tuple[str, ...], tuple[str, ...]]  # (lemmas, lemmas of compound parts)
+
+
+@lru_cache(maxsize=400_000)
+def analyse(word: str, lang: str = "nb") -> Analysis:
+    """(lemmas, compound parts) of a word in `lang` ("nb" bokmål, "nn" nynorsk).
+
+    >>> analyse("brukerne"), analyse("bruker")[0], analyse("hjemmetjenesten")
+    ((('bruker',), ()), ('bruke', 'bruker'), (('hjemmetjeneste',), ('hjemme', 'tjeneste')))
+    """
+    from app.core.search import lexicon
+
+    w = word.lower()
+    if not w.isascii() and not unicodedata.is_normalized("NFC", w):
+        w = unicodedata.normalize("NFC", w)
+    lex = lexicon.get(lang)
+    if lex is None:
+        return (stem(w),), ()
+    if w.endswith(("'s", "’s")) and len(w) > 3:  # NAV's, Per's
+        w = w[:-2]
+    found = lex.lemmas(w)
+    if found:
+        return found, _parts(lex, w)
+    if "-" in w:
+        return _hyphenated(w, lang)
+    if not w.isalpha():  # 2025, covid19
+        return (w,), ()
+    if len(w) > 4 and w[-1] == "s":  # a genitive: bydelens, veilederens
+        found = lex.lemmas(w[:-1])
+        if found:
+            return found, _parts(lex, w[:-1])
+    split = compounds.split(lex, w, strict=False)
+    if split:  # psykiatritjenesten -> psykiatri + tjeneste
+        head = split[-1]
+        front = w[: len(w) - len(head)]
+        lemmas = tuple(dict.fromkeys(front + x for x in lex.lemmas(head) or (head,)))
+        return lemmas, _parts(lex, w, split)
+    return (stem(w),), ()
+
+
+def _parts(lex, w: str, split=None) -> tuple[str, ...]:
+    if len(w) < compounds.MIN_WORD:
+        return ()
+    got = compounds.parts(lex, w, split)
+    return tuple(p.translate(_ACCENTS) for p in got)
+
+
+def _hyphenated(w: str, lang: str) -> Analysis:
+    """NAV-kontoret -> nav-kontor (the last part inflects), parts nav and kontor; NAV-en ->
+    nav (the ending of an abbreviation)."""
+    head, _, last = w.rpartition("-")
+    if last in _BARE_ENDINGS:
+        return analyse(head, lang)
+    if not last or not head:
+        return (w,), ()
+    lemmas, parts = analyse(last, lang)
+    out = [p for piece in head.split("-") if piece for p in analyse(piece, lang)[0]]
+    return (tuple(f"{head}-{x}" for x in lemmas),
+            tuple(dict.fromkeys(out + list(lemmas) + list(parts))))
+
+
+class LexiconFilter(Filter):
+    """Replaces each token by its lemmas in `lang`, several at one position for a homograph,
+    and adds the parts of a compound (marked PART). At query time a word stays one token,
+    its lemmas joined by ALT (query.py turns them into an OR). Offsets and positions are
+    untouched."""
+
+    is_morph = True
+
+    def __init__(self, lang: str = "nb") -> None:
+        self.lang = lang
+
+    def __call__(self, tokens):
+        lang = self.lang
+        for t in tokens:
+            if t.stopped:
+                yield t
+                continue
+            lemmas, parts = analyse(t.text, lang)
+            if t.mode == "query":
+                t.text = ALT.join(lemmas)
+                yield t
+                continue
+            for x in lemmas:
+                t.text = x
+                yield t
+            for x in parts:
+                t.text = PART + x
+                yield t
+
+
 def _tokenizer() -> RegexTokenizer:
     return RegexTokenizer(TOKEN_PATTERN)
 
 
-def norwegian_analyzer():
-    """Tokenize, lowercase and stem: "Brukerne" and "brukere" both index as "bruk"."""
-    return _tokenizer() | LowercaseFilter() | NorwegianStemFilter()
+def norwegian_analyzer(lang: str = "nb"):
+    """Tokenize, lowercase and lemmatise in `lang`: "Brukerne" and "brukere" both index as
+    "bruker"."""
+    return _tokenizer() | LowercaseFilter() | LexiconFilter(lang)
 
 
 def exact_analyzer():

@@ -8,7 +8,7 @@ import re
 from array import array
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 
 from sqlalchemy import select
@@ -126,6 +126,8 @@ class SearchResult:
     units: int
     index_status: str
     warning: str = ""
+    # query word found nowhere in the project -> up to three words of it ("did you mean")
+    suggestions: dict[str, list[str]] = field(default_factory=dict)
 
     def per_document(self) -> dict[str, int]:
         if isinstance(self.hits, HitList):
@@ -162,15 +164,64 @@ def parser(field_name: str, schema):
     return p
 
 
-def parse(query: str, schema, exact: bool = False):
+def parse(query: str, schema, exact: bool = False, compounds: bool = False,
+          field: str = "content"):
+    """The query for `field` ("content" for bokmål passages, "content_nn" for nynorsk ones;
+    "exact" with `exact`). A word with several lemmas matches any of them; with `compounds`
+    each lemma also matches the compounds it is a part of."""
     check_syntax(query)
     try:
-        q = parser("exact" if exact else "content", schema).parse(query)
+        q = parser("exact" if exact else field, schema).parse(query)
     except Exception as exc:  # noqa: BLE001 - whoosh's own parse errors, for the user
         raise InvalidInput(_("The search could not be understood: {reason}").format(
             reason=exc)) from exc
     written = iter(_PATTERN_TERMS.findall(query))
-    return q.accept(lambda node: _unstemmed_pattern(node, written))
+    q = q.accept(lambda node: _unstemmed_pattern(node, written))
+    if exact:
+        return q
+    return q.accept(lambda node: _alternatives(node, compounds))
+
+
+MAX_PHRASES = 64  # a phrase of ambiguous words becomes at most this many phrases
+
+
+def _choices(text: str, compounds: bool) -> list[str]:
+    from app.core.search.norwegian import ALT, PART
+
+    lemmas = text.split(ALT)
+    return lemmas + [PART + x for x in lemmas] if compounds else lemmas
+
+
+def _alternatives(node, compounds: bool):
+    """A word's lemmas (joined by ALT by the analyzer) as an OR of terms; a phrase with such
+    words as an OR of phrases (up to MAX_PHRASES; past that a word keeps its first lemma)."""
+    from itertools import product
+
+    from whoosh import query as Q
+
+    from app.core.search.norwegian import ALT
+
+    kind = type(node)
+    if kind is Q.Term and node.fieldname != "exact" and isinstance(node.text, str):
+        if ALT not in node.text and not compounds:
+            return node
+        terms = [Q.Term(node.fieldname, x, boost=node.boost)
+                 for x in _choices(node.text, compounds)]
+        return terms[0] if len(terms) == 1 else Q.Or(terms)
+    if kind is Q.Phrase and node.fieldname != "exact":
+        if not any(ALT in w for w in node.words) and not compounds:
+            return node
+        options = [_choices(w, compounds) for w in node.words]
+        total = 1
+        for i, o in enumerate(options):
+            if total * len(o) > MAX_PHRASES:
+                options[i] = o[:1]
+            total *= len(options[i])
+        phrases = [Q.Phrase(node.fieldname, list(words), slop=node.slop, boost=node.boost,
+                            char_ranges=node.char_ranges)
+                   for words in product(*options)]
+        return phrases[0] if len(phrases) == 1 else Q.Or(phrases)
+    return node
 
 
 # Prefix*, wild?card and fuzzy~ terms as the user wrote them, in query order.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.core.search.index import ProjectIndex, attr_field, whoosh_errors
-from app.core.search.query import Hit, HitList, SearchResult, _keep_outer, check_syntax, parse
+from app.core.search.query import Hit, HitList, SearchResult, _keep_outer, check_syntax
 from app.errors import InvalidInput
 from app.i18n import _
 
@@ -143,11 +143,12 @@ def search(project, query: str, *, where: dict[str, str] | None = None,
            speaker: str | None = None, coders: list[str] | None = None,
            codes: list[str] | None = None, uncoded: bool = False, exact: bool = False,
            index: ProjectIndex | None = None, progress=None,
-           scope: str | None = None) -> SearchResult:
+           scope: str | None = None, compounds: bool = False) -> SearchResult:
     """Every hit of `query`, in document and text order. `coders`, `codes` and `uncoded`
     keep the hits inside (or, uncoded, outside) the passages of the analysis `scope`
     (segments, consensus or codings; default segments). `progress` follows an index build
-    (see `ProjectIndex.rebuild`)."""
+    (see `ProjectIndex.rebuild`). `compounds` also finds a word inside compounds
+    ("tjeneste" in "hjemmetjenesten")."""
     check_syntax(query)  # a typing mistake is reported before any index work
     own = index is None
     index = index or ProjectIndex(project)
@@ -156,23 +157,25 @@ def search(project, query: str, *, where: dict[str, str] | None = None,
         with _no_collector_pauses():
             try:
                 return _search(project, index, status, query, where, speaker, coders, codes,
-                               uncoded, exact, scope)
+                               uncoded, exact, scope, compounds)
             except whoosh_errors():  # damage found only while reading: build it again, once
                 index.rebuild(progress)
         return _search(project, index, "rebuilt", query, where, speaker, coders, codes,
-                       uncoded, exact, scope)
+                       uncoded, exact, scope, compounds)
     finally:
         if own:
             index.close()
 
 
 def _search(project, index, status, query, where, speaker, coders, codes, uncoded, exact,
-            scope=None):
+            scope=None, compounds=False):
     """The search itself, on an index that is up to date."""
+    from app.core.search import lexsearch
+
     with project.read() as s:
         searcher = index.current()
-        q = parse(query, searcher.schema, exact)
-        matched, spans = match(searcher, q, _filter_terms(s, where, speaker), index.parts())
+        matched, spans = lexsearch.run(searcher, query, exact, compounds,
+                                       _filter_terms(s, where, speaker), index.parts())
         passages = index.passages(matched)
         docs = index.texts(s, {p[0] for p in passages.values()})
         coded = _coded(s, coders, codes, scope) if (coders or codes or uncoded) else {}
@@ -195,7 +198,8 @@ def _search(project, index, status, query, where, speaker, coders, codes, uncode
                 continue
         hits.add_passage(lo, hi, hits.document(guid, name, values.get(doc_id, {}), text),
                          speaker_label, ranges)
-    return SearchResult(hits, len(matched), status, index.warning)
+    return SearchResult(hits, len(matched), status, index.warning,
+                        lexsearch.suggestions(searcher, query))
 
 
 @dataclass(frozen=True)
