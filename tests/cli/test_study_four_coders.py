@@ -278,3 +278,88 @@ def test_codebook_history_names_the_changes(study):
     assert [(m["from"], m["into"]) for m in diff3["merged"]] == [("Fleksibilitet", FORUT2)]
     log = sitat("codebook", "log", proj, "--json").json()
     assert {e["actor"] for e in log} >= {"Leder"}
+
+
+def passages(rows: list[dict]) -> set[tuple[str, str, int, int]]:
+    """Passages counted independently of Sitat: per document and code, overlapping spans of
+    any coders united (spans that only touch stay apart)."""
+    out = set()
+    by_place: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for r in rows:
+        by_place.setdefault((r["document"], r["code"]), []).append((r["start"], r["end"]))
+    for (doc, code), spans in by_place.items():
+        spans.sort()
+        start, end = spans[0]
+        for s, e in spans[1:]:
+            if s < end:
+                end = max(end, e)
+            else:
+                out.add((doc, code, start, end))
+                start, end = s, e
+        out.add((doc, code, start, end))
+    return out
+
+
+def _quote_rows(path: Path) -> list[dict]:
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("# ")  # the scope, said first
+    return list(csv.DictReader(lines[1:]))
+
+
+def test_exports_print_every_passage_once_and_trace_it(study):
+    import docx
+
+    proj, tmp = study["proj"], study["tmp"]
+    expected = passages(sitat("codings", proj, "--json").json())
+    sitat("export", "quotes", proj, "--csv", tmp / "sitater.csv", "--docx", tmp / "sitater.docx")
+    rows = _quote_rows(tmp / "sitater.csv")
+    keys = [(r["Document"], r["Code"], int(r["Start"]), int(r["End"])) for r in rows]
+    assert len(keys) == len(set(keys)) == len(expected)
+    assert set(keys) == expected
+    # the default display counts the same passages, once each
+    m = sitat("matrix", proj, "--rows", "codes", "--cols", "bydel", "--json").json()
+    assert m["total"] == len(expected) and m["scope"]["kind"] == "segments"
+    every = sitat("matrix", proj, "--rows", "codes", "--cols", "bydel", "--scope", "codings",
+                  "--json").json()
+    assert every["total"] == len(sitat("codings", proj, "--json").json()) > m["total"]
+    # every quote in Word names its coders, round and codebook version
+    cells = [row.cells[0].text for t in docx.Document(tmp / "sitater.docx").tables
+             for row in t.rows[1:]]
+    assert len(cells) == len(expected)
+    for text in cells:
+        quote, source = text.split("\n", 1)
+        assert quote.startswith("«") and "coded by" in source, text
+        assert any(f"round Runde {n}" in source for n in (1, 2, 3)), source
+        assert any(f"codebook v{n}" in source for n in (1, 2, 3)), source
+        assert "¶" in source
+
+
+def test_the_stc_report_traces_its_quotes_and_lists_the_rounds(study):
+    import docx
+
+    proj, tmp = study["proj"], study["tmp"]
+    units = [r["guid"] for r in sitat("codings", proj, "--code", RESPEKT, "--coder", "Anne",
+                                      "--json").json()][:3]
+    lead = ("--as", "Leder")
+    sitat(*lead, "condense", proj, "--code", RESPEKT, "--text",
+          "Jeg blir tatt på alvor når de hører på hele historien og holder det de lover.",
+          "--codings", ",".join(units))
+    sitat(*lead, "illustrate", proj, "--code", RESPEKT, "--coding", units[0])
+    sitat(*lead, "synthesis", proj, "--code", RESPEKT, "--text",
+          "Respekt handler om å bli hørt og om at små ting, som å banke på, blir gjort.")
+    sitat("export", "report", proj, "--docx", tmp / "rapport.docx", "--code", RESPEKT)
+    paragraphs = [p.text for p in docx.Document(tmp / "rapport.docx").paragraphs]
+    text = "\n".join(paragraphs)
+    quotes = [i for i, p in enumerate(paragraphs) if p.startswith("«")]
+    assert quotes
+    for i in quotes:
+        source = paragraphs[i + 1] if "\n" not in paragraphs[i] else paragraphs[i]
+        assert any(c in source for c in CODERS), (paragraphs[i], source)
+        assert "round Runde" in source and "codebook v" in source, (paragraphs[i], source)
+    assert "Jeg blir tatt på alvor" in text
+    # the appendix: each round with its codebook version, coders, agreement and status
+    appendix = docx.Document(tmp / "rapport.docx").tables[-1]
+    rows = [[c.text for c in r.cells] for r in appendix.rows[1:]]
+    assert [(r[0], r[1]) for r in rows] == [("Runde 1", "v1"), ("Runde 2", "v2"),
+                                            ("Runde 3", "v3")]
+    assert all(r[2] == ", ".join(CODERS) and "κ" in r[3] and "closed" in r[4] for r in rows)
