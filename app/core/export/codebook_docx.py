@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.core.codetree import code_nodes
 from app.core.export import docx_base as base
 from app.core.lookup import get_coder
-from app.i18n import _
+from app.i18n import _, n_
 from app.models import Code, ProjectInfo
 
 SWATCH = "\u25a0"  # ■
@@ -39,7 +39,9 @@ def write_codebook_docx(s: Session, out: str | os.PathLike, title: str | None = 
     if not nodes:
         d.add_paragraph(_("The codebook has no codes."))
         return base.save_docx(d, out)
-    d.add_paragraph(_("{n} codes. Exported {date}.").format(n=len(nodes), date=base.long_date()))
+    d.add_paragraph(_("{codes}. Exported {date}.").format(
+        codes=n_("{n} code", "{n} codes", len(nodes)).format(n=base.number(len(nodes))),
+        date=base.long_date()))
     if coders:
         d.add_paragraph(base.xml_safe(_("Counts for coders: {names}.").format(
             names=", ".join(coders))))

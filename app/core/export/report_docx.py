@@ -33,7 +33,7 @@ from app.core.export.quotes import display_path, make_scope
 from app.core.export.sources import Source, Sources
 from app.core.scope import AnalysisScope, passages
 from app.errors import SitatError
-from app.i18n import _
+from app.i18n import _, n_
 from app.models import Coding, Condensate, Document, IllustrativeQuote, Synthesis
 
 
@@ -62,7 +62,8 @@ def write_report_docx(s: Session, out: str | os.PathLike, codes: list[str] | Non
     add_heading(d, title or _("Synthesis"), 0)
     add_scope(d, resolved.describe())
     chosen = _codes_with_content(s, codes)
-    d.add_paragraph(_("{n} codes. Exported {date}.").format(n=len(chosen), date=long_date()))
+    d.add_paragraph(_("{codes}. Exported {date}.").format(
+        codes=n_("{n} code", "{n} codes", len(chosen)).format(n=len(chosen)), date=long_date()))
     if not chosen:
         d.add_paragraph(_("No code has a synthesis, condensates or illustrative quotes yet."))
     paths = code_paths(s)
