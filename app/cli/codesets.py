@@ -88,3 +88,25 @@ def add_codeset_commands(sub, project_arg, json_flag) -> None:
     p = command(inner, "list", cmd_codeset_list, _("list the code sets and their codes"))
     project_arg(p)
     json_flag(p)
+
+
+def with_code_sets(project, codes: list[str] | None, sets: list[str] | None):
+    """`--code PATH` filters plus the codes of the `--codeset NAME` filters, as if each code of
+    the sets had been given with --code. `project` is a path or an open Project. A set that
+    holds no code is refused (as a filter it would otherwise mean every code)."""
+    from app.core.codesets import code_paths_in_sets
+    from app.errors import InvalidInput
+
+    if not sets:
+        return codes
+    if isinstance(project, str):
+        with _open(project, read_only=True) as p, p.read() as s:
+            paths = code_paths_in_sets(s, sets)
+    else:
+        with project.read() as s:
+            paths = code_paths_in_sets(s, sets)
+    if not paths:
+        raise InvalidInput(_("The code set {names} holds no codes; add some with `sitat codeset "
+                             "add`.").format(names=", ".join(sets)))
+    out = list(codes or [])
+    return out + [p for p in paths if p not in out]

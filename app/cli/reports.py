@@ -58,8 +58,11 @@ def cmd_condensation(a) -> int:
 def _matrix_spec(a):
     from app.core.displays.saved import DisplaySpec
 
+    from app.cli.codesets import with_code_sets
+
+    codes = with_code_sets(a.project, a.code, getattr(a, "codeset", None))
     spec = DisplaySpec(rows=a.rows, cols=a.cols, cell=a.cell, coders=tuple(a.coder or ()),
-                       where=key_values(a.where), codes=tuple(a.code or ()), round=a.round,
+                       where=key_values(a.where), codes=tuple(codes or ()), round=a.round,
                        level=a.level, scope=a.scope)
     if getattr(a, "load", None):
         from app.core.displays.saved import load_display
@@ -123,7 +126,10 @@ def cmd_export(a) -> int:
     with staged_outputs([a.docx, a.csv, a.xlsx], project=a.project) as out:
         with _open(a.project, read_only=True) as p, p.read() as s:
             if what == "quotes":
-                args = dict(codes=a.code or None, group_by=a.group_by, coders=a.coder or None,
+                from app.cli.codesets import with_code_sets
+
+                codes = with_code_sets(p, a.code, a.codeset)
+                args = dict(codes=codes or None, group_by=a.group_by, coders=a.coder or None,
                             anonymise=a.anonymise, scope=a.scope)
                 if a.docx:
                     q.write_quotes_docx(s, out.path(a.docx), title=a.title, **args)
@@ -162,9 +168,12 @@ def cmd_search(a) -> int:
         from app.errors import InvalidInput
 
         raise InvalidInput(_("Give --coder NAME with --code-as."))
+    from app.cli.codesets import with_code_sets
+
     with _open(a.project, read_only=not a.code_as) as p:
+        codes = with_code_sets(p, a.in_code, a.in_codeset)
         result = search(p, a.query, where=key_values(a.where) or None, speaker=a.speaker,
-                        coders=a.in_coder or None, codes=a.in_code or None,
+                        coders=a.in_coder or None, codes=codes or None,
                         uncoded=a.uncoded, exact=a.exact, scope=a.scope)
         if result.warning:
             say(f"warning: {result.warning}", err=True)
@@ -240,6 +249,9 @@ def add_report_commands(sub, project_arg, json_flag) -> None:
                    help=_("only documents with this attribute value (repeatable)"))
     p.add_argument("--code", action="append", metavar="PATH",
                    help=_("only this code and its children (repeatable)"))
+    p.add_argument("--codeset", action="append", metavar="NAME",
+                   help=_("only the codes of this code set, as if each were given with --code "
+                          "(repeatable)"))
     p.add_argument("--round", help=_("only the round's documents and coders, and the codings "
                                      "made in it"))
     p.add_argument("--level", type=int, help=_("roll codes up to this level (1 = top)"))
@@ -261,6 +273,9 @@ def add_report_commands(sub, project_arg, json_flag) -> None:
     p.add_argument("--xlsx", metavar="OUT.xlsx", help=_("quotes only"))
     p.add_argument("--code", action="append", metavar="PATH",
                    help=_("only this code and its children (repeatable)"))
+    p.add_argument("--codeset", action="append", metavar="NAME",
+                   help=_("only the codes of this code set, as if each were given with --code "
+                          "(repeatable)"))
     p.add_argument("--group-by", metavar="ATTR", help=_("group quotes by an attribute"))
     p.add_argument("--coder", action="append", help=_("only this coder (repeatable)"))
     scope_arg(p)
@@ -278,6 +293,8 @@ def add_report_commands(sub, project_arg, json_flag) -> None:
     p.add_argument("--speaker", help=_("only what this speaker says"))
     p.add_argument("--in-code", action="append", metavar="PATH",
                    help=_("only inside text coded with this code (repeatable)"))
+    p.add_argument("--in-codeset", action="append", metavar="NAME",
+                   help=_("only inside text coded with a code of this code set (repeatable)"))
     p.add_argument("--in-coder", action="append", metavar="NAME",
                    help=_("only inside text coded by this coder (repeatable)"))
     scope_arg(p)

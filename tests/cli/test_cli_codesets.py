@@ -73,3 +73,37 @@ def test_code_sets_travel_in_qdc_and_qdpx_files(cli, tmp_path):
     got = _sets(cli, new)["Møter"]
     assert (got["codes"], got["description"], got["guid"]) == (
         want["codes"], want["description"], want["guid"])
+
+
+def test_codeset_filters_in_matrix_search_and_quote_exports(cli, tmp_path):
+    from app.core.demo import ensure_sample
+
+    proj = str(tmp_path / "s.sitat")
+    (tmp_path / "s.sitat").write_bytes(ensure_sample(tmp_path / "sample").read_bytes())
+    paths = [r["path"] for r in cli("codes", proj, "--json").json() if r["codings"]]
+    a, b = paths[0], paths[2]
+    assert cli("codeset", "add", proj, "To", "--codes", f"{a},{b}").code == 0
+    by_code = ["--code", a, "--code", b]
+    r1 = cli("matrix", proj, "--rows", "codes", "--cols", "documents", "--codeset", "To",
+             "--json")
+    r2 = cli("matrix", proj, "--rows", "codes", "--cols", "documents", *by_code, "--json")
+    assert r1.code == 0 and r1.json()["cells"] == r2.json()["cells"]
+    assert {row for row in r1.json()["rows"]} <= {a, b} and r1.json()["total"] > 0
+    r1 = cli("search", proj, "hjelp", "--in-codeset", "To", "--json")
+    r2 = cli("search", proj, "hjelp", "--in-code", a, "--in-code", b, "--json")
+    assert r1.code == 0 and r1.json() == r2.json()
+    everywhere = cli("search", proj, "hjelp", "--json").json()
+    assert 0 < len(r1.json()) < len(everywhere)
+    assert cli("export", "quotes", proj, "--codeset", "To", "--csv",
+               str(tmp_path / "a.csv")).code == 0
+    assert cli("export", "quotes", proj, *by_code, "--csv", str(tmp_path / "b.csv")).code == 0
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    # An unknown or empty set is refused, not read as "every code".
+    assert cli("codeset", "add", proj, "Tomt").code == 0
+    for args in (("matrix", proj, "--codeset", "Tomt"), ("search", proj, "x", "--in-codeset",
+                                                           "Tomt"),
+                 ("export", "quotes", proj, "--codeset", "Ukjent", "--csv",
+                  str(tmp_path / "c.csv"))):
+        r = cli("--lang", "en", *args)
+        assert r.code == 1 and ("holds no codes" in r.err or "no code set" in r.err), r.err
+    assert not (tmp_path / "c.csv").exists()
