@@ -103,3 +103,24 @@ def test_file_menu_exports_for_nvivo_with_a_warning(sample_window, tmp_path, mon
     out = tmp_path / "andre.qdpx"
     report = sample_window.export_actions.export_qdpx()
     assert report.offsets == "codepoints" and len(warned) == 2
+
+
+def test_the_code_tree_menu_opens_the_dialog(sample_window, monkeypatch):
+    from app.views import codeset_dialog
+
+    def accept(dlg):
+        dlg.add_set("Fra menyen")
+        dlg.tick(dlg.codes.item(1).data(codeset_dialog.GUID), True)
+        return 1
+
+    monkeypatch.setattr(codeset_dialog.CodeSetsDialog, "exec", accept)
+    from app.i18n import _
+
+    texts = [act.text() for menu in sample_window.menuBar().actions()
+             for act in menu.menu().actions()]
+    assert _("Code &sets...") in texts
+    sample_window.codes.codeSetsRequested.emit(None)
+    (name, _d, codes), = _sets(sample_window.session)
+    assert name == "Fra menyen" and len(codes) == 1
+    sample_window.session.undo_stack.undo()
+    assert _sets(sample_window.session) == []

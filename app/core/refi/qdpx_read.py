@@ -33,8 +33,7 @@ MAX_DEPTH = 40
 
 @dataclass
 class CodingRef:
-    """One Coding element: its code, user, notes, creationDateTime (the Coding's, else its
-    selection's) and its own guid."""
+    """One Coding: code, user, notes, creationDateTime (else its selection's), own guid."""
 
     code: str
     user: str
@@ -394,11 +393,6 @@ def member_for(pkg: Package, text_path: str | None) -> str | None:
         if hit is not None:
             return hit
     return None
-
-
-def read_member(pkg: Package, member: str) -> bytes:
-    with open_archive(pkg.zip_path, _not_qdpx()) as zf:
-        return read_part(zf, member)
 
 
 def open_package(pkg: Package):

@@ -5,6 +5,7 @@ list shows."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from app.core.refi.qdpx_export import export_qdpx
 from app.core.refi.qdpx_import import import_qdpx
 from app.core.sample import build_sample
 from app.models import Coder, Coding, Document, ProjectInfo
+from tests.core.refi.test_qdpx_roundtrip import schema
 
 TEXT = ("Intervjuer: Hva tenker du om møtet? 😀\n"
         "Kari: Det var 👍🏽 bra, jeg ble møtt med respekt på Grünerløkka. Æ ø å!\n")
@@ -97,6 +99,8 @@ def original(tmp_path_factory):
 def test_sitat_refi_sitat_is_identical_for_everything_with_an_element(original, offsets):
     with Project.open(original / "s.sitat", read_only=True) as p:
         export_qdpx(p, original / f"{offsets}.qdpx", offsets=offsets)
+    with zipfile.ZipFile(original / f"{offsets}.qdpx") as zf:  # code sets and all
+        schema().validate(zf.read("project.qde").decode("utf-8"))
     report = import_qdpx(original / f"{offsets}.qdpx", original / f"{offsets}.sitat")
     assert report.skipped == [] and report.dialect == offsets
     want, got = fingerprint(original / "s.sitat"), fingerprint(original / f"{offsets}.sitat")
