@@ -35,7 +35,10 @@ class CatalogueTranslator(QTranslator):
         self.table = qt_catalogue(language)
 
     def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: N802
-        return self.table.get((context or "", source_text), "")
+        # None (a null QString) means "not translated here": Qt then keeps its English text.
+        # An empty string would be taken as the translation - "Ctrl+%1" became "" and every
+        # shortcut lost its modifiers ("QString::arg: Argument missing").
+        return self.table.get((context or "", source_text))
 
     def isEmpty(self) -> bool:  # noqa: N802
         return not self.table
