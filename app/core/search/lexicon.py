@@ -30,7 +30,7 @@ from pathlib import Path
 
 __all__ = ["FIXES", "Lexicon", "available", "data_version", "get"]
 
-FORMAT = 2  # bump when the derived table changes shape or content rules
+FORMAT = 17  # bump when the derived table changes shape or content rules
 BLOCK = 32  # forms per block of the table
 LANGS = ("nb", "nn")
 _MAX_BYTES = 64 * 1024 * 1024
@@ -42,6 +42,35 @@ FIXES: dict[str, dict[str, tuple[str, ...]]] = {
         # "får" (sheep) is a rare noun beside the most frequent verb form "får" (gets):
         # issue #18 wants "får" to be "få" only.
         "får": ("få",),
+        # "far" is also the imperative of "fare" (travel), rare; issue #18: "far" is "far".
+        "far": ("far",),
+        # simplemma files "går" (goes) under the adverb "i går" (yesterday) only.
+        "går": ("gå", "går"),
+        # simplemma files "si" (say) under the rare possessive "si" (sin); in interviews it is
+        # the verb.
+        "si": ("si",),
+        # simplemma: "satt" only "sette"; it is the past of "sitte" as well.
+        "satt": ("sitte", "sette"),
+        # passive and participle forms simplemma lists as lemmas of their own
+        "ses": ("se",), "sees": ("se",), "dras": ("dra",), "dratt": ("dra",),
+        "båret": ("bære",),
+        # irregular comparison simplemma lists as words of their own
+        "tyngre": ("tung",), "tyngst": ("tung",), "tyngste": ("tung",),
+        "lengre": ("lang",), "lengst": ("lang",), "lengste": ("lang",),
+        # simplemma: "trær" -> "træ", "netter" -> "nette"
+        "trær": ("tre",), "netter": ("natt",), "netters": ("natt",),
+        "nettene": ("natt", "nett"), "nettenes": ("natt", "nett"),
+        # forms simplemma files under a rarer word or a nynorsk lemma: bøkene (books, not
+        # beeches), køer (queues), morgner, eldst (bokmål gammel, not nynorsk gammal),
+        # drog (dro), sintere, lita/lite (of liten; lite is also the adverb)
+        "bøkene": ("bok", "bøk"), "bøkenes": ("bok", "bøk"), "køer": ("kø",),
+        "morgner": ("morgen",), "eldst": ("gammel",), "drog": ("dra",),
+        "sintere": ("sint",), "lita": ("liten",), "lite": ("liten", "lite"),
+        # simplemma: "delen" -> "dele" (the verb); it is the noun "del".
+        "delen": ("del",), "delens": ("del",),
+        # the adjective "vill" (wild) and the noun "villa" are no forms of the modal "ville",
+        # nor the noun "komma" of "komme" (its past is "kom")
+        "vill": ("vill",), "villa": ("villa",), "komma": ("komma",),
         # simplemma reads "leder" as a form of "led" (joint); it is the verb "lede" or the
         # noun "leder" (leader).
         "leder": ("lede", "leder"),
@@ -52,7 +81,18 @@ FIXES: dict[str, dict[str, tuple[str, ...]]] = {
         "delenes": ("del",),
     },
     "nn": {
-        "får": ("få",),  # as in bokmål
+        "får": ("få",), "far": ("far",),  # as in bokmål
+        # pasts and participles simplemma files under a participle, a noun or nothing
+        # (verbs are written with -e and no j here: ringje -> ringe)
+        "ringer": ("ringe", "ring"), "ringt": ("ringe",), "ringd": ("ringe",),
+        "kjent": ("kjenne",), "kjende": ("kjenne",), "skjønt": ("skjønne",),
+        "skjønte": ("skjønne",), "sto": ("stå",), "ønskja": ("ønske",),
+        # irregular comparison, and gamal/gammal (both allowed) as one word
+        "betre": ("god",), "best": ("god",), "beste": ("god",), "yngst": ("ung",),
+        "eldst": ("gammal",), "eldste": ("gammal",), "gamal": ("gammal",),
+        "gamalt": ("gammal",), "gamle": ("gammal",), "velkomnare": ("velkomen",),
+        "velkomnast": ("velkomen",), "velkomnaste": ("velkomen",),
+        "veldigare": ("veldig",), "veldigast": ("veldig",), "veldigaste": ("veldig",),
     },
 }
 
@@ -131,29 +171,147 @@ class Lexicon:
 
 
 # -- building and caching the table -------------------------------------------------------------
+# Endings of a noun's paradigm after a lemma ending in a consonant, and after one in -e.
+_NOUN_ENDINGS = ("en", "et", "a", "er", "ene", "s", "ens", "ets", "as", "ers", "enes")
+_NOUN_ENDINGS_E = ("n", "r", "ne", "s", "ns", "rs", "nes")
+
+
+def _gender_fits(d: dict, verbs: set, n: str, end: str) -> bool:
+    """The definite singular -et belongs to neuter nouns and -en to the others: "jobbet" is
+    no form of the noun "jobb" (jobben), nor "orden" of "ord" (ordet); an -a that is the
+    past of a verb in -e is not read as a definite form ("jobba", "slutta"); and a noun
+    ending in -s takes no genitive -s ("russ" is not "rus" + s)."""
+    if end in ("et", "ets"):
+        return d.get(n + "en") != n
+    if end in ("en", "ens"):
+        return d.get(n + "et") != n
+    if end in ("a", "as"):  # but the definite plural of a neuter: folka, orda
+        return n + "e" not in verbs or d.get(n + "et") == n
+    if end == "s":
+        return n[-1] != "s"
+    return True
+
+
 def _derive(lang: str) -> tuple[list[str], list[str]]:
-    """(sorted forms, their lemmas) from simplemma's list for `lang`, homographs added."""
+    """(sorted forms, their lemmas) from simplemma's list for `lang`, homographs added (see
+    the module's docstring) and paradigms completed from simplemma's own data: a form that
+    is a known noun lemma plus one of its regular endings (turene = tur + ene, dags = dag +
+    s, ukas = uka + s) also belongs to that noun, and a -t or -te form of a weak verb whose
+    other one simplemma files under the verb (lest beside leste) to that verb."""
     from simplemma.strategies.dictionaries.dictionary_factory import _load_dictionary_from_disk
+
+    from app.core.search.norwegian_words import PROTECTED
 
     raw = _load_dictionary_from_disk(lang)
     d = {k.decode("utf-8"): v.decode("utf-8") for k, v in raw.items()}
     is_lemma = set(d.values())
     for lemma in is_lemma:
         d.setdefault(lemma, lemma)
+
+    def noun(n: str) -> bool:
+        return len(n) >= 3 and n not in PROTECTED and (
+            any(d.get(n + end) == n for end in ("en", "et", "a", "ene"))
+            or (n[-1] == "e" and (d.get(n + "n") == n or d.get(n + "ne") == n)))
+
+    # Verbs: lemmas in -e with a past tense - weak (-te, -et, -de, -dde) or strong (a form
+    # that does not begin with the verb's stem: hjalp, skrev).
+    verbs = set()
+    for f, v in d.items():
+        if v.endswith(("e", "a")) and len(v) > 1 and (
+                not f.startswith(v[:-1]) or f in (v[:-1] + "te", v[:-1] + "et", v[:-1] + "de",
+                                                  v + "dde", v[:-1] + "ar", v[:-1] + "ast")):
+            verbs.add(v)
+
+    def verb(v: str) -> bool:  # a present tense and a past tense file under it
+        return v in verbs and d.get(v + "r") == v
+
+    def past(v: str) -> bool:
+        return v in verbs
+
     forms = sorted(d)
     out = []
     for form in forms:
-        first = d[form]
-        found = [first]
-        if form != first and form in is_lemma and any(
-                d.get(form + end) == form for end in ("en", "et", "a", "n")):
-            found.append(form)  # a noun lemma of its own ("bruker")
-        verb = form + "e"
-        if (len(form) >= 4 and verb not in found and d.get(verb) == verb
-                and d.get(verb + "r") == verb):
-            found.append(verb)  # the imperative of a verb ("hjelp", "jobb")
+        found = [d[form]]
+        if form not in PROTECTED:
+            if form != found[0] and form in is_lemma and noun(form):
+                found.append(form)  # a noun lemma of its own ("bruker")
+            if len(form) >= 3 and verb(form + "e"):
+                found.append(form + "e")  # the imperative of a verb ("hjelp", "jobb")
+            for end in _NOUN_ENDINGS + _NOUN_ENDINGS_E:
+                n = form[: -len(end)]
+                if form.endswith(end) and n and (end in _NOUN_ENDINGS) != (n[-1] == "e") \
+                        and noun(n) and _gender_fits(d, verbs, n, end):
+                    found.append(n)  # turene, dags, tjenestenes
+            if (form.endswith("s") and len(form) >= 4 and form[-2] != "s" and form[:-1] in d
+                    and d[form] == form):
+                found.append(d[form[:-1]])  # a genitive simplemma lists on its own: ukas
+            if form.endswith("er") and d[form] == form and past(form[:-1]):
+                found.append(form[:-1])  # the present beside an agent noun: leser
+            if form.endswith("et") and form[:-2] + "e" in verbs:
+                found.append(form[:-2] + "e")  # prøvet, opplevet (the -et participle)
+            for end in ("are", "aste", "ast", "ere", "este"):  # veldigare, rundast
+                base = form[: -len(end)]
+                if form.endswith(end) and len(base) >= 3 and d.get(base) == base \
+                        and base not in verbs:
+                    found.append(base)
+                    break
+            if form.endswith("t") and len(form) >= 4:
+                a = form[:-1]
+                for comp in (a + "ere", a + a[-1] + "ere"):  # klart, tomt (klarere, tommere)
+                    if d.get(comp) == a:
+                        found.append(a)
+            # a past listed on its own (kjend, bestemt) or under its participle (svarde ->
+            # svard): the verb too; m and n were doubled before the ending (bestemme)
+            ends = (("dde", "dd", "de", "te", "d", "t") if d[form] == form
+                    else ("dde", "de", "te") if d[form] == form[:-1] else ())
+            if ends and not noun(form):
+                for end in ends:
+                    stem = form[: -len(end)]
+                    if form.endswith(end) and len(stem) >= 3:
+                        double = (stem + stem[-1] + "e", stem + stem[-1] + "a") \
+                            if stem[-1] in "mn" else ()
+                        got = [v for v in (stem + "e", stem + "a", *double) if v in verbs]
+                        if got:
+                            found.append(got[0])
+                            break
+            for end, other in (("t", "te"), ("te", "t")):
+                stem = form[: -len(end)]
+                if not form.endswith(end) or len(stem) < 2:
+                    continue
+                for v in (stem + "e", stem + stem[-1] + "e"):  # lest, trykt (trykke)
+                    if d.get(stem + other) == v and v not in found:
+                        found.append(v)  # lest (leste), svart (svarte)
+        if lang == "nn":  # the present (-ar, -er) and passive (-ast) of any infinitive,
+            if form in verbs:  # an infinitive in -a filed elsewhere (svara), an imperative
+                found.append(form)
+            for v in (form + "a", form + "e", form + "ja", form + "je"):
+                if len(form) >= 3 and v in verbs and form not in PROTECTED:
+                    found.append(v)
+                    break
+            for end in ("ast", "ar", "er"):
+                stem = form[: -len(end)]
+                if form.endswith(end) and len(stem) >= 2:
+                    got = [v for v in (stem + "a", stem + "e", stem + "ja", stem + "je")
+                           if v in verbs]
+                    if got:
+                        found.append(got[0])
+                        break
+            found = [_nn_infinitive(x, is_lemma, verbs) for x in found]
+        found = list(dict.fromkeys(found))
         out.append("" if found == [form] else " ".join(found))
     return forms, out
+
+
+def _nn_infinitive(lemma: str, lemmas: set, verbs: set) -> str:
+    """Nynorsk lets a writer choose the infinitive: kasta or kaste, tenkja or tenkje (or
+    tenke). simplemma files forms under one or the other, so a verb's lemma is written in
+    one way here: -e, without the j of -je/-ja."""
+    if len(lemma) > 4 and lemma.endswith(("ja", "je")) and lemma[-3] not in "aeiouyæøå" \
+            and (lemma in verbs or lemma[:-1] + "e" in verbs or lemma[:-1] + "a" in lemmas):
+        return lemma[:-2] + "e"
+    if len(lemma) > 3 and lemma.endswith("a") and (lemma in verbs or lemma[:-1] + "e" in verbs):
+        return lemma[:-1] + "e"
+    return lemma
 
 
 def _cache_file(lang: str) -> Path:

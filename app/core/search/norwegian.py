@@ -65,7 +65,7 @@ TOKEN_PATTERN = rf"{_PART}(?:[-'’]{_PART})*"
 # Bump whenever a rule or a word list changes what a word stems to: an index built with an
 # older version holds stale terms and must be rebuilt (the lexicon's own data version is
 # part of the index version too, see index.py).
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 ALT = "\x1f"  # joins a query word's lemmas into one token (query.py makes them an OR)
 PART = "~"  # marks the term of a compound's part
 MIN_STEM = 3
@@ -274,10 +274,21 @@ def analyse(word: str, lang: str = "nb") -> Analysis:
         return _hyphenated(w, lang)
     if not w.isalpha():  # 2025, covid19
         return (w,), ()
-    if len(w) > 4 and w[-1] == "s":  # a genitive: bydelens, veilederens
+    if len(w) >= 4 and w[-1] == "s":  # a genitive: bydelens, veilederens, idés
         found = lex.lemmas(w[:-1])
         if found:
             return found, _parts(lex, w[:-1])
+    guess = _by_ending(lex, w, lang)
+    if guess:  # informantane -> informant, kommunens -> kommune
+        return guess, ()
+    if lang == "nn":  # loanwords and words both standards share: informant, kaffe
+        nb = lexicon.get("nb")
+        found = nb.lemmas(w) if nb is not None else None
+        if found and w in found:
+            return found, ()
+        guess = _by_ending(nb, w, "nn") if nb is not None else ()
+        if guess:
+            return guess, ()
     split = compounds.split(lex, w, strict=False)
     if split:  # psykiatritjenesten -> psykiatri + tjeneste
         head = split[-1]
@@ -285,6 +296,33 @@ def analyse(word: str, lang: str = "nb") -> Analysis:
         lemmas = tuple(dict.fromkeys(front + x for x in lex.lemmas(head) or (head,)))
         return lemmas, _parts(lex, w, split)
     return (stem(w),), ()
+
+
+# Inflectional endings of nouns, adjectives and verbs, longest first, for words the lexicon
+# does not list: what is left (or it + e) must be a lemma the lexicon knows.
+_ENDINGS = {
+    "nb": ("ernes", "enes", "erne", "ene", "ers", "ens", "ets", "ere", "est", "er", "en", "et",
+           "te", "de", "es", "a", "e", "s", "t"),
+    "nn": ("anes", "enes", "ane", "ene", "one", "ast", "ars", "ens", "ets", "ar", "er", "or",
+           "en", "et", "te", "de", "a", "e", "i", "s", "t"),
+}
+
+
+def _by_ending(lex, w: str, lang: str) -> tuple[str, ...]:
+    """The lemma of an unknown inflected form whose ending leaves a lemma the lexicon knows
+    (kontaktpersonene, informantane); () when none does."""
+    if len(w) < 5:
+        return ()
+    for end in _ENDINGS.get(lang, _ENDINGS["nb"]):
+        base = w[: -len(end)]
+        if not w.endswith(end) or len(base) < 3:
+            continue
+        first_e = end in ("one", "or", "ast", "te", "de")  # damone: dame; svarast: svare
+        for cand in ((base + "e", base) if first_e else (base, base + "e")):
+            lemmas = lex.lemmas(cand)
+            if lemmas and cand in lemmas and cand not in PROTECTED:
+                return (cand.translate(_ACCENTS),)
+    return ()
 
 
 def _parts(lex, w: str, split=None) -> tuple[str, ...]:
