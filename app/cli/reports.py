@@ -174,7 +174,8 @@ def cmd_search(a) -> int:
         codes = with_code_sets(p, a.in_code, a.in_codeset)
         result = search(p, a.query, where=key_values(a.where) or None, speaker=a.speaker,
                         coders=a.in_coder or None, codes=codes or None,
-                        uncoded=a.uncoded, exact=a.exact, scope=a.scope)
+                        uncoded=a.uncoded, exact=a.exact, scope=a.scope,
+                        compounds=a.compounds)
         if result.warning:
             say(f"warning: {result.warning}", err=True)
         made = None
@@ -189,6 +190,9 @@ def cmd_search(a) -> int:
                                                          docs=len(result.per_document())))
     if made is not None and not a.json:
         say(_("{n} codings made.").format(n=made))
+    for word, near in result.suggestions.items():  # on stderr: --json stays a list of hits
+        say(_("Not found: {word}. Did you mean: {words}?").format(
+            word=word, words=", ".join(near)), err=True)
     return 0
 
 
@@ -301,6 +305,9 @@ def add_report_commands(sub, project_arg, json_flag) -> None:
     p.add_argument("--uncoded", action="store_true",
                    help=_("only in text nobody has coded (or not with --in-code)"))
     p.add_argument("--exact", action="store_true", help=_("exact word forms, no inflections"))
+    p.add_argument("--compounds", action="store_true",
+                   help=_("also inside compounds: tjeneste finds hjemmetjenesten (the hit is "
+                          "the whole word)"))
     p.add_argument("--code-as", metavar="PATH", help=_("code every hit with this code"))
     p.add_argument("--coder", help=_("the coder of those codings"))
     p.add_argument("--spread", default="hit", choices=["hit", "sentence", "paragraph", "turn"],
