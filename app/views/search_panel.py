@@ -200,6 +200,9 @@ class SearchPanel(QWidget):
         self.query.setAccessibleName(_("Search"))
         self.query.returnPressed.connect(self.run)
         self.exact = QCheckBox(_("exact word forms"), self)
+        self.compounds = QCheckBox(_("also inside compounds"), self)
+        self.compounds.setToolTip(_("Also find the word inside compounds: «tjeneste» finds "
+                                    "«hjemmetjenesten» (the whole word is the hit)"))
         self.attribute, self.value = QComboBox(self), QComboBox(self)
         self.attribute.currentIndexChanged.connect(self._fill_values)
         self.scope = QComboBox(self)
@@ -220,6 +223,7 @@ class SearchPanel(QWidget):
         filters.addWidget(self.attribute, 1)
         filters.addWidget(self.value, 1)
         filters.addWidget(self.exact)
+        filters.addWidget(self.compounds)
         who = QHBoxLayout()
         who.addWidget(self.speaker, 1)
         who.addWidget(self.scope, 1)
@@ -228,6 +232,10 @@ class SearchPanel(QWidget):
         self.summary.setWordWrap(False)
         self.summary.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.summary.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # never widens
+        self.suggestion = QLabel(self)  # "did you mean": each word a link that searches it
+        self.suggestion.setTextFormat(Qt.RichText)
+        self.suggestion.linkActivated.connect(self.use_suggestion)
+        self.suggestion.hide()
         self.model = HitsModel(self)
         self.list = QListView(self)
         self.list.setModel(self.model)
@@ -252,6 +260,7 @@ class SearchPanel(QWidget):
         lay.addLayout(filters)
         lay.addLayout(who)
         lay.addWidget(self.summary)
+        lay.addWidget(self.suggestion)
         lay.addWidget(self.list, 1)
         lay.addLayout(bottom)
 
@@ -316,10 +325,12 @@ class SearchPanel(QWidget):
                                      codes=[scope[1]] if scope and scope[0] == "code" else None,
                                      uncoded=bool(scope and scope[0] == "uncoded"),
                                      exact=self.exact.isChecked(),
+                                     compounds=self.compounds.isChecked(),
                                      index=self.session.search_index(), progress=progress)
         except SitatError as exc:
             self.summary.setText(str(exc))
             self.summary.setToolTip("")
+            self.suggestion.hide()
             self.result = None
             self.model.set_hits([])
             return False
@@ -340,9 +351,28 @@ class SearchPanel(QWidget):
             n=len(r.hits), docs=len(per_doc), counts=counts) + (
             f"\n{r.warning}" if r.warning else ""))
         self.summary.setToolTip("\n".join(f"{d}: {n}" for d, n in per_doc))
+        self.show_suggestions(r.suggestions)
         self.model.set_hits(r.hits)
         if len(r.hits):
             self.list.scrollToTop()
+
+    def show_suggestions(self, suggestions: dict[str, list[str]]) -> None:
+        """Words of the query found nowhere, each with up to three words of the project."""
+        from html import escape
+
+        lines = [_("Not found: {word}. Did you mean: {words}?").format(
+            word=escape(word), words=", ".join(
+                f'<a href="{escape(word)}|{escape(w)}">{escape(w)}</a>' for w in near))
+            for word, near in suggestions.items()]
+        self.suggestion.setText("<br>".join(lines))
+        self.suggestion.setVisible(bool(lines))
+
+    def use_suggestion(self, link: str) -> None:
+        """Put the suggested word in place of the one found nowhere, and search again."""
+        word, _bar, better = link.partition("|")
+        pattern = re.compile(rf"(?<![\w*?~]){re.escape(word)}(?![\w*?~])", re.IGNORECASE)
+        self.query.setText(pattern.sub(better, self.query.text(), count=1))
+        self.run()
 
     def _chosen(self, index) -> None:
         where = index.data(Qt.UserRole)

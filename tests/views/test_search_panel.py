@@ -106,3 +106,29 @@ def test_speaker_and_coder_filters(sample_window):
     assert len(by_tor) + not_by_tor <= everything and not_by_tor > 0
     w.session.codebookChanged.emit()  # the lists are refilled, the choices kept
     assert panel.coder.currentData() == "Tor"
+
+
+def test_inside_compounds_and_did_you_mean(sample_window):
+    from app.core.search import lexicon
+
+    if not lexicon.available():
+        return
+    panel = sample_window.search
+    panel.query.setText("tjeneste")
+    assert panel.run()
+    plain = {h.text.lower() for h in panel.result.hits}
+    assert plain and all(t.startswith("tjenest") for t in plain)
+    panel.compounds.setChecked(True)
+    assert panel.run()
+    inside = {h.text.lower() for h in panel.result.hits}
+    assert plain < inside and any(t.endswith(("tjenesten", "tjenester", "tjenestene"))
+                                  and not t.startswith("tjenest") for t in inside)
+    panel.compounds.setChecked(False)
+    assert panel.suggestion.isHidden()
+    panel.query.setText("kontaktpeson")
+    assert panel.run() and panel.model.rowCount() == 0
+    assert not panel.suggestion.isHidden()
+    assert "kontaktperson" in panel.suggestion.text()
+    panel.use_suggestion("kontaktpeson|kontaktperson")  # what clicking the word does
+    assert panel.query.text() == "kontaktperson" and panel.model.rowCount() > 0
+    assert panel.suggestion.isHidden()
