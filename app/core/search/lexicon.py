@@ -1,20 +1,16 @@
 """The Norwegian lexicon behind search: every lemma a bokmål or nynorsk word form can belong to.
 
-Source: simplemma's full-form lists for `nb` and `nn` (a form -> one lemma each; see the
-commit that chose it over hunspell-no and spylls). simplemma gives one lemma per form, so two
-regular homographs are added from its own data:
-- a noun whose base form is also an inflected form of another word ("bruker" is the present
-  of "bruke" and the noun "bruker"): a form that is itself a noun lemma - its definite
-  singular (-en, -et, -a, -n) leads back to it - keeps that noun beside simplemma's lemma;
-- a verb's imperative, which simplemma files under the noun ("hjelp", "jobb", "svar"): a form
-  of four letters or more whose -e form is a verb lemma with a present tense in -er.
-`FIXES` holds the few words the lexicon gets wrong, each with its reason.
+Source: simplemma's full-form lists for `nb` and `nn` (see the commit that chose it over
+hunspell-no read with spylls). simplemma gives one lemma per form; paradigms.py adds the
+homographs and completes the paradigms from simplemma's own data ("bruker" is the noun and
+the present of "bruke"; "turene" is "tur"). `FIXES` holds the few words the lexicon still
+gets wrong, each with its reason.
 
-Decoding simplemma's compressed lists takes half a second, so the table is derived once
-and kept in the user's cache folder as plain sorted text (forms, and their lemmas where they
-differ), signed with the same per-user key as the search index; a process reads it in tens of
-milliseconds and looks words up by bisection. Without simplemma (or when the cache cannot be
-written), search falls back to the rule stemmer alone (`available()` says which).
+Decoding simplemma's compressed list and completing it takes seconds, so the table is
+derived once per user (and simplemma version) and kept in the user's cache folder as sorted
+UTF-8 text in blocks, signed with the same per-user key as the search index; a process reads
+it in well under 100 ms and looks words up by bisection (a few microseconds). Without
+simplemma search falls back to the rule stemmer alone (`available()` says which).
 """
 
 from __future__ import annotations
@@ -30,7 +26,7 @@ from pathlib import Path
 
 __all__ = ["FIXES", "Lexicon", "available", "data_version", "get"]
 
-FORMAT = 17  # bump when the derived table changes shape or content rules
+FORMAT = 19  # bump when the derived table changes shape or content rules
 BLOCK = 32  # forms per block of the table
 LANGS = ("nb", "nn")
 _MAX_BYTES = 64 * 1024 * 1024
@@ -171,147 +167,13 @@ class Lexicon:
 
 
 # -- building and caching the table -------------------------------------------------------------
-# Endings of a noun's paradigm after a lemma ending in a consonant, and after one in -e.
-_NOUN_ENDINGS = ("en", "et", "a", "er", "ene", "s", "ens", "ets", "as", "ers", "enes")
-_NOUN_ENDINGS_E = ("n", "r", "ne", "s", "ns", "rs", "nes")
-
-
-def _gender_fits(d: dict, verbs: set, n: str, end: str) -> bool:
-    """The definite singular -et belongs to neuter nouns and -en to the others: "jobbet" is
-    no form of the noun "jobb" (jobben), nor "orden" of "ord" (ordet); an -a that is the
-    past of a verb in -e is not read as a definite form ("jobba", "slutta"); and a noun
-    ending in -s takes no genitive -s ("russ" is not "rus" + s)."""
-    if end in ("et", "ets"):
-        return d.get(n + "en") != n
-    if end in ("en", "ens"):
-        return d.get(n + "et") != n
-    if end in ("a", "as"):  # but the definite plural of a neuter: folka, orda
-        return n + "e" not in verbs or d.get(n + "et") == n
-    if end == "s":
-        return n[-1] != "s"
-    return True
-
-
 def _derive(lang: str) -> tuple[list[str], list[str]]:
-    """(sorted forms, their lemmas) from simplemma's list for `lang`, homographs added (see
-    the module's docstring) and paradigms completed from simplemma's own data: a form that
-    is a known noun lemma plus one of its regular endings (turene = tur + ene, dags = dag +
-    s, ukas = uka + s) also belongs to that noun, and a -t or -te form of a weak verb whose
-    other one simplemma files under the verb (lest beside leste) to that verb."""
+    """(sorted forms, their lemmas) from simplemma's list for `lang` (see paradigms.py)."""
     from simplemma.strategies.dictionaries.dictionary_factory import _load_dictionary_from_disk
 
-    from app.core.search.norwegian_words import PROTECTED
+    from app.core.search.paradigms import derive
 
-    raw = _load_dictionary_from_disk(lang)
-    d = {k.decode("utf-8"): v.decode("utf-8") for k, v in raw.items()}
-    is_lemma = set(d.values())
-    for lemma in is_lemma:
-        d.setdefault(lemma, lemma)
-
-    def noun(n: str) -> bool:
-        return len(n) >= 3 and n not in PROTECTED and (
-            any(d.get(n + end) == n for end in ("en", "et", "a", "ene"))
-            or (n[-1] == "e" and (d.get(n + "n") == n or d.get(n + "ne") == n)))
-
-    # Verbs: lemmas in -e with a past tense - weak (-te, -et, -de, -dde) or strong (a form
-    # that does not begin with the verb's stem: hjalp, skrev).
-    verbs = set()
-    for f, v in d.items():
-        if v.endswith(("e", "a")) and len(v) > 1 and (
-                not f.startswith(v[:-1]) or f in (v[:-1] + "te", v[:-1] + "et", v[:-1] + "de",
-                                                  v + "dde", v[:-1] + "ar", v[:-1] + "ast")):
-            verbs.add(v)
-
-    def verb(v: str) -> bool:  # a present tense and a past tense file under it
-        return v in verbs and d.get(v + "r") == v
-
-    def past(v: str) -> bool:
-        return v in verbs
-
-    forms = sorted(d)
-    out = []
-    for form in forms:
-        found = [d[form]]
-        if form not in PROTECTED:
-            if form != found[0] and form in is_lemma and noun(form):
-                found.append(form)  # a noun lemma of its own ("bruker")
-            if len(form) >= 3 and verb(form + "e"):
-                found.append(form + "e")  # the imperative of a verb ("hjelp", "jobb")
-            for end in _NOUN_ENDINGS + _NOUN_ENDINGS_E:
-                n = form[: -len(end)]
-                if form.endswith(end) and n and (end in _NOUN_ENDINGS) != (n[-1] == "e") \
-                        and noun(n) and _gender_fits(d, verbs, n, end):
-                    found.append(n)  # turene, dags, tjenestenes
-            if (form.endswith("s") and len(form) >= 4 and form[-2] != "s" and form[:-1] in d
-                    and d[form] == form):
-                found.append(d[form[:-1]])  # a genitive simplemma lists on its own: ukas
-            if form.endswith("er") and d[form] == form and past(form[:-1]):
-                found.append(form[:-1])  # the present beside an agent noun: leser
-            if form.endswith("et") and form[:-2] + "e" in verbs:
-                found.append(form[:-2] + "e")  # prøvet, opplevet (the -et participle)
-            for end in ("are", "aste", "ast", "ere", "este"):  # veldigare, rundast
-                base = form[: -len(end)]
-                if form.endswith(end) and len(base) >= 3 and d.get(base) == base \
-                        and base not in verbs:
-                    found.append(base)
-                    break
-            if form.endswith("t") and len(form) >= 4:
-                a = form[:-1]
-                for comp in (a + "ere", a + a[-1] + "ere"):  # klart, tomt (klarere, tommere)
-                    if d.get(comp) == a:
-                        found.append(a)
-            # a past listed on its own (kjend, bestemt) or under its participle (svarde ->
-            # svard): the verb too; m and n were doubled before the ending (bestemme)
-            ends = (("dde", "dd", "de", "te", "d", "t") if d[form] == form
-                    else ("dde", "de", "te") if d[form] == form[:-1] else ())
-            if ends and not noun(form):
-                for end in ends:
-                    stem = form[: -len(end)]
-                    if form.endswith(end) and len(stem) >= 3:
-                        double = (stem + stem[-1] + "e", stem + stem[-1] + "a") \
-                            if stem[-1] in "mn" else ()
-                        got = [v for v in (stem + "e", stem + "a", *double) if v in verbs]
-                        if got:
-                            found.append(got[0])
-                            break
-            for end, other in (("t", "te"), ("te", "t")):
-                stem = form[: -len(end)]
-                if not form.endswith(end) or len(stem) < 2:
-                    continue
-                for v in (stem + "e", stem + stem[-1] + "e"):  # lest, trykt (trykke)
-                    if d.get(stem + other) == v and v not in found:
-                        found.append(v)  # lest (leste), svart (svarte)
-        if lang == "nn":  # the present (-ar, -er) and passive (-ast) of any infinitive,
-            if form in verbs:  # an infinitive in -a filed elsewhere (svara), an imperative
-                found.append(form)
-            for v in (form + "a", form + "e", form + "ja", form + "je"):
-                if len(form) >= 3 and v in verbs and form not in PROTECTED:
-                    found.append(v)
-                    break
-            for end in ("ast", "ar", "er"):
-                stem = form[: -len(end)]
-                if form.endswith(end) and len(stem) >= 2:
-                    got = [v for v in (stem + "a", stem + "e", stem + "ja", stem + "je")
-                           if v in verbs]
-                    if got:
-                        found.append(got[0])
-                        break
-            found = [_nn_infinitive(x, is_lemma, verbs) for x in found]
-        found = list(dict.fromkeys(found))
-        out.append("" if found == [form] else " ".join(found))
-    return forms, out
-
-
-def _nn_infinitive(lemma: str, lemmas: set, verbs: set) -> str:
-    """Nynorsk lets a writer choose the infinitive: kasta or kaste, tenkja or tenkje (or
-    tenke). simplemma files forms under one or the other, so a verb's lemma is written in
-    one way here: -e, without the j of -je/-ja."""
-    if len(lemma) > 4 and lemma.endswith(("ja", "je")) and lemma[-3] not in "aeiouyæøå" \
-            and (lemma in verbs or lemma[:-1] + "e" in verbs or lemma[:-1] + "a" in lemmas):
-        return lemma[:-2] + "e"
-    if len(lemma) > 3 and lemma.endswith("a") and (lemma in verbs or lemma[:-1] + "e" in verbs):
-        return lemma[:-1] + "e"
-    return lemma
+    return derive(_load_dictionary_from_disk(lang), lang)
 
 
 def _cache_file(lang: str) -> Path:
@@ -397,3 +259,7 @@ def _write(path: Path, key: bytes, body: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    lang = path.name.split("-", 1)[0]
+    for old in path.parent.glob(f"{lang}-*.txt"):  # tables of an older version
+        if old.name != path.name and not old.is_symlink():
+            old.unlink(missing_ok=True)
