@@ -273,7 +273,7 @@ def _write_project(path: Path, docs: list[GenDocument], spec: Size, seed: int) -
     from app.core.refi.qdc import parse_qdc
 
     with Project.create(path, "Syntetisk korpus") as p, p.write() as s:
-        cbio.import_codebook(s, parse_qdc((ROOT / "codebooks" / "ti-kjennetegn.qdc").read_bytes()))
+        cbio.import_codebook(s, parse_qdc((ROOT / "app" / "data" / "codebooks" / "ti-kjennetegn.qdc").read_bytes()))
         leaves = [c for c in cb.ordered_codes(s) if c.codable]
         for leaf in list(leaves):
             for sub in SUBCODES:

@@ -6,6 +6,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 QT_DEBS=(libegl1 libgl1 libfontconfig1 libglib2.0-0 libxkbcommon0 libdbus-1-3 fonts-dejavu-core)
+# Qt's xcb platform plugin (an X11 desktop, or XWayland) and its Wayland plugin: small, so
+# always installed - without them the window fails with "Could not load the Qt platform plugin"
+QT_DEBS+=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
+          libxkbcommon-x11-0 libwayland-client0 libwayland-cursor0 libwayland-egl1)
 
 say() { printf 'sitat-setup: %s\n' "$*" >&2; }
 
@@ -48,7 +52,7 @@ ensure_debs() {
     fi
     if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
   else
-    say "not a Debian-like system: make sure Qt's libraries (EGL, GL, fontconfig, glib, xkbcommon, dbus) are installed"
+    say "not a Debian-like system: make sure Qt's libraries (EGL, GL, fontconfig, glib, xkbcommon, dbus, xcb-cursor/icccm/keysyms/image/render-util, xkbcommon-x11, wayland-client/cursor/egl) are installed"
   fi
 }
 

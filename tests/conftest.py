@@ -94,5 +94,5 @@ def make_team_project(tmp_path: Path, name: str = "lag.sitat") -> Path:
         src = tmp_path / f"{doc}.txt"
         src.write_text(TEAM_TEXT + doc + "\n", encoding="utf-8")
         assert run_cli("import", proj, src).code == 0
-    assert run_cli("codebook", "import", proj, ROOT / "codebooks" / "ti-kjennetegn.qdc").code == 0
+    assert run_cli("codebook", "import", proj, ROOT / "app" / "data" / "codebooks" / "ti-kjennetegn.qdc").code == 0
     return proj

@@ -26,7 +26,7 @@ class DemoResult:
 
 
 def ensure_sample(folder: Path, force: bool = False) -> Path:
-    """The sample project in `folder`, built from sample_projects/ when missing (or forced)."""
+    """The sample project in `folder`, built from app/data/sample/ when missing (or forced)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / PROJECT_NAME
     if force:

@@ -1,4 +1,4 @@
-"""Build the bundled demo project from its reviewable sources in sample_projects/bsb_demo/."""
+"""Build the bundled demo project from its reviewable sources in app/data/sample/bsb_demo/."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core import attributes as attrs
+from app.core import bundled
 from app.core.codebook import resolve_code
 from app.core.codebook_io import import_codebook
 from app.core.coding import apply_coding, get_or_create_coder, parse_valence
@@ -17,9 +18,8 @@ from app.core.refi.qdc import parse_qdc
 from app.errors import InvalidInput
 from app.i18n import _
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE_DIR = ROOT / "sample_projects" / "bsb_demo"
-CODEBOOK = ROOT / "codebooks" / "ti-kjennetegn.qdc"
+SAMPLE_DIR = bundled.sample_dir()
+CODEBOOK = bundled.codebook_path("ti-kjennetegn")
 TITLE = "BSB-evaluering (demo): psykiske helsetjenester i seks bydeler"
 CODER_COLOURS = {"Hanne": "#1F77B4", "Tor": "#D62728"}
 ATTRIBUTE_TYPES = {

@@ -3,7 +3,6 @@ asks for: open (or create) a project, show the window again in another language.
 
 from __future__ import annotations
 
-import getpass
 import sys
 from pathlib import Path
 
@@ -15,13 +14,9 @@ from app.i18n import _, set_language
 from app.views import settings
 
 def default_coder() -> str:
-    name = settings.coder_name()
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name on this system: ask in the toolbar
-        return ""
+    """The coder name the user confirmed before (remembered), or "" until someone is asked:
+    never the login name, which nobody chose to have on their codings."""
+    return settings.coder_name()
 
 
 def open_session(path: Path, parent: QWidget | None = None):
@@ -125,11 +120,15 @@ def replace_window(window, language: str):
     return new
 
 
-def run(path: Path | None = None) -> int:
-    """Open the main window on `path` (or the last project); returns the exit code."""
+def run(path: Path | None = None, screenshot: Path | None = None) -> int:
+    """Open the main window on `path` (or the last project); returns the exit code. With
+    `screenshot`, save a picture of the window there once it is on screen, and quit."""
+    from app.views.window_layout import place_on_screen
+
     set_language(settings.language())
     app = make_app()
     window = new_window()
+    place_on_screen(window)
     path = path or settings.last_project()
     if path is not None:
         session = open_session(Path(path), window)
@@ -137,9 +136,37 @@ def run(path: Path | None = None) -> int:
             window.set_session(session)
     window.show()
     app.setProperty("sitat_window", window)
-    if window.session is not None and not settings.coder_name():
+    if screenshot is not None:
+        _screenshot_when_shown(window, screenshot)
+    elif window.session is not None and not settings.coder_name():
         window.coding_actions.choose_coder()  # first start: who is coding? (remembered)
     if window.session is None:
         window.statusBar().showMessage(
             _("Open a project (File > Open project) or create one (File > New project)."))
     return app.exec()
+
+
+def _screenshot_when_shown(window, target: Path, waited_ms: int = 0) -> None:
+    """Once the window is exposed on the screen (and has painted), save what the screen shows
+    of it - the display server's own pixels where there is one - to `target`, then quit."""
+    from PySide6.QtCore import QTimer
+
+    handle = window.windowHandle()
+    if (handle is None or not handle.isExposed()) and waited_ms < 10000:
+        QTimer.singleShot(100, lambda: _screenshot_when_shown(window, target, waited_ms + 100))
+        return
+
+    def grab() -> None:
+        app = QApplication.instance()
+        if app.platformName() in ("offscreen", "minimal"):
+            picture = window.grab()
+        else:
+            picture = window.screen().grabWindow(window.winId())
+        ok = not picture.isNull() and picture.save(str(target))
+        if not ok:
+            print(_("Could not save a picture of the window to {path}.").format(path=target),
+                  file=sys.stderr)
+        window.close()
+        app.exit(0 if ok else 1)
+
+    QTimer.singleShot(800, grab)  # let the window paint before the picture is taken

@@ -111,11 +111,16 @@ class CoderDialog(QDialog):
         self.combo = QComboBox(self)
         self.combo.setEditable(True)
         self.combo.addItems(names)
-        self.combo.setCurrentText(current)
+        self.combo.setCurrentIndex(-1)  # an empty field, not the first name in the list
+        self.combo.setEditText(current)
+        self.combo.lineEdit().setPlaceholderText(_("Your name"))
         self.combo.setAccessibleName(_("Coder name"))
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        ok = buttons.button(QDialogButtonBox.Ok)
+        ok.setEnabled(bool(current.strip()))
+        self.combo.editTextChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(_("Your codings are saved under this name. Choose yourself in the "
                                "list or write a new name:"), self))

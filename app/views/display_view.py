@@ -5,8 +5,7 @@ quote opens it in the transcript. Displays are saved by name in the project and 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,95 +26,11 @@ from PySide6.QtWidgets import (
 from app.core.displays.saved import DisplaySpec
 from app.errors import SitatError
 from app.i18n import _
+from app.views import settings
 from app.views.dialogs import ask_path
+from app.views.display_model import MatrixModel
+from app.views.quote_list import QuoteDelegate, add_quote
 from app.views.session import Session
-
-HEAT_LIGHT, HEAT_DARK = QColor("#FFFFFF"), QColor("#E8833A")
-
-
-def cell_text(kind: str, value) -> str:
-    from app.core.team.summaries import number
-
-    if value is None:
-        return ""
-    if kind == "quotes":
-        return str(len(value)) if isinstance(value, list) else str(value)
-    if kind == "valence" and isinstance(value, dict):
-        return f"+{value.get('positive', 0)} / −{value.get('negative', 0)}"
-    if kind == "share":
-        return number(value, percent=True).replace(",0 %", " %")
-    return str(value)
-
-
-def _weight(kind: str, value) -> float:
-    if kind == "quotes":
-        return float(len(value)) if isinstance(value, list) else 0.0
-    if kind == "valence" and isinstance(value, dict):
-        return float(value.get("positive", 0) + value.get("negative", 0))
-    return float(value or 0)
-
-
-class MatrixModel(QAbstractTableModel):
-    """The display: one row per row label, the cells, and totals as last row and column."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.m = None
-        self.top = 1.0
-
-    def set_matrix(self, m) -> None:
-        self.beginResetModel()
-        self.m = m
-        weights = [_weight(m.cell, v) for row in m.cells for v in row] if m else []
-        self.top = max(weights, default=0) or 1.0
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() or self.m is None else len(self.m.rows) + 1
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() or self.m is None else len(self.m.cols) + 1
-
-    def value(self, row: int, col: int):
-        m = self.m
-        last_row, last_col = row == len(m.rows), col == len(m.cols)
-        if last_row and last_col:
-            return m.total
-        if last_row:
-            return m.col_totals[col]
-        if last_col:
-            return m.row_totals[row]
-        return m.cells[row][col]
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if self.m is None or role not in (Qt.DisplayRole, Qt.ToolTipRole):
-            return None
-        labels = self.m.cols if orientation == Qt.Horizontal else self.m.rows
-        return labels[section] if section < len(labels) else _("Total")
-
-    def data(self, index: QModelIndex, role=Qt.DisplayRole):
-        if not index.isValid() or self.m is None:
-            return None
-        r, c = index.row(), index.column()
-        total = r == len(self.m.rows) or c == len(self.m.cols)
-        value = self.value(r, c)
-        if role == Qt.DisplayRole:
-            return cell_text(self.m.cell, value)
-        if role == Qt.TextAlignmentRole:
-            return int(Qt.AlignCenter)
-        if role == Qt.BackgroundRole and not total:
-            t = min(1.0, _weight(self.m.cell, value) / self.top)
-            return QColor(*(round(a + (b - a) * t) for a, b in
-                            zip(HEAT_LIGHT.getRgb()[:3], HEAT_DARK.getRgb()[:3])))
-        if role == Qt.FontRole and total:
-            f = QFont()
-            f.setBold(True)
-            return f
-        if role == Qt.ToolTipRole:
-            return f"{self.headerData(r, Qt.Vertical)} × {self.headerData(c, Qt.Horizontal)}: " \
-                   f"{cell_text(self.m.cell, value)}"
-        return None
-
 
 class DisplayDialog(QDialog):
     quoteActivated = Signal(str, int, int)  # document name, start, end
@@ -207,6 +122,8 @@ class DisplayDialog(QDialog):
         self.table.clicked.connect(self.cell_clicked)
         self.list = QListWidget(self)
         self.list.setWordWrap(True)
+        self.list.setResizeMode(QListWidget.Adjust)  # quotes rewrap when the dialog is resized
+        self.list.setItemDelegate(QuoteDelegate(self.list))
         self.list.itemActivated.connect(self._quote_chosen)
         self.list.itemClicked.connect(self._quote_chosen)
         self.list_title = QLabel(_("Click a cell to read its quotes."), self)
@@ -227,6 +144,25 @@ class DisplayDialog(QDialog):
         self.resize(1100, 820)
         self._fill_values()
         self._fill_saved()
+        self._show_first(attributes)
+
+    # -- the display shown on opening: the last one built, or codes x the first attribute -----
+    def _last_key(self) -> str:
+        return f"display/{self.session.project.id}"
+
+    def _show_first(self, attributes: list[str]) -> None:
+        import json
+
+        default = DisplaySpec(rows="codes", cols=attributes[0] if attributes else "documents",
+                              cell="count")
+        try:
+            spec = DisplaySpec.from_json(json.loads(str(settings.get(self._last_key(), ""))))
+        except (ValueError, TypeError, SitatError):
+            spec = default
+        self.set_spec(spec)
+        if not self.build(quiet=True) and spec != default:
+            self.set_spec(default)
+            self.build(quiet=True)
 
     def _fill_values(self) -> None:
         from app.core import attributes as attrs
@@ -274,14 +210,20 @@ class DisplayDialog(QDialog):
         else:
             self.where_attr.setCurrentIndex(0)
 
-    def build(self) -> bool:
+    def build(self, quiet: bool = False) -> bool:
+        """Show the display chosen above (and remember it for the next opening); False, with
+        the reason said unless `quiet`, if it cannot be built."""
         spec = self.spec()
         try:
             with self.session.read() as s:
                 m = spec.build(s)
         except SitatError as exc:
-            self.session.failed.emit(str(exc))
+            if not quiet:
+                self.session.failed.emit(str(exc))
             return False
+        import json
+
+        settings.put(self._last_key(), json.dumps(spec.as_json()))
         self.quotes = m if spec.cell == "quotes" else None  # the quotes: at the first click
         self._built = spec
         self.model.set_matrix(m)
@@ -325,11 +267,9 @@ class DisplayDialog(QDialog):
         with self.session.read() as s:
             sources = quote_sources(s, items)
         for q, (who, place) in zip(items, sources):
-            where = " · ".join(x for x in (place,) if x)
-            line = quote_source({**q, "speaker": who}).line()
-            label = f"«{' '.join(q['text'].split())}»\n{line}" + (f" · {where}" if where else "")
-            item = QListWidgetItem(label, self.list)
-            item.setData(Qt.UserRole, (q["document"], q["start"], q["end"]))
+            line = quote_source({**q, "speaker": who}).line() + (f" · {place}" if place else "")
+            add_quote(self.list, f"«{' '.join(q['text'].split())}»", line,
+                      (q["document"], q["start"], q["end"]))
 
     def _quote_chosen(self, item: QListWidgetItem) -> None:
         name, start, end = item.data(Qt.UserRole)

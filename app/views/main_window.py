@@ -7,15 +7,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QTabWidget,
-    QToolBar,
 )
 
 from app.core import codetree
@@ -24,15 +21,17 @@ from app.i18n import LANGUAGES, _
 from app.views import settings
 from app.views.code_actions import CodeActions
 from app.views.coding_actions import CodingActions
-from app.views.dialogs import CodersChoiceDialog, shortcuts_dialog
+from app.views.coder_bar import CoderBar
+from app.views.dialogs import shortcuts_dialog
 from app.views.export_dialogs import ExportActions
 from app.views.panels import CodesPanel, DocumentsPanel
 from app.views.project_actions import ProjectActions
 from app.views.retrieval_panel import RetrievalPanel
 from app.views.search_panel import SearchPanel
-from app.views.session import FILTER_ALL, FILTER_CHOSEN, FILTER_MINE, Session
+from app.views.session import Session
 from app.views.team_actions import TeamActions
 from app.views.transcript import TranscriptView, code_colour, coder_colour
+from app.views.window_layout import DEFAULT_SIZE, fit_panels, remember_place
 
 
 class MainWindow(QMainWindow):
@@ -45,7 +44,8 @@ class MainWindow(QMainWindow):
         self.session: Session | None = None
         self.current_doc: str | None = None
         self.current_code: str | None = None
-        self.resize(1440, 900)
+        self._fitted = False  # columns shared out to fit the first project shown
+        self.resize(DEFAULT_SIZE)
         self.docs = DocumentsPanel(self)
         self.transcript = TranscriptView(self)
         self.retrieval = RetrievalPanel(self)
@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
         self.middle = middle = QSplitter(Qt.Vertical, self)
         middle.addWidget(self.transcript)
         middle.addWidget(self.lower_tabs)
-        middle.setSizes([640, 220])
+        middle.setSizes([560, 380])
         split = QSplitter(Qt.Horizontal, self)
         for w in (self.docs, middle, self.codes):
             split.addWidget(w)
@@ -72,14 +72,12 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.docs.table, self.transcript)
         self.setTabOrder(self.transcript, self.codes.tree)
         self.setTabOrder(self.codes.tree, self.lower_tabs)
-        self.coder_button = QPushButton(self)
-        self.coder_button.setFlat(True)
-        self.coder_button.setToolTip(_("Change who is coding"))
-        self.coder_button.clicked.connect(self.coding_actions.choose_coder)
         self.selection_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.selection_label)
-        self.statusBar().addPermanentWidget(self.coder_button)
         self._build_actions()
+        self.coder_button = self.coder_bar.coder_button
+        self.coder_button.clicked.connect(self.coding_actions.choose_coder)
+        self.statusBar().addPermanentWidget(self.coder_button)
         self._connect_panels()
         if session is not None:
             self.set_session(session)
@@ -157,18 +155,9 @@ class MainWindow(QMainWindow):
             group.addAction(act)
         h = bar.addMenu(_("&Help"))
         add(h, _("&Keyboard and shortcuts"), self.show_shortcuts, QKeySequence.HelpContents)
-        tools = QToolBar(_("Coders"), self)
-        tools.setObjectName("coder-toolbar")
-        tools.setMovable(False)
-        tools.addWidget(QLabel(_("Show codings of:") + " ", self))
-        self.filter_combo = QComboBox(self)
-        self.filter_combo.setAccessibleName(_("Show codings of"))
-        self.filter_combo.addItem(_("all coders"), FILTER_ALL)
-        self.filter_combo.addItem(_("me only"), FILTER_MINE)
-        self.filter_combo.addItem(_("chosen coders..."), FILTER_CHOSEN)
-        self.filter_combo.activated.connect(self._filter_chosen)
-        tools.addWidget(self.filter_combo)
-        self.addToolBar(tools)
+        self.coder_bar = CoderBar(self)
+        self.filter_combo = self.coder_bar.combo
+        self.addToolBar(self.coder_bar)
         for n in range(1, 10):
             sc = QShortcut(QKeySequence(str(n)), self)
             sc.activated.connect(lambda n=n: coding.quick_key(n))
@@ -225,7 +214,7 @@ class MainWindow(QMainWindow):
         self.act_undo.setEnabled(stack.canUndo())
         self.act_redo.setEnabled(stack.canRedo())
         self.codes.model.set_pinned(settings.pinned_codes(session.project.id))
-        self.filter_combo.setCurrentIndex(self.filter_combo.findData(session.filter_mode))
+        self.coder_bar.show_mode(session.filter_mode)
         self._show_coder()
         self.reload_documents()
         self.reload_codes()
@@ -237,6 +226,10 @@ class MainWindow(QMainWindow):
         else:
             self.transcript.show_document(None)
         self._update_title()
+        self._update_legend()
+        if not self._fitted:
+            self._fitted = True
+            fit_panels(self)
 
     def close_session(self) -> None:
         """Close the open project (the panels keep showing it until the next one is set)."""
@@ -253,9 +246,11 @@ class MainWindow(QMainWindow):
         for act in (self.act_import, self.act_cb_in, self.act_cb_out):
             act.setEnabled(self.session is not None)
 
+    def _update_legend(self) -> None:
+        self.coder_bar.follow(self.session, self._colour_by() is coder_colour)
+
     def _show_coder(self) -> None:
-        name = self.session.coder_name if self.session else ""
-        self.coder_button.setText(_("Coder: {name}").format(name=name or _("(none)")))
+        self.coder_bar.show_coder(self.session)
 
     def show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
@@ -349,9 +344,11 @@ class MainWindow(QMainWindow):
         self.reload_codes()
         self._codings_changed(None)
         self.show_retrieval(self.current_code)
+        self._update_legend()
 
     def _recolour(self) -> None:
         self.transcript.set_codings(self.transcript.shown_codings(), self._colour_by())
+        self._update_legend()
 
     def _codings_changed(self, guids) -> None:
         if self.current_doc and (guids is None or self.current_doc in guids):
@@ -392,22 +389,7 @@ class MainWindow(QMainWindow):
             start=start, end=end, n=end - start) if end > start else ""
         self.selection_label.setText(text)
 
-    # -- coder filter, language, help --------------------------------------------------------
-    def _filter_chosen(self) -> None:
-        if self.session is None:
-            return
-        mode = self.filter_combo.currentData()
-        if mode == FILTER_CHOSEN:
-            coders = [(c.id, c.name, c.colour) for c in self.session.coders()]
-            dlg = CodersChoiceDialog(coders, self.session.chosen_coders, self)
-            if not dlg.exec():
-                self.filter_combo.setCurrentIndex(
-                    self.filter_combo.findData(self.session.filter_mode))
-                return
-            self.session.set_filter(FILTER_CHOSEN, dlg.chosen())
-        else:
-            self.session.set_filter(mode)
-
+    # -- language, help --------------------------------------------------------------------
     def switch_language(self, code: str) -> None:
         settings.set_language(code)
         self.languageChanged.emit(code)
@@ -421,5 +403,6 @@ class MainWindow(QMainWindow):
         edit_code_sets(self, self.session, code_guid)
 
     def closeEvent(self, event) -> None:
+        remember_place(self)
         self.close_session()
         super().closeEvent(event)

@@ -24,8 +24,23 @@ from PySide6.QtWidgets import (
 
 from app.core.codetree import CodeNode
 from app.i18n import _
-from app.views.code_tree_model import COL_NAME, CodeTreeModel, GuidRole
-from app.views.documents_model import DocumentsFilter, DocumentsModel
+from app.views.code_tree_model import (
+    COL_CODINGS,
+    COL_DOCS,
+    COL_KEY,
+    COL_NAME,
+    CodeTreeModel,
+    GuidRole,
+)
+from app.views.documents_model import FIXED, DocumentsFilter, DocumentsModel
+
+MAX_COLUMN = 340  # px: a longer document name or value is elided, with the whole in a tooltip
+
+
+def _chrome(view, scrolls: bool = True) -> int:
+    """What a view needs beside its columns: its frame and a vertical scroll bar."""
+    bar = view.verticalScrollBar().sizeHint().width() if scrolls else 0
+    return 2 * view.frameWidth() + bar + 2
 
 
 class _DropTable(QTableView):
@@ -93,7 +108,8 @@ class DocumentsPanel(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)  # sized on new data, not per edit
-        header.setMaximumSectionSize(260)
+        header.setMaximumSectionSize(MAX_COLUMN)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setAccessibleName(_("Documents"))
         self.table.setContextMenuPolicy(Qt.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
@@ -113,9 +129,30 @@ class DocumentsPanel(QWidget):
                     or len(rows) != len(self.model.rows))
         self.model.set_data(columns, rows)
         if reshaped:
-            self.table.resizeColumnsToContents()
+            self.fit_columns()
         self._fill_attributes()
 
+    def fit_columns(self) -> None:
+        """Every column as wide as its widest value or header (names uncut up to MAX_COLUMN),
+        shown in the order name, attributes, length, codings: what tells documents apart
+        first, so the attributes are in view beside the name without scrolling."""
+        header = self.table.horizontalHeader()
+        for visual, logical in enumerate([0] + list(range(FIXED, self.model.columnCount()))
+                                         + [1, 2]):
+            if logical < self.model.columnCount() and header.visualIndex(logical) != visual:
+                header.moveSection(header.visualIndex(logical), visual)
+        self.table.resizeColumnsToContents()
+
+    def column_edges(self, height: int | None = None) -> list[int]:
+        """The widths that show the first 1, 2, ... columns (in the order shown) whole, with
+        the frame and a vertical scroll bar (unless every row fits in `height` px)."""
+        header = self.table.horizontalHeader()
+        rows = self.table.verticalHeader().length() + header.height()
+        edges, width = [], _chrome(self.table, scrolls=height is None or rows > height)
+        for visual in range(header.count()):
+            width += header.sectionSize(header.logicalIndex(visual))
+            edges.append(width)
+        return edges
     def _fill_attributes(self) -> None:
         names = [c.name for c in self.model.columns]
         current = self.attribute.currentData()
@@ -235,14 +272,14 @@ class CodesPanel(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL_NAME, QHeaderView.Stretch)
-        # Fixed widths for the key and count columns: resizing to contents would make the view
-        # read every row again after each coding.
-        digits = self.tree.fontMetrics().horizontalAdvance("00000") + 16
+        # Fixed widths for the key and count columns (their header, or room for the largest
+        # count): resizing to contents would make the view read every row after each coding.
+        fm = self.tree.fontMetrics()
+        digits = {COL_KEY: 0, COL_CODINGS: fm.horizontalAdvance("00000") + 12,
+                  COL_DOCS: fm.horizontalAdvance("0000") + 12}
         for col in range(1, self.model.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.Fixed)
-            title = str(self.model.headerData(col, Qt.Horizontal) or "")
-            header.resizeSection(col, max(digits if col > 1 else 0,
-                                          self.tree.fontMetrics().horizontalAdvance(title) + 18))
+            header.resizeSection(col, max(digits[col], header.sectionSizeHint(col)))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.search)
@@ -257,6 +294,13 @@ class CodesPanel(QWidget):
         else:
             for guid in expanded:
                 self.tree.expand(self.proxy.mapFromSource(self.model.index_of(guid)))
+
+    def needed_width(self) -> int:
+        """Width that shows every code's name uncut beside the key and count columns."""
+        header = self.tree.header()
+        fixed = sum(header.sectionSize(c) for c in range(1, header.count()))
+        name = max(self.tree.sizeHintForColumn(COL_NAME), header.sectionSizeHint(COL_NAME))
+        return name + fixed + _chrome(self.tree)
 
     def expanded_guids(self) -> list[str]:
         out = []

@@ -1,5 +1,7 @@
 """The retrieval list: every segment coded with the selected code (and its child codes) across
-documents, with document, attributes and coder; activating a row jumps to it in the transcript."""
+documents, with code, coder, document and attributes; activating a row jumps to it in the
+transcript. Compact rows; every column but the quote as wide as its contents, the quote the
+rest of the width."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from app.core.retrieval import RetrievedSegment
 from app.i18n import _
 
 QUOTE_CHARS = 160
+QUOTE_MIN, QUOTE_SHARE = 260, 0.45  # the least the quote gets (px, share of the width)
+FIXED = 4  # quote, code, coder, document; then the attributes
 
 
 class RetrievalModel(QAbstractTableModel):
@@ -28,37 +32,31 @@ class RetrievalModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else 4 + len(self.attributes)
+        return 0 if parent.isValid() else FIXED + len(self.attributes)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation != Qt.Horizontal or role != Qt.DisplayRole:
             return None
-        fixed = [_("Quote"), _("Document")]
-        if section < 2:
-            return fixed[section]
-        if section < 2 + len(self.attributes):
-            return self.attributes[section - 2]
-        return [_("Code"), _("Coder")][section - 2 - len(self.attributes)]
+        if section < FIXED:
+            return [_("Quote"), _("Code"), _("Coder"), _("Document")][section]
+        return self.attributes[section - FIXED]
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
         if not index.isValid():
             return None
         r = self.rows[index.row()]
         col = index.column()
-        n_attr = len(self.attributes)
         if role == Qt.DisplayRole:
             if col == 0:
                 quote = " ".join(r.quote.split())
                 return f"«{quote[:QUOTE_CHARS]}{'…' if len(quote) > QUOTE_CHARS else ''}»"
-            if col == 1:
-                return r.document
-            if col < 2 + n_attr:
-                return r.attributes.get(self.attributes[col - 2], "")
-            return r.code if col == 2 + n_attr else r.coder
+            if col < FIXED:
+                return (r.code, r.coder, r.document)[col - 1]
+            return r.attributes.get(self.attributes[col - FIXED], "")
         if role == Qt.ToolTipRole and col == 0:
             tip = r.quote if len(r.quote) < 2000 else r.quote[:2000] + "…"
             return tip + (f"\n\n{_('Memo')}: {r.memo}" if r.memo else "")
-        if role == Qt.ForegroundRole and col == 3 + n_attr:
+        if role == Qt.ForegroundRole and col == 2:
             return QColor(r.coder_colour)
         return None
 
@@ -71,17 +69,18 @@ class RetrievalPanel(QWidget):
         self.model = RetrievalModel(self)
         self.title = QLabel(_("Select a code to list its coded segments."), self)
         self.title.setWordWrap(True)
-        self.table = QTableView(self)
+        self.table = _FittingTable(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setAccessibleName(_("Coded segments"))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         self.table.activated.connect(self._activated)
         self.table.clicked.connect(self._activated)
         lay = QVBoxLayout(self)
@@ -96,7 +95,7 @@ class RetrievalPanel(QWidget):
         self.title.setText(_("{code}: {n} segments in {docs} documents").format(
             code=code_path, n=len(rows), docs=docs))
         self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(0, min(self.table.columnWidth(0), 380))
+        self.table.fit_quote()
 
     def clear(self) -> None:
         self.model.set_rows([], [])
@@ -105,3 +104,19 @@ class RetrievalPanel(QWidget):
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():
             self.segmentActivated.emit(self.model.rows[index.row()])
+
+
+class _FittingTable(QTableView):
+    """The segments table: the quote column takes the width the other columns leave."""
+
+    def fit_quote(self) -> None:
+        if self.model() is None or self.model().columnCount() == 0:
+            return
+        header = self.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(1, header.count()))
+        width = self.viewport().width()
+        self.setColumnWidth(0, max(QUOTE_MIN, int(width * QUOTE_SHARE), width - others))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_quote()

@@ -3,7 +3,8 @@
     python -m app.views.screenshots OUTDIR
 
 workbench (transcript with codings, code tree with counts), retrieval list, search hits,
-coder comparison, the code dialog and the keyboard help, in Norwegian bokmål and English.
+coder comparison (with its colour legend), the displays dialog with a cell's quotes, the code
+dialog and the keyboard help, in Norwegian bokmål and English.
 """
 
 from __future__ import annotations
@@ -87,6 +88,15 @@ def _render_language(project: Path, out: Path, lang: str) -> list[Path]:
 
         c = wb.get_code_by_guid(s, respekt)
         fields = CodeFields(c.name, c.color, c.description, c.inclusion, c.exclusion, c.example)
+    from app.views.display_view import DisplayDialog
+
+    displays = DisplayDialog(w.session, w)  # opens on codes x the first attribute
+    displays.show()
+    m = displays.model.m
+    row = next(i for i, r in enumerate(m.rows) if r.endswith("Respekt"))
+    displays.cell_clicked(displays.model.index(row, m.cols.index("Alna")))
+    shot("displays", displays)
+    displays.close()
     dlg = CodeDialog(fields, "Respekt", w)
     dlg.show()
     shot("code-dialog", dlg)

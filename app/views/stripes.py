@@ -15,7 +15,7 @@ from app.views import typography
 
 LANE_W = 9
 BAR_W = 5
-LABEL_W = 132
+LABEL_MIN, LABEL_MAX = 90, 240  # px for the code names: the longest name shown, within these
 PAD = 6
 MAX_LANES = 8
 
@@ -44,6 +44,7 @@ class StripeMargin(QWidget):
         self._lanes = 0
         self._hits: list[tuple[QRectF, int]] = []
         self.selected_guid: str | None = None
+        self._label_w = LABEL_MIN
         self.setFont(typography.ui_font(8.5))
         self.setMouseTracking(True)
         self.setCursor(Qt.PointingHandCursor)
@@ -54,7 +55,17 @@ class StripeMargin(QWidget):
         self._bars = bars
         self._order = sorted(range(len(bars)), key=lambda i: (bars[i].start, bars[i].lane))
         self._lanes = min(MAX_LANES, max((b.lane for b in bars), default=-1) + 1)
+        self._label_w = self._label_width({b.label for b in bars})
         self.update()
+
+    def _label_width(self, labels) -> int:
+        fm = QFontMetrics(self.font())
+        widest = max((fm.horizontalAdvance(t) for t in labels), default=0)
+        return max(LABEL_MIN, min(LABEL_MAX, widest + 12))
+
+    def label_room(self) -> int:
+        """The width the margin takes with one lane of bars (before any are given)."""
+        return PAD + LANE_W + self._label_w
 
     def add_bar(self, bar: Bar) -> None:
         self._bars.append(bar)
@@ -64,6 +75,7 @@ class StripeMargin(QWidget):
 
         self._order.insert(bisect_left(keys, (bar.start, bar.lane)), i)
         self._lanes = min(MAX_LANES, max(self._lanes, bar.lane + 1))
+        self._label_w = max(self._label_w, self._label_width([bar.label]))
         self.update()
 
     def remove_bar(self, guid: str) -> None:
@@ -75,7 +87,7 @@ class StripeMargin(QWidget):
     def preferred_width(self) -> int:
         if not self._bars:
             return 0
-        return PAD + max(self._lanes, 1) * LANE_W + LABEL_W
+        return PAD + max(self._lanes, 1) * LANE_W + self._label_w
 
     def sizeHint(self) -> QSize:
         return QSize(self.preferred_width(), 100)
@@ -113,7 +125,7 @@ class StripeMargin(QWidget):
             self._hits.append((rect.adjusted(-2, 0, 2, 0), i))
             top = max(y1, 2.0, label_bottom + 1)
             if top + fm.height() <= max(y2, y1 + fm.height()) + 2:
-                text = fm.elidedText(bar.label, Qt.ElideRight, LABEL_W - 8)
+                text = fm.elidedText(bar.label, Qt.ElideRight, self._label_w - 8)
                 lr = QRectF(label_x, top, fm.horizontalAdvance(text) + 2, fm.height())
                 if selected:
                     p.setBrush(bar.colour.lighter(170))

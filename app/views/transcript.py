@@ -11,7 +11,7 @@ from bisect import bisect_left, bisect_right
 from typing import Callable, Sequence
 
 from PySide6.QtCore import QMimeData, QPoint, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen, QTextCursor
+from PySide6.QtGui import QColor, QKeySequence, QPainter, QPalette, QPen, QTextCursor
 from PySide6.QtWidgets import QTextEdit, QToolTip
 
 from app.core import highlights as hl
@@ -24,6 +24,9 @@ from app.views.stripes import Bar, StripeMargin
 from app.views.transcript_doc import build_document
 
 SELECTION_MIME = "application/x-sitat-selection"
+# Selected text: white on near-black, unlike every code and coder colour (all saturated hues,
+# shown as light tints), so a selection never passes for a coding - Qt's blue did for Hanne's.
+SELECTION_BACKGROUND, SELECTION_TEXT = "#202124", "#FFFFFF"
 TINT_SINGLE = 0.42
 TINT_STRIPE = 0.55
 
@@ -49,6 +52,11 @@ class TranscriptView(QTextEdit):
         self.setFrameShape(QTextEdit.NoFrame)
         self.viewport().setMouseTracking(True)
         self.setAccessibleName(_("Transcript"))
+        pal = self.palette()
+        for group in (QPalette.Active, QPalette.Inactive):
+            pal.setColor(group, QPalette.Highlight, QColor(SELECTION_BACKGROUND))
+            pal.setColor(group, QPalette.HighlightedText, QColor(SELECTION_TEXT))
+        self.setPalette(pal)
         self.document_guid: str | None = None
         self.text = ""
         self.turns: list[Turn] = []
@@ -259,8 +267,8 @@ class TranscriptView(QTextEdit):
     def _update_margin_geometry(self) -> None:
         width = 0 if self.margin.isHidden() else self.margin.preferred_width()
         self.setViewportMargins(0, 0, width, 0)
-        cr = self.contentsRect()
-        self.margin.setGeometry(QRect(cr.right() - width + 1, cr.top(), width, cr.height()))
+        view = self.viewport().geometry()  # the margin sits beside it, left of the scroll bar
+        self.margin.setGeometry(QRect(view.right() + 1, view.top(), width, view.height()))
 
     def set_stripes_visible(self, on: bool) -> None:
         self.margin.setVisible(on)

@@ -24,7 +24,7 @@ def proj(cli, tmp_path):
     src = tmp_path / "fg.txt"
     src.write_text(TEXT, encoding="utf-8")
     assert cli("import", path, src).code == 0
-    assert cli("codebook", "import", path, ROOT / "codebooks" / "ti-kjennetegn.qdc").code == 0
+    assert cli("codebook", "import", path, ROOT / "app" / "data" / "codebooks" / "ti-kjennetegn.qdc").code == 0
     return path
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from tests.conftest import file_digest
 
 ROOT = Path(__file__).resolve().parents[2]
-CODEBOOK = ROOT / "codebooks" / "ti-kjennetegn.qdc"
+CODEBOOK = ROOT / "app" / "data" / "codebooks" / "ti-kjennetegn.qdc"
 
 TRANSCRIPT = (
     "Fokusgruppe, bydel Alna\n\n"

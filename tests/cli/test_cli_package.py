@@ -62,7 +62,7 @@ def test_key_value_pairs_are_read_the_same_everywhere(cli, proj):
 
 
 def test_codebook_export_that_fails_leaves_no_temporary_file(cli, proj, tmp_path):
-    assert cli("codebook", "import", proj, ROOT / "codebooks" / "ti-kjennetegn.qdc").code == 0
+    assert cli("codebook", "import", proj, ROOT / "app" / "data" / "codebooks" / "ti-kjennetegn.qdc").code == 0
     out = tmp_path / "out"
     out.mkdir()
     (out / "book.qdc").mkdir()  # a folder where the file should go: the final move fails

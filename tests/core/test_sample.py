@@ -94,7 +94,7 @@ def test_demo_without_display_writes_summary(tmp_path):
     r = subprocess.run([sys.executable, str(ROOT / "main.py"), "--demo"], cwd=tmp_path, env=env,
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
-    assert "Fant ingen skjerm" in r.stdout and "Kodinger per koder" in r.stdout
+    assert "Fant ingen skjerm" in r.stdout and "Kodinger fordelt på kodere" in r.stdout
     summary = (tmp_path / "sitat-demo" / "demo-sammendrag.txt").read_text(encoding="utf-8")
     assert "Hanne" in summary and "Tor" in summary
     import docx

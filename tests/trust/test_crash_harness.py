@@ -82,7 +82,7 @@ def setup(tmp_path_factory):
     build_sample(template).close()
     sources = base / "sources"
     sources.mkdir()
-    for p in sorted((ROOT / "sample_projects" / "bsb_demo" / "transcripts").glob("*.txt"))[:6]:
+    for p in sorted((ROOT / "app" / "data" / "sample" / "bsb_demo" / "transcripts").glob("*.txt"))[:6]:
         shutil.copyfile(p, sources / p.name)
     copy = base / "copy.sitat"
     with Project.open(template) as p:

@@ -19,7 +19,7 @@ from tests.conftest import file_digest
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = "Intervjuer: Hei alle sammen.\nDeltaker 1: Hei på deg, jeg heter ikke Per 🙂.\n"
-QDC = ROOT / "codebooks" / "ti-kjennetegn.qdc"
+QDC = ROOT / "app" / "data" / "codebooks" / "ti-kjennetegn.qdc"
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def window(qtbot, tmp_path, cli):
     src.write_text(TEXT, encoding="utf-8")
     assert cli("new", proj).code == 0
     assert cli("import", proj, src, "--attr", "bydel=Alna").code == 0
-    assert cli("codebook", "import", proj, ROOT / "codebooks" / "ti-kjennetegn.qdc").code == 0
+    assert cli("codebook", "import", proj, ROOT / "app" / "data" / "codebooks" / "ti-kjennetegn.qdc").code == 0
     from app.views.application import new_window, open_session
 
     w = new_window()

@@ -119,7 +119,7 @@ def test_filter_by_coder_and_compare_in_coder_colours(win):
     everyone = win.transcript.shown_codings()
     assert {c.coder_name for c in everyone} == {"Hanne", "Tor"}
     win.filter_combo.setCurrentIndex(win.filter_combo.findData(FILTER_MINE))
-    win._filter_chosen()
+    win.coder_bar.apply_choice()
     assert {c.coder_name for c in win.transcript.shown_codings()} == {"Hanne"}
     respekt = next(n for n in win.codes.model.nodes() if n.name == "Respekt")
     with win.session.read() as s:

@@ -23,7 +23,7 @@ def _paths(roots, prefix=""):
 
 
 def test_bundled_ten_characteristics():
-    roots = parse_qdc((ROOT / "codebooks" / "ti-kjennetegn.qdc").read_bytes())
+    roots = parse_qdc((ROOT / "app" / "data" / "codebooks" / "ti-kjennetegn.qdc").read_bytes())
     assert [r.name for r in roots] == ["Grunnleggende kjennetegn", "Andre kjennetegn"]
     assert not roots[0].codable and not roots[1].codable
     assert [c.name for c in roots[0].children] == ["Respekt", "Dyktige fagpersoner"]
@@ -37,12 +37,12 @@ def test_bundled_ten_characteristics():
 @pytest.mark.parametrize("name, count", [("oslo-intervjuguide.qdc", 13),
                                           ("ks-brukerundersokelse.qdc", 7)])
 def test_other_bundled_codebooks(name, count):
-    roots = parse_qdc((ROOT / "codebooks" / name).read_bytes())
+    roots = parse_qdc((ROOT / "app" / "data" / "codebooks" / name).read_bytes())
     assert len(_paths(roots)) == count
 
 
 def test_round_trip_through_a_project(project, tmp_path):
-    original = parse_qdc((ROOT / "codebooks" / "ti-kjennetegn.qdc").read_bytes())
+    original = parse_qdc((ROOT / "app" / "data" / "codebooks" / "ti-kjennetegn.qdc").read_bytes())
     with project.write() as s:
         cbio.import_codebook(s, original)
     with project.read() as s:

@@ -80,7 +80,7 @@ DROP_PREFIX = {"nb": (), "nn": ("ynsk",)}  # ynskje: a spelling variant of ønsk
 def vocabulary(oslo: str | None) -> collections.Counter:
     words = collections.Counter()
     pattern = re.compile(r"[^\W\d_]+")
-    for p in (ROOT / "sample_projects" / "bsb_demo").rglob("*.txt"):
+    for p in (ROOT / "app" / "data" / "sample" / "bsb_demo").rglob("*.txt"):
         words.update(w.lower() for w in pattern.findall(p.read_text("utf-8", "ignore")))
     if oslo:
         with sqlite3.connect(f"file:{oslo}?mode=ro", uri=True) as con:
