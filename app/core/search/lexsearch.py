@@ -22,12 +22,10 @@ def has_nynorsk(reader) -> bool:
     return reader.doc_frequency("malform", "nn") > 0
 
 
-def run(searcher, query: str, exact: bool, compounds: bool, filter_terms: list[tuple],
+def run(match, searcher, query: str, exact: bool, compounds: bool, filter_terms: list[tuple],
         parts=None) -> tuple[set[int], dict]:
-    """(matched units, hit ranges per unit) - see service.match - for `query` on every
-    passage in its own standard."""
-    from app.core.search.service import match
-
+    """(matched units, hit ranges per unit) for `query` on every passage in its own
+    standard, through `match(searcher, q, filter_terms, parts)` (service.match)."""
     schema = searcher.schema
     if exact or not has_nynorsk(searcher.reader()):
         return match(searcher, parse(query, schema, exact, compounds), filter_terms, parts)

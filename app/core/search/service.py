@@ -174,7 +174,7 @@ def _search(project, index, status, query, where, speaker, coders, codes, uncode
 
     with project.read() as s:
         searcher = index.current()
-        matched, spans = lexsearch.run(searcher, query, exact, compounds,
+        matched, spans = lexsearch.run(match, searcher, query, exact, compounds,
                                        _filter_terms(s, where, speaker), index.parts())
         passages = index.passages(matched)
         docs = index.texts(s, {p[0] for p in passages.values()})
