@@ -262,3 +262,22 @@ def test_pairs_and_groups_do_not_overlap_by_accident():
     for forms in GROUPS.values():
         for a, b in itertools.combinations(forms, 2):
             assert (a, b) not in NOT_CONFLATED and (b, a) not in NOT_CONFLATED
+
+
+def test_without_the_lexicon_the_rules_still_find_inflections(monkeypatch):
+    """When simplemma is missing the analyzer falls back to the rule stemmer (and the index
+    version says so, so an index built either way is rebuilt the other way)."""
+    from app.core.search import lexicon
+    from app.core.search.index import ProjectIndex
+    from app.core.search.norwegian import analyse
+
+    analyse.cache_clear()
+    monkeypatch.setattr(lexicon, "_version", "rules")
+    monkeypatch.setattr(lexicon, "_loaded", {})
+    try:
+        assert not lexicon.available() and lexicon.get("nb") is None
+        assert analyse("brukerne") == (("bruk",), ()) == analyse("brukere")
+        assert analyse("far")[0] != analyse("får")[0]
+        assert ProjectIndex._version().endswith(".rules")
+    finally:
+        analyse.cache_clear()
