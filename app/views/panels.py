@@ -40,7 +40,7 @@ MAX_COLUMN = 340  # px: a longer document name or value is elided, with the whol
 def _chrome(view, scrolls: bool = True) -> int:
     """What a view needs beside its columns: its frame and a vertical scroll bar."""
     bar = view.verticalScrollBar().sizeHint().width() if scrolls else 0
-    return 2 * view.frameWidth() + bar + 2
+    return 2 * view.frameWidth() + bar
 
 
 class _DropTable(QTableView):

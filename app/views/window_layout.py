@@ -40,12 +40,13 @@ def share_width(total: int, codes_need: int, docs_edges: list[int],
     codes = min(codes_need, int(total * MAX_CODES_SHARE))
     room = total - codes
     most = room - int(total * MIN_TRANSCRIPT_SHARE)
-    edges = [e for e in docs_edges if e <= most]
-    docs = min(most, docs_edges[min(DOCUMENT_COLUMNS, len(docs_edges)) - 1]) if docs_edges else 0
-    for edge in edges:
-        if edge <= room - transcript_need:
-            docs = max(docs, edge)
-    return Widths(max(0, docs), room - max(0, docs), codes)
+    fitting = [e for e in docs_edges if e <= most]
+    if not fitting:  # not even the names fit whole: as much of them as there is room for
+        docs = max(0, min(most, docs_edges[0])) if docs_edges else 0
+    else:
+        docs = fitting[min(DOCUMENT_COLUMNS, len(fitting)) - 1]
+        docs = max([docs] + [e for e in fitting if e <= room - transcript_need])
+    return Widths(docs, room - docs, codes)
 
 
 def fit_panels(window) -> Widths:
