@@ -143,6 +143,19 @@ class CodeActions(WindowActions):
         if path:
             self.import_codebook_file(Path(path))
 
+    def fill_bundled_menu(self) -> None:
+        """The codebooks shipped with Sitat (app/data/codebooks), each imported by a click."""
+        from app.core.bundled import codebooks
+
+        titles = {"ti-kjennetegn": _("The ten characteristics of a good service"),
+                  "oslo-intervjuguide": _("Oslo interview guide: 13 themes"),
+                  "ks-brukerundersokelse": _("KS user survey: 7 themes")}
+        menu = self.window.bundled_menu
+        menu.clear()
+        for name, path in codebooks().items():
+            menu.addAction(f"{titles.get(name, name)} ({name}.qdc)",
+                           lambda _c=False, p=path: self.import_codebook_file(p))
+
     def import_codebook_file(self, path: Path) -> bool:
         from app.core.codesets import import_code_groups
         from app.core.refi.qdc import read_codebook_file

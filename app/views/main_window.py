@@ -105,6 +105,8 @@ class MainWindow(QMainWindow):
         f.addSeparator()
         self.act_import = add(f, _("&Import transcripts..."), coding.import_transcripts, "Ctrl+I")
         self.act_cb_in = add(f, _("Import code&book (.qdc)..."), code.import_codebook)
+        self.bundled_menu = f.addMenu(_("Import a bundled codebook"))
+        self.bundled_menu.aboutToShow.connect(code.fill_bundled_menu)
         self.act_cb_out = add(f, _("E&xport codebook (.qdc)..."), code.export_codebook)
         f.addSeparator()
         add(f, _("Import from another analysis program (REFI-QDA)..."), export.import_qdpx)
@@ -243,7 +245,8 @@ class MainWindow(QMainWindow):
         else:
             ro = " " + _("(read-only)") if self.session.project.read_only else ""
             self.setWindowTitle(f"{self.session.title} - {self.session.path.name}{ro} - Sitat")
-        for act in (self.act_import, self.act_cb_in, self.act_cb_out):
+        for act in (self.act_import, self.act_cb_in, self.act_cb_out,
+                    self.bundled_menu.menuAction()):
             act.setEnabled(self.session is not None)
 
     def _update_legend(self) -> None:

@@ -280,6 +280,8 @@ class CodesPanel(QWidget):
         for col in range(1, self.model.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.Fixed)
             header.resizeSection(col, max(digits[col], header.sectionSizeHint(col)))
+        fixed = sum(header.sectionSize(c) for c in range(1, self.model.columnCount()))
+        self.tree.setMinimumWidth(fixed + fm.averageCharWidth() * 18)  # some of every name
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.search)

@@ -31,6 +31,7 @@ class WindowHost(Protocol):
     lower_tabs: QTabWidget  # coded segments | search, under the transcript
     middle: QSplitter  # transcript over lower_tabs
     recent_menu: QMenu
+    bundled_menu: QMenu  # File > Import a bundled codebook, filled when it opens
     projectRequested: SignalInstance  # (path) open this project file instead
     newProjectRequested: SignalInstance  # (path) create a project there and open it
 
