@@ -32,7 +32,8 @@ INDEX_VERSION = 4  # 4: lemmas from the lexicon, compound parts, nynorsk (issue 
 # unpickling or decoding garbage raises (struct, zlib, pickle and the built-in errors below).
 _BROKEN = (EOFError, OSError, LookupError, ValueError, TypeError, AttributeError, ImportError,
            ArithmeticError, MemoryError, RecursionError, struct.error, zlib.error,
-           pickle.UnpicklingError, re.error)  # re.error: a damaged analyzer pattern
+           pickle.UnpicklingError, re.error,  # re.error: a damaged analyzer pattern
+           AssertionError)  # whoosh asserts on what it reads from a table of contents
 
 
 def whoosh_errors() -> tuple:

@@ -65,7 +65,7 @@ TOKEN_PATTERN = rf"{_PART}(?:[-'’]{_PART})*"
 # Bump whenever a rule or a word list changes what a word stems to: an index built with an
 # older version holds stale terms and must be rebuilt (the lexicon's own data version is
 # part of the index version too, see index.py).
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4
 ALT = "\x1f"  # joins a query word's lemmas into one token (query.py makes them an OR)
 PART = "~"  # marks the term of a compound's part
 MIN_STEM = 3
@@ -381,9 +381,9 @@ def _tokenizer() -> RegexTokenizer:
 
 
 def norwegian_analyzer(lang: str = "nb"):
-    """Tokenize, lowercase and lemmatise in `lang`: "Brukerne" and "brukere" both index as
-    "bruker"."""
-    return _tokenizer() | LowercaseFilter() | LexiconFilter(lang)
+    """Tokenize and lemmatise in `lang` (analyse lowercases): "Brukerne" and "brukere" both
+    index as "bruker"."""
+    return _tokenizer() | LexiconFilter(lang)
 
 
 def exact_analyzer():

@@ -123,11 +123,13 @@ class _Paradigms:
         own = d[form]
         if form[-2:] == "er" and own == form and form[:-1] in verbs:
             found.append(form[:-1])  # the present beside an agent noun: leser
-        if form[-2:] == "et" and form[:-2] + "e" in verbs:
-            found.append(form[:-2] + "e")  # prøvet, opplevet (the -et participle)
+        if form[-2:] == "et" and form[:-2] + "e" in verbs and not self.noun(own):
+            found.append(form[:-2] + "e")  # prøvet, opplevet (the -et participle; not huset)
         # a past listed on its own (kjend, bestemt) or under its participle (svarde ->
         # svard): the verb too; m and n were doubled before the ending (bestemme)
         ends = _PASTS if own == form else ("dde", "de", "te") if own == form[:-1] else ()
+        if ends and (d.get(form + "e") == form or d.get(form + "ere") == form):
+            ends = ends[:-2]  # an adjective's -t or -d is no past: sint, fast
         if ends and not self.noun(form):
             for end in ends:
                 stem = form[: -len(end)]
