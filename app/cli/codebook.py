@@ -10,7 +10,7 @@ import json
 from app.cli.common import command, group, output, say
 from app.cli.common import open_project as _open
 from app.cli.common import split_list as _list
-from app.i18n import _
+from app.i18n import _, counts, n_
 
 
 # -- files and versions --------------------------------------------------------------------------
@@ -23,8 +23,8 @@ def cmd_codebook_import(a) -> int:
     with _open(a.project) as p, p.write() as s:
         report = import_codebook(s, roots)
         import_code_groups(s, sets, roots=roots)
-    say(_("Codebook imported: {added} codes added, {matched} already present.").format(
-        added=report.added, matched=report.matched))
+    say(_("Codebook imported: {codes} added, {matched} already present.").format(
+        codes=counts.codes(report.added), matched=report.matched))
     for path in report.differing:
         say(_("  {path}: the definition differs; the project's was kept.").format(path=path))
     return 0
@@ -149,13 +149,17 @@ def cmd_codebook_merge(a) -> int:
             "stranded": stranded}
 
     def lines():
-        yield _("{source} merged into {target}: {n} codings moved.").format(
-            source=source_path, target=target_path, n=done.codings)
+        yield _("{source} merged into {target}: {codings} moved.").format(
+            source=source_path, target=target_path, codings=counts.codings(done.codings))
         if done.duplicates:
-            yield _("  {n} codings were already on {target} (same text, coder and round) and "
-                    "were dropped.").format(n=done.duplicates, target=target_path)
-        yield _("  Carried along: {c} condensates, {i} illustrative quotes{synthesis}.").format(
-            c=done.stc.condensates, i=done.stc.illustrative,
+            yield n_("  {n} coding was already on {target} (same text, coder and round) and "
+                     "was dropped.",
+                     "  {n} codings were already on {target} (same text, coder and round) and "
+                     "were dropped.", done.duplicates).format(n=done.duplicates,
+                                                              target=target_path)
+        yield _("  Carried along: {condensates}, {quotes}{synthesis}.").format(
+            condensates=counts.condensates(done.stc.condensates),
+            quotes=counts.illustrative_quotes(done.stc.illustrative),
             synthesis=_(" and the synthesis (under a heading naming {source})").format(
                 source=source_path) if done.stc.synthesis else "")
         for x in stranded:
@@ -172,17 +176,24 @@ def cmd_codebook_delete(a) -> int:
 
     with _open(a.project) as p, p.write() as s:
         code = resolve_code(s, a.path)
-        path, counts = path_of(s, code), deletion_counts(s, code)
-        if not counts.empty() and not a.force:
+        path, found = path_of(s, code), deletion_counts(s, code)
+        if not found.empty() and not a.force:
             raise CodebookError(_(
-                "{path} has {children} child codes, {codings} codings, {condensates} "
-                "condensates and {syntheses} syntheses (counting its child codes); deleting it "
-                "deletes them all. Give --force to delete it anyway.").format(
-                    path=path, **counts.__dict__))
+                "{path} has {children}, {codings}, {condensates} and {syntheses} (counting its "
+                "child codes); deleting it deletes them all. Give --force to delete it "
+                "anyway.").format(path=path, **_held(found)))
         delete_code(s, code)
-    say(_("{path} deleted, with {children} child codes, {codings} codings, {condensates} "
-          "condensates and {syntheses} syntheses.").format(path=path, **counts.__dict__))
+    say(_("{path} deleted, with {children}, {codings}, {condensates} and {syntheses}.").format(
+        path=path, **_held(found)))
     return 0
+
+
+def _held(found) -> dict[str, str]:
+    """What deleting a code takes with it, as counted phrases."""
+    return {"children": counts.child_codes(found.children),
+            "codings": counts.codings(found.codings),
+            "condensates": counts.condensates(found.condensates),
+            "syntheses": counts.syntheses(found.syntheses)}
 
 
 def cmd_codebook_define(a) -> int:
@@ -214,7 +225,8 @@ def cmd_codebook_split(a) -> int:
             "condensates_stayed": c.stayed, "condensates_on_both": c.both,
             "illustrative_moved": c.illustrative}
     output(a, data, [
-        _("{n} codings moved to the new code {name}.").format(n=done.codings, name=new),
+        _("{codings} moved to the new code {name}.").format(
+            codings=counts.codings(done.codings), name=new),
         _("  Condensates: {moved} moved with all their meaning units to {new}, {stayed} stayed "
           "on {old}; illustrative quotes moved with their codings: {quotes}.").format(
               moved=c.moved, new=new, stayed=c.stayed, old=old, quotes=c.illustrative),

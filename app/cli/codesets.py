@@ -7,7 +7,7 @@ from __future__ import annotations
 from app.cli.common import command, group, output, say
 from app.cli.common import open_project as _open
 from app.cli.common import split_list
-from app.i18n import _
+from app.i18n import _, counts
 
 
 def cmd_codeset_add(a) -> int:
@@ -28,10 +28,11 @@ def cmd_codeset_add(a) -> int:
             name = cs.create_code_set(s, name, a.description or "", codes).name
         total = cs.member_count(s, name)
     if exists:
-        say(_("Code set {name}: {added} codes added, {total} in the set.").format(
-            name=name, added=added, total=total))
+        say(_("Code set {name}: {codes} added, {total} in the set.").format(
+            name=name, codes=counts.codes(added), total=total))
     else:
-        say(_("Code set {name} created with {total} codes.").format(name=name, total=total))
+        say(_("Code set {name} created with {codes}.").format(name=name,
+                                                             codes=counts.codes(total)))
     return 0
 
 
@@ -50,8 +51,8 @@ def cmd_codeset_remove(a) -> int:
     if gone:
         say(_("Code set {name} deleted (its codes stay in the codebook).").format(name=a.name))
     else:
-        say(_("Code set {name}: {removed} codes taken out, {total} left.").format(
-            name=a.name, removed=removed, total=total))
+        say(_("Code set {name}: {codes} taken out, {total} left.").format(
+            name=a.name, codes=counts.codes(removed), total=total))
     return 0
 
 

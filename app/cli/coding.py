@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from app.cli.common import command, output, say
 from app.cli.common import open_project as _open
-from app.i18n import _
+from app.i18n import _, counts
 
 
 def cmd_codes(a) -> int:
@@ -64,10 +64,10 @@ def _code_from(a) -> int:
                 say(line, err=True)
         raise
     output(a, report.as_json(), [
-        _("{added} codings added from {name}; {present} were already there and {repeated} "
-          "repeated an earlier row (skipped).").format(
-              added=report.added, name=a.file, present=report.already_present,
-              repeated=report.repeated),
+        _("{codings} added from {name}; already there: {present}; repeating an earlier row "
+          "(skipped): {repeated}.").format(
+              codings=counts.codings(report.added), name=a.file,
+              present=report.already_present, repeated=report.repeated),
         *([_("New coders: {names}.").format(names=", ".join(report.coders_created))]
           if report.coders_created else [])])
     return 0
@@ -94,7 +94,7 @@ def cmd_codings(a) -> int:
                 f"{VALENCE_TEXT[r.valence]}\t«{snippet}»")
 
     output(a, [r.as_json() for r in rows], map(line, rows),
-           note=_("{n} codings").format(n=len(rows)))
+           note=counts.codings(len(rows)))
     return 0
 
 

@@ -73,6 +73,17 @@ def output(a, data, text: Text | Callable[[], Text] = (), note: str | None = Non
         print(printable(note), file=sys.stderr)
 
 
+def report_language(a, s) -> str | None:
+    """The language of what a command writes about a project (Word, CSV and XLSX files, the
+    summary): `--lang` when given, otherwise the language of the project's material
+    (app.core.language), otherwise None (the user's language)."""
+    if getattr(a, "lang", None):
+        return a.lang
+    from app.core.language import project_language
+
+    return project_language(s)
+
+
 def open_project(path: str, read_only: bool = False):
     """Open a project; a file from an older Sitat is upgraded once (that needs write access)
     even when the command only reads."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from app.cli.common import command, key_value_arg, key_values, output, say
 from app.cli.common import open_project as _open
-from app.i18n import _
+from app.i18n import _, counts
 
 
 def cmd_import(a) -> int:
@@ -17,8 +17,9 @@ def cmd_import(a) -> int:
             attributes_csv=a.attributes_csv, allow_duplicate=a.allow_duplicate,
         )
     output(a, [r.as_json() for r in results], (
-        _("Imported {name}: {chars} characters, {speakers} speakers, {turns} turns.").format(
-            name=r.document, chars=r.chars, speakers=r.speakers, turns=r.turns)
+        _("Imported {name}: {chars}, {speakers}, {turns}.").format(
+            name=r.document, chars=counts.characters(r.chars),
+            speakers=counts.speakers(r.speakers), turns=counts.turns(r.turns))
         for r in results))
     return 0
 
@@ -31,7 +32,7 @@ def cmd_docs(a) -> int:
     output(a, [d.as_json() for d in docs],
            (f"{d.name}\t{d.chars}\t{d.codings}\t"
             + ", ".join(f"{k}={v}" for k, v in d.attributes.items()) for d in docs),
-           note=_("{n} documents").format(n=len(docs)))
+           note=counts.documents(len(docs)))
     return 0
 
 
@@ -40,7 +41,7 @@ def cmd_docs_delete(a) -> int:
 
     with _open(a.project) as p, p.write() as s:
         n = delete_document(s, a.document)
-    say(_("Deleted {name} and its {n} codings.").format(name=a.document, n=n))
+    say(_("Deleted {name} and its {codings}.").format(name=a.document, codings=counts.codings(n)))
     return 0
 
 
@@ -49,6 +50,7 @@ def cmd_docs_rename(a) -> int:
 
     with _open(a.project) as p, p.write() as s:
         rename_document(s, a.document, a.new_name)
+    say(_("Renamed {old} to {new}.").format(old=a.document, new=a.new_name))
     return 0
 
 
@@ -63,7 +65,7 @@ def cmd_attr(a) -> int:
         table = attrs.read_attributes_csv(a.csv)
         with _open(a.project) as p, p.write() as s:
             n = attrs.apply_attributes_csv(s, table)
-        say(_("Attributes set on {n} documents.").format(n=n))
+        say(_("Attributes set on {documents}.").format(documents=counts.documents(n)))
         return 0
     if not a.document or not a.values:
         raise InvalidInput(_("Name a document and at least one KEY=VALUE pair (or use --csv)."))

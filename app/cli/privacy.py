@@ -6,7 +6,7 @@ from pathlib import Path
 
 from app.cli.common import command, group, output, say
 from app.cli.common import open_project as _open
-from app.i18n import _
+from app.i18n import _, counts, n_
 
 
 def cmd_add(a) -> int:
@@ -72,27 +72,33 @@ def cmd_apply(a) -> int:
                         reason=exc, name=a.project), err=True)
         backups = list_backups(p.path)
     if backups:
-        say(_("Warning: {n} earlier backups in {folder} still contain the original words; "
-                "delete them or keep them as safely as the key.").format(
+        say(n_("Warning: {n} earlier backup in {folder} still contains the original words; "
+               "delete it or keep it as safely as the key.",
+               "Warning: {n} earlier backups in {folder} still contain the original words; "
+               "delete them or keep them as safely as the key.", len(backups)).format(
                     n=len(backups), folder=str(backups_folder(p.path))), err=True)
     output(a, report.as_json(), lambda: _apply_text(report))
     return 0
 
 
 def _apply_text(report) -> list[str]:
-    lines = [_("{document}: {n} replacements, {codings} codings moved.").format(
-        document=d.document, n=d.replacements, codings=d.codings_moved) for d in report.documents]
+    lines = [_("{document}: {replacements}, {codings} moved.").format(
+        document=d.document, replacements=counts.replacements(d.replacements),
+        codings=counts.codings(d.codings_moved)) for d in report.documents]
     areas = {"document_name": _("document names"), "memo": _("memos"),
              "condensate": _("condensates"), "synthesis": _("syntheses"),
              "code": _("code names or definitions")}
-    lines += [_("Warning: {n} {area} still name a sensitive term; they were not changed.")
-              .format(n=n, area=areas.get(area, area)) for area, n in report.left_elsewhere.items()]
+    lines += [_("Warning: a sensitive term is still named in {area} ({n}); these were not "
+                "changed.").format(n=n, area=areas.get(area, area))
+              for area, n in report.left_elsewhere.items()]
     unreplaced = report.unreplaced_message()
     if unreplaced:
         lines.append(unreplaced)
-    lines.append(_("{n} replacements in {docs} documents; the key is in {path}. Keep it apart "
-                   "from the project.").format(n=report.replacements, docs=len(report.documents),
-                                               path=report.key_file))
+    lines.append(_("{replacements} in {documents}; the key is in {path}. Keep it apart from "
+                   "the project.").format(
+                       replacements=counts.replacements(report.replacements),
+                       documents=counts.documents(len(report.documents)),
+                       path=report.key_file))
     return lines
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.cli.common import command, output, say
+from app.cli.common import command, output, report_language, say
 from app.cli.common import open_project as _open
 from app.cli.reports import scope_arg
-from app.i18n import _
+from app.i18n import _, using_language
 
 
 def cmd_new(a) -> int:
@@ -44,15 +44,18 @@ def cmd_summary(a) -> int:
     from app.core.report import project_report
 
     with _open(a.project, read_only=True) as p:
-        report = project_report(p, a.scope, a.coder)
-    output(a, report.as_json(), report.as_text)
+        with p.read() as s:
+            language = report_language(a, s)
+        with using_language(language):  # the project's language, or --lang
+            report = project_report(p, a.scope, a.coder)
+            output(a, report.as_json(), report.as_text())
     return 0
 
 
 def cmd_demo(a) -> int:
     from app.core.demo import run_demo
 
-    result = run_demo(Path(a.out) if a.out else None, force=a.force)
+    result = run_demo(Path(a.out) if a.out else None, force=a.force, language=a.lang)
     for line in result.message.split("\n"):
         say(line)
     return 0

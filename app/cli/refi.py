@@ -6,7 +6,7 @@ from pathlib import Path
 
 from app.cli.common import command, group, output, say
 from app.cli.common import open_project as _open
-from app.i18n import _
+from app.i18n import _, counts, n_
 
 
 def cmd_refi_export(a) -> int:
@@ -18,10 +18,9 @@ def cmd_refi_export(a) -> int:
         report = export_qdpx(p, Path(a.file), pseudonymise=a.pseudonymise, offsets=a.offsets)
     if report.warning():
         say(f"warning: {report.warning()}", err=True)
-    output(a, report.as_json(), _(
-        "Project written to {name}: {documents} documents, {codes} codes, {codings} codings.")
-        .format(name=a.file, documents=report.documents, codes=report.codes,
-                codings=report.codings))
+    output(a, report.as_json(), _("Project written to {name}: {documents}, {codes}, {codings}.")
+           .format(name=a.file, documents=counts.documents(report.documents),
+                   codes=counts.codes(report.codes), codings=counts.codings(report.codings)))
     return 0
 
 
@@ -36,13 +35,14 @@ def cmd_refi_import(a) -> int:
 
 
 def _import_text(a, report) -> list[str]:
-    lines = [_("Project {name} created: {documents} documents, {codes} codes, {coders} coders, "
-               "{codings} codings.").format(name=a.project, documents=report.documents,
-                                            codes=report.codes, coders=report.coders,
-                                            codings=report.codings)]
+    lines = [_("Project {name} created: {documents}, {codes}, {coders}, {codings}.").format(
+        name=a.project, documents=counts.documents(report.documents),
+        codes=counts.codes(report.codes), coders=counts.coders(report.coders),
+        codings=counts.codings(report.codings))]
     lines += [item["reason"] for item in report.renamed]
     if report.code_sets:
-        lines.append(_("{n} code sets imported.").format(n=report.code_sets))
+        lines.append(n_("{n} code set imported.", "{n} code sets imported.",
+                        report.code_sets).format(n=report.code_sets))
     if report.skipped:
         lines.append(report.skipped_line())
     for item in report.skipped:

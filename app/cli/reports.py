@@ -3,10 +3,11 @@ and exports to Word, CSV and XLSX. Thin over app/core; registered by app.cli.par
 
 from __future__ import annotations
 
-from app.cli.common import command, key_values, output, say
+from app.cli.common import command, key_values, output, report_language, say
 from app.cli.common import open_project as _open
 from app.cli.common import split_list as _list
-from app.i18n import _
+from app.i18n import _, counts, n_, using_language
+from app.i18n.numbers import number
 
 
 # -- condensation ------------------------------------------------------------------------------
@@ -33,6 +34,9 @@ def cmd_illustrate(a) -> int:
 
     with _open(a.project) as p, p.write() as s:
         stc.set_illustrative(s, a.code, a.coding, on=not a.off)
+    say((_("The coding {guid} is no longer an illustrative quote of {code}.") if a.off else
+         _("The coding {guid} is now an illustrative quote of {code}.")).format(
+             guid=a.coding, code=a.code))
     return 0
 
 
@@ -45,7 +49,7 @@ def cmd_condensation(a) -> int:
         scope = AnalysisScope.of(a.scope, a.coder).resolve(s)
         c = stc.condensation(s, a.code, scope=scope)
     output(a, {**c.as_json(), "scope": scope.as_json()}, [
-        c.code, _("{n} meaning units").format(n=len(c.units)),
+        c.code, counts.meaning_units(len(c.units)),
         *(f"  {u.document}\t{u.start}-{u.end}\t{u.coder}\t«{' '.join(u.text.split())}»"
           for u in c.units),
         *(f"  «{cond.text}» ({len(cond.units)})" for cond in c.condensates),
@@ -83,30 +87,41 @@ def cmd_matrix(a) -> int:
         spec = _matrix_spec(a)
         with _open(a.project, read_only=not a.save) as p:
             with p.read() as s:
+                language = report_language(a, s) if a.csv or a.xlsx or a.docx else None
                 m = spec.build(s)
                 if a.pseudonymise:
                     from app.core.privacy.replace import pseudonymise_matrix
 
                     pseudonymise_matrix(s, m)
-            title = a.title or _("{rows} by {cols}").format(
-                rows=tables.axis_title(spec.rows), cols=tables.axis_title(spec.cols).lower())
-            if a.csv:
-                tables.write_matrix_csv(m, out.path(a.csv))
-            if a.xlsx:
-                tables.write_matrix_xlsx(m, out.path(a.xlsx), title)
-            if a.docx:
-                write_matrix_docx(m.as_json(), out.path(a.docx), title, spec.filters_text())
+            with using_language(language):  # files in the project's language
+                title = a.title or _("{rows} by {cols}").format(
+                    rows=tables.axis_title(spec.rows),
+                    cols=tables.axis_title(spec.cols).lower())
+                if a.csv:
+                    tables.write_matrix_csv(m, out.path(a.csv))
+                if a.xlsx:
+                    tables.write_matrix_xlsx(m, out.path(a.xlsx), title)
+                if a.docx:
+                    write_matrix_docx(m.as_json(), out.path(a.docx), title,
+                                      spec.filters_text())
+            written = []
             if a.save:
                 from app.core.displays.saved import save_display
 
                 with p.write() as s:
                     save_display(s, a.save, spec, replace=True)  # flushed: errors come here
-                    out.commit()  # inside the transaction: a failed move saves nothing
-            out.commit()
-    written = a.csv or a.xlsx or a.docx  # then the table itself is not printed
-    output(a, m.as_json(), () if written else
-           ("\t".join(str(v) for v in row) for row in tables.table_rows(m)),
-           note=None if written else tables.scope_note(m.scope, m.per_coder))
+                    written = out.commit()  # inside the transaction: a failed move saves nothing
+            written += out.commit()
+    if a.save and not a.json:
+        say(_("Display {name} saved in the project.").format(name=a.save))
+    if written:  # the table itself is not printed, only what was written
+        if a.json:
+            output(a, m.as_json())
+        for path in written:
+            say(_("Written: {path}").format(path=path), err=bool(a.json))
+        return 0
+    output(a, m.as_json(), ("\t".join(str(v) for v in row) for row in tables.table_rows(m)),
+           note=tables.scope_note(m.scope, m.per_coder))
     return 0
 
 
@@ -124,7 +139,8 @@ def cmd_export(a) -> int:
         _need_docx(a)
     # All outputs are checked first and moved into place together once all are written.
     with staged_outputs([a.docx, a.csv, a.xlsx], project=a.project) as out:
-        with _open(a.project, read_only=True) as p, p.read() as s:
+        with _open(a.project, read_only=True) as p, p.read() as s, \
+                using_language(report_language(a, s)):  # the project's language
             if what == "quotes":
                 from app.cli.codesets import with_code_sets
 
@@ -186,10 +202,11 @@ def cmd_search(a) -> int:
            {"hits": len(result.hits), "codings_made": made},
            (f"{h.document}\t{h.start}-{h.end}\t{h.speaker}\t{' '.join(h.context.split())}"
             for h in result.hits),
-           note=_("{n} hits in {docs} documents").format(n=len(result.hits),
-                                                         docs=len(result.per_document())))
+           note=_("{hits} in {documents}").format(
+               hits=counts.hits(len(result.hits)),
+               documents=counts.documents(len(result.per_document()))))
     if made is not None and not a.json:
-        say(_("{n} codings made.").format(n=made))
+        say(n_("{n} coding made.", "{n} codings made.", made).format(n=made))
     for word, near in result.suggestions.items():  # on stderr: --json stays a list of hits
         say(_("Not found: {word}. Did you mean: {words}?").format(
             word=word, words=", ".join(near)), err=True)
@@ -206,8 +223,9 @@ def cmd_reindex(a) -> int:
         t0 = time.perf_counter()
         n = index.rebuild()
         index.close()
-    say(_("Search index rebuilt: {n} passages in {s:.1f} s ({folder}).").format(
-        n=n, s=time.perf_counter() - t0, folder=index.folder))
+    say(_("Search index rebuilt: {passages} in {seconds} s ({folder}).").format(
+        passages=counts.passages(n), seconds=number(time.perf_counter() - t0, 1),
+        folder=index.folder))
     return 0
 
 

@@ -60,9 +60,9 @@ def _taken(d, decision: str, span) -> str:
 
 
 def consensus_text(data: dict) -> list[str]:
-    out = [_("{consensus} (consensus of {coders}): {copied} agreed segments copied, {present} "
-             "already there; {settled} disagreements settled, {undecided} still undecided; "
-             "{conflicts} valence conflicts.").format(
+    out = [_("{consensus} (consensus of {coders}): agreed segments copied: {copied}, already "
+             "there: {present}; disagreements settled: {settled}, still undecided: "
+             "{undecided}; valence conflicts: {conflicts}.").format(
         consensus=data["consensus"], coders=", ".join(data["coders"]), copied=data["copied"],
         present=data["already_present"], settled=data["settled"],
         undecided=len(data["undecided"]), conflicts=len(data["valence_conflicts"]))]

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.cli.common import command, group, output, say
+from app.cli.common import command, group, output, report_language, say
 from app.cli.common import open_project as _open
 from app.cli.common import split_list as _list
 from app.cli.review import add_review_commands
-from app.i18n import _
+from app.i18n import _, counts, using_language
 
 
 # -- rounds ----------------------------------------------------------------------------------
@@ -46,8 +46,9 @@ def cmd_round_new(a) -> int:
                 remove_database(path)
             raise
     output(a, {**info.as_json(), "copies": [str(c) for c in copies]}, [
-        _("Round {name}: {docs} documents, coders {coders}.").format(
-            name=info.name, docs=len(info.documents), coders=", ".join(info.coders)),
+        _("Round {name}: {documents}, coders {coders}.").format(
+            name=info.name, documents=counts.documents(len(info.documents)),
+            coders=", ".join(info.coders)),
         *(_("  blind copy: {path}").format(path=c) for c in copies)])
     return 0
 
@@ -99,8 +100,9 @@ def cmd_coder_copy(a) -> int:
     check_outputs([a.out], project=a.project)
     with _open(a.project) as p:
         report = coder_copy(p, a.coder, Path(a.out), _list(a.documents) or None, a.blind)
-    say(_("Copy for {coder} written to {path}: {docs} documents, {codings} codings.").format(
-        coder=a.coder, path=a.out, docs=report.documents, codings=report.codings))
+    say(_("Copy for {coder} written to {path}: {documents}, {codings}.").format(
+        coder=a.coder, path=a.out, documents=counts.documents(report.documents),
+        codings=counts.codings(report.codings)))
     return 0
 
 
@@ -136,14 +138,23 @@ def cmd_agreement(a) -> int:
                 coders = coders or list(info.coders)
             report = agreement(s, coders, _list(a.codes) or None, documents, a.overlap,
                                round_name=a.round or None)
-        if a.csv:
-            agreement_report.write_csv(report, out.path(a.csv))
-        if a.docx:
-            agreement_report.write_docx(report, out.path(a.docx), _("Inter-coder agreement"))
-        out.commit()  # both files appear together, or neither
+            language = report_language(a, s) if a.csv or a.docx else None
+        with using_language(language):  # files in the project's language
+            if a.csv:
+                agreement_report.write_csv(report, out.path(a.csv))
+            if a.docx:
+                agreement_report.write_docx(report, out.path(a.docx),
+                                            _("Inter-coder agreement"))
+        written = out.commit()  # both files appear together, or neither
     from app.core.team.summaries import agreement_text
 
     data = report.as_json()
+    if written:  # the files, not the table again (--json still prints the figures)
+        if a.json:
+            output(a, data)
+        for path in written:
+            say(_("Written: {path}").format(path=path), err=bool(a.json))
+        return 0
     output(a, data, lambda: agreement_text(data))
     return 0
 
@@ -157,9 +168,11 @@ def cmd_round_report(a) -> int:
         check_outputs([a.docx], project=a.project)
     with _open(a.project, read_only=True) as p, p.read() as s:
         record = round_record(s, a.name, a.overlap)
+        language = report_language(a, s) if a.docx else None
     if a.docx:
-        render_docx(record, Path(a.docx))
-        say(_("Round report written to {path}.").format(path=a.docx))
+        with using_language(language):  # the project's language, or --lang
+            render_docx(record, Path(a.docx))
+        say(_("Written: {path}").format(path=a.docx), err=bool(a.json))
     if a.json or not a.docx:
         output(a, record, lambda: _round_text(record))
     return 0

@@ -26,7 +26,7 @@ from app.core.coding import get_or_create_coder, parse_valence
 from app.core.lookup import get_coder, get_document, nfc
 from app.core.team.provenance import provenance_for
 from app.errors import ImportFailed, InvalidInput, SitatError
-from app.i18n import _
+from app.i18n import _, counts, n_
 from app.models import Coding, new_guid, utcnow
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -63,8 +63,9 @@ class BulkCodingError(InvalidInput):
 
     def __init__(self, bad: list[BadRow], total: int) -> None:
         self.bad, self.total = bad, total
-        super().__init__(_("{n} of the {total} rows cannot be coded, so nothing was coded.")
-                         .format(n=len(bad), total=total))
+        super().__init__(n_("The row cannot be coded, so nothing was coded.",
+                            "{n} of the {total} rows cannot be coded, so nothing was coded.",
+                            total).format(n=len(bad), total=total))
 
     def lines(self) -> list[str]:
         return [_("row {row}: {reason}").format(row=b.row, reason=b.reason) for b in self.bad]
@@ -269,9 +270,10 @@ def _check(look: _Lookups, r: BulkRow) -> tuple | None:
     start, end = _offset(r.start, "start", p), _offset(r.end, "end", p)
     if doc is not None and start is not None and end is not None:
         if start < 0 or end > len(doc[1]) or start >= end:
-            p.append(_("the range {start}-{end} is not inside {name}, which has {length} "
-                       "characters (start must be smaller than end)").format(
-                           start=start, end=end, name=doc[2], length=len(doc[1])))
+            p.append(_("the range {start}-{end} is not inside {name}, which has {characters} "
+                       "(start must be smaller than end)").format(
+                           start=start, end=end, name=doc[2],
+                           characters=counts.characters(len(doc[1]))))
         elif not doc[1][start:end].strip():
             p.append(_("the range {start}-{end} is only white space").format(start=start,
                                                                              end=end))

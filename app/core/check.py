@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 
 from app.core.project import Project
-from app.i18n import _
+from app.i18n import _, counts
 
 
 @dataclass
@@ -56,9 +56,9 @@ def check_project(project: Project) -> list[Problem]:
                 if not (0 <= start < end <= length):
                     problems.append(Problem("offsets", _(
                         "A {what} ({id}) in document {name} has the range {start}-{end}, outside "
-                        "its text of {length} characters.").format(
+                        "its text of {characters}.").format(
                             what=label, id=row_id, name=names[doc_id], start=start, end=end,
-                            length=length)))
+                            characters=counts.characters(length))))
         parent_of = dict(conn.execute(text("SELECT id, parent_id FROM code")).all())
         for code_id in parent_of:
             seen, cur = set(), code_id

@@ -275,9 +275,9 @@ def import_code_groups(s: Session, groups, report=None, roots=None) -> int:
             continue
         if g.sources or g.notes:
             if report is not None:
-                report.skip(name, _("The set also holds {sources} sources and {notes} notes; "
-                                    "Sitat's code sets hold codes only, so only its codes are "
-                                    "kept.").format(sources=g.sources, notes=g.notes))
+                report.skip(name, _("The set also holds sources ({sources}) and notes "
+                                    "({notes}); Sitat's code sets hold codes only, so only its "
+                                    "codes are kept.").format(sources=g.sources, notes=g.notes))
             if not g.codes:
                 continue
         cs = s.scalar(select(CodeSet).where(CodeSet.name == name))

@@ -12,7 +12,7 @@ from app.core.codebook import code_paths, resolve_code, subtree_ids
 from app.core.lookup import get_coder, get_document, nfc
 from app.core.team.provenance import Provenance, iso_utc, provenance_for
 from app.errors import InvalidInput, NotFound
-from app.i18n import _
+from app.i18n import _, counts
 from app.models import CodebookVersion, Code, Coder, Coding, Document, Round
 
 CODER_COLOURS = [
@@ -47,9 +47,9 @@ def get_or_create_coder(s: Session, name: str, color: str | None = None) -> Code
 def check_span(doc: Document, start: int, end: int) -> None:
     if start < 0 or end > doc.length or start >= end:
         raise InvalidInput(
-            _("The range {start}-{end} is not inside the document {name}, which has {length} "
-              "characters (start must be smaller than end).").format(
-                start=start, end=end, name=doc.name, length=doc.length
+            _("The range {start}-{end} is not inside the document {name}, which has "
+              "{characters} (start must be smaller than end).").format(
+                start=start, end=end, name=doc.name, characters=counts.characters(doc.length)
             )
         )
 

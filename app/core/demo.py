@@ -41,33 +41,47 @@ def ensure_sample(folder: Path, force: bool = False) -> Path:
     return path
 
 
-def run_demo(folder: Path | None = None, force: bool = False) -> DemoResult:
+def run_demo(folder: Path | None = None, force: bool = False,
+             language: str | None = None) -> DemoResult:
+    """Build the sample (once) and write its Word files and summary in `language` (default:
+    the project's, bokmål); the message around them speaks the user's language."""
     folder = folder or DEFAULT_DIR
     path = ensure_sample(folder, force)
     from app.core.displays.matrix import build_matrix
     from app.core.export.matrix_docx import write_matrix_docx
     from app.core.export.quotes import write_quotes_docx
+    from app.core.export.report_docx import write_report_docx
+    from app.core.files import save_atomic
+    from app.core.language import project_language
+    from app.i18n import using_language
 
     if Project.needs_upgrade(path):
         Project.open(path).close()
     quotes = folder / "demo-sitater.docx"
     matrix = folder / "demo-display.docx"
+    stc_report = folder / "demo-rapport.docx"
     with Project.open(path, read_only=True) as p:
-        report = project_report(p)
         with p.read() as s:
+            language = language or project_language(s)
+        with using_language(language), p.read() as s:
+            report = project_report(p)
+            text = report.as_text()
             write_quotes_docx(s, quotes, group_by="bydel", title=_("Quotes by district"))
             m = build_matrix(s, "codes", "bydel", "count")
             write_matrix_docx(m.as_json(), matrix, _("Codes by district"))
+            write_report_docx(s, stc_report)
     summary = folder / "demo-sammendrag.txt"
-    summary.write_text(report.as_text() + "\n", encoding="utf-8")
+    save_atomic(summary, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
     message = "\n".join([
-        report.as_text(),
+        text,
         "",
         _("Sample project: {path}").format(path=path),
         _("Word export of the quotes, by code and district: {path}").format(path=quotes),
         _("Word export of the display codes x district: {path}").format(path=matrix),
+        _("Word file of the STC work (condensates, illustrative quotes, syntheses): "
+          "{path}").format(path=stc_report),
         _("Summary written to {path}").format(path=summary),
         _("Scope of the Word files: {description}").format(
             description=report.scope.get("description", "")),
     ])
-    return DemoResult(path, [quotes, matrix, summary], message)
+    return DemoResult(path, [quotes, matrix, stc_report, summary], message)

@@ -81,9 +81,15 @@ def _make_engine(path: Path, read_only: bool, immutable: bool = False) -> Engine
     else:
         url = f"sqlite:///{path}"
     engine = create_engine(url, poolclass=NullPool)
+    engine.sitat_connections = set()  # still open: closed with the project (Project.close)
+
+    @event.listens_for(engine, "close")
+    def _on_close(dbapi_conn, _record):
+        engine.sitat_connections.discard(dbapi_conn)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # the one place SQLite pragmas are set
+        engine.sitat_connections.add(dbapi_conn)
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _on_begin)
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys = ON")
@@ -268,12 +274,32 @@ class Project:
             _begin_mode.reset(token)
 
     def close(self) -> None:
+        """Close the project: a writable one first moves its write-ahead log into the file
+        (so the .sitat file alone holds everything), every connection still open is closed,
+        and SQLite removes its -wal and -shm files; then the lock is released."""
+        if not self.read_only and not getattr(self, "_released", False):
+            self._checkpoint()
+        for conn in list(getattr(self.engine, "sitat_connections", ())):
+            try:
+                conn.close()  # one a view or a forgotten session still held
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
         self.engine.dispose()
         if not self.read_only and not getattr(self, "_released", False):
             from app.core import locking
 
             self._released = True
             locking.release(self.path)
+
+    def _checkpoint(self) -> None:
+        try:
+            raw = self.engine.raw_connection()
+            try:
+                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+        except DBAPIError:
+            pass  # another program reads it right now: the next close or open finishes it
 
     def __enter__(self) -> "Project":
         return self

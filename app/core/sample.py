@@ -15,6 +15,7 @@ from app.core.documents import add_prepared, prepare_files
 from app.core.lookup import get_document
 from app.core.project import Project
 from app.core.refi.qdc import parse_qdc
+from app.core.sample_stc import add_sample_stc
 from app.errors import InvalidInput
 from app.i18n import _
 
@@ -94,6 +95,7 @@ def build_sample(out: Path, source_dir: Path = SAMPLE_DIR) -> Project:
                     c.coder, get_or_create_coder(s, c.coder))
                 apply_coding(s, docs[c.document], code, coder, c.start, c.end,
                              valence=parse_valence(c.valence))
+            add_sample_stc(s, source_dir / "stc.json")  # condensates, quotes, syntheses
     except BaseException:
         project.close()
         for p in (out, Path(f"{out}-wal"), Path(f"{out}-shm")):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import locale
 import os
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,6 +59,20 @@ def set_language(code: str | None) -> str:
 
 def current_language() -> str:
     return _current if _current is not None else set_language(None)
+
+
+@contextmanager
+def using_language(code: str | None):
+    """`_()` speaks `code` inside the block (None: leave it), then what it spoke before - for
+    a report written in the project's language while messages stay in the user's."""
+    global _current
+    before = _current
+    if code is not None:
+        set_language(code)
+    try:
+        yield current_language()
+    finally:
+        _current = before
 
 
 @lru_cache(maxsize=None)

@@ -85,7 +85,7 @@ def test_add_rename_move_define_delete_each_logged(cli, tmp_path):
     _code(cli, proj, "Tema/Under", 13, 20)
     _code(cli, proj, "Tema/Under", 40, 60, coder="Tor")
     r = _refused(cli, proj, "codebook", "delete", proj, "Tema", says="--force")
-    assert "1 child codes, 2 codings" in r.err
+    assert "1 child code, 2 codings" in r.err
     assert cli("--as", "Lead", "codebook", "delete", proj, "Tema", "--force").code == 0
     assert cli("--as", "Lead", "codebook", "delete", proj, "Trygghet og ro").code == 0
     paths = _paths(cli, proj)
@@ -120,7 +120,7 @@ def test_merge_codings_and_condensates_follow(cli, tmp_path):
              says="only groups")
     r = cli("--as", "Lead", "codebook", "merge", proj, "Respekt", "Informasjon")
     assert r.code == 0, r.err
-    assert "2 codings moved" in r.out and "1 condensates" in r.out
+    assert "2 codings moved" in r.out and "1 condensate," in r.out
     rows = cli("codings", proj, "--json").json()
     assert sorted((x["code"], x["coder"], x["start"]) for x in rows) == [
         (INFO, "Hanne", 13), (INFO, "Hanne", 40), (INFO, "Tor", 40)]

@@ -20,16 +20,16 @@ def test_add_list_remove(cli, tmp_path):
     a, b = paths[:2]
     r = cli("--lang", "en", "codeset", "add", proj, "Relasjoner", "--codes", a,
             "--description", "Om å bli sett")
-    assert r.code == 0 and "created with 1 codes" in r.out
+    assert r.code == 0 and "created with 1 code." in r.out
     r = cli("--lang", "en", "codeset", "add", proj, "Relasjoner", "--codes", f"{a},{b}")
-    assert r.code == 0 and "1 codes added, 2 in the set" in r.out
+    assert r.code == 0 and "1 code added, 2 in the set" in r.out
     found = _sets(cli, proj)["Relasjoner"]
     assert (found["description"], found["codes"]) == ("Om å bli sett", [a, b])
     assert len(found["guid"]) == 36
     r = cli("codeset", "list", proj)
     assert r.out.splitlines()[:3] == ["Relasjoner\t2\tOm å bli sett", f"  {a}", f"  {b}"]
     r = cli("--lang", "en", "codeset", "remove", proj, "Relasjoner", "--codes", a)
-    assert r.code == 0 and "1 codes taken out, 1 left" in r.out
+    assert r.code == 0 and "1 code taken out, 1 left" in r.out
     assert _sets(cli, proj)["Relasjoner"]["codes"] == [b]
     r = cli("--lang", "en", "codeset", "remove", proj, "Relasjoner")
     assert r.code == 0 and "deleted" in r.out

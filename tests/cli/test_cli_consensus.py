@@ -116,8 +116,8 @@ def test_consensus_fills_the_agreed_part_and_reports(cli, proj):
     assert [u["id"] for u in narrow["undecided"]] == [ids[0]]
     assert narrow["codes"] == [RESPEKT] and narrow["documents"] == ["fg-a"]
     text = cli("consensus", proj, "--coders", "Hanne,Tor")
-    assert "0 agreed segments copied, 1 already there; 1 disagreements settled, 2 still " \
-        "undecided" in text.out
+    assert "agreed segments copied: 0, already there: 1; disagreements settled: 1, still " \
+        "undecided: 2" in text.out
     assert ids[0] in text.out and ids[2] in text.out and ids[1] not in text.out
 
 

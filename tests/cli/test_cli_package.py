@@ -56,7 +56,10 @@ def test_key_value_pairs_are_read_the_same_everywhere(cli, proj):
     assert docs[0]["attributes"] == {"bydel": "Frogner"}
     hits = cli("search", proj, "Frogner", "--where", " bydel = Frogner ", "--json").json()
     assert [h["document"] for h in hits] == ["fg1"]
-    assert cli("search", proj, "Frogner", "--where", "bydel=Gamle Oslo", "--json").json() == []
+    r = cli("search", proj, "Frogner", "--where", "bydel=Gamle Oslo", "--json")
+    assert r.code == 1 and "No document has the value Gamle Oslo for bydel" in r.err
+    hits = cli("search", proj, "Frogner", "--where", "bydel=frogner", "--json").json()
+    assert [h["document"] for h in hits] == ["fg1"]  # a text value ignoring case
     r = cli("matrix", proj, "--rows", "documents", "--cols", "bydel", "--where", "bydel")
     assert r.code == 1 and "expected KEY=VALUE, got bydel" in r.err
 
@@ -76,7 +79,7 @@ def test_codebook_export_that_fails_leaves_no_temporary_file(cli, proj, tmp_path
 
 def test_listings_print_json_or_text_and_counts_only_with_text(cli, proj):
     text = cli("docs", proj)
-    assert text.out.startswith("fg1\t") and text.err.strip() == "1 documents"
+    assert text.out.startswith("fg1\t") and text.err.strip() == "1 document"
     js = cli("docs", proj, "--json")
     assert js.err == "" and js.json()[0]["document"] == "fg1"
     empty = cli("pseudonyms", proj, "list")

@@ -75,7 +75,8 @@ def test_a_closed_rounds_report_does_not_move_when_a_later_round_codes_the_same_
     out = tmp_path / "r1.docx"
     assert cli("round", "report", proj, "R1", "--docx", out).code == 0
     table = docx.Document(str(out)).tables[0]
-    assert table.rows[-1].cells[2].text == f"{kappa:.2f}".replace(".", ",")
+    assert table.rows[-1].cells[2].text == f"{kappa:.2f}"  # English figures: too little text
+    # to tell the project's language, so the user's (English here) applies
 
 
 def test_round_close_refuses_twice_unknown_rounds_and_other_overlaps(cli, tmp_path):

@@ -111,6 +111,7 @@ def test_condensation_summary_search_and_report_scope(cli, proj, tmp_path):
                     "--json")).json()
     assert inside == []  # the consensus coder did not code 'De hørte på meg'
 
+    ok(cli("synthesis", proj, "--code", "Respekt", "--text", "Å bli hørt."))  # to report
     ok(cli("export", "report", proj, "--docx", tmp_path / "r.docx", "--scope", "codings"))
     d = docx.Document(str(tmp_path / "r.docx"))
     assert d.paragraphs[1].text.startswith("Scope: Every coding")
@@ -118,6 +119,6 @@ def test_condensation_summary_search_and_report_scope(cli, proj, tmp_path):
 
 def test_unknown_scope_is_a_usage_error(cli, proj):
     r = cli("matrix", proj, "--scope", "everything")
-    assert r.code == 2 and "invalid choice: 'everything'" in r.err
+    assert r.code == 2 and "invalid choice: everything" in r.err
     r = cli("matrix", proj, "--scope", "consensus", "--coder", "Kari")
     assert r.code == 1 and r.err.startswith("error: There is no coder named Kari")

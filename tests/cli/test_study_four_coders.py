@@ -311,7 +311,8 @@ def test_exports_print_every_passage_once_and_trace_it(study):
 
     proj, tmp = study["proj"], study["tmp"]
     expected = passages(sitat("codings", proj, "--json").json())
-    sitat("export", "quotes", proj, "--csv", tmp / "sitater.csv", "--docx", tmp / "sitater.docx")
+    sitat("--lang", "en", "export", "quotes", proj, "--csv", tmp / "sitater.csv", "--docx",
+          tmp / "sitater.docx")  # English labels (the project's own language is bokmål)
     rows = _quote_rows(tmp / "sitater.csv")
     keys = [(r["Document"], r["Code"], int(r["Start"]), int(r["End"])) for r in rows]
     assert len(keys) == len(set(keys)) == len(expected)
@@ -347,7 +348,8 @@ def test_the_stc_report_traces_its_quotes_and_lists_the_rounds(study):
     sitat(*lead, "illustrate", proj, "--code", RESPEKT, "--coding", units[0])
     sitat(*lead, "synthesis", proj, "--code", RESPEKT, "--text",
           "Respekt handler om å bli hørt og om at små ting, som å banke på, blir gjort.")
-    sitat("export", "report", proj, "--docx", tmp / "rapport.docx", "--code", RESPEKT)
+    sitat("--lang", "en", "export", "report", proj, "--docx", tmp / "rapport.docx", "--code",
+          RESPEKT)
     paragraphs = [p.text for p in docx.Document(tmp / "rapport.docx").paragraphs]
     text = "\n".join(paragraphs)
     quotes = [i for i, p in enumerate(paragraphs) if p.startswith("«")]

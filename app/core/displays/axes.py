@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core import attributes as attrs
+from app.core.attribute_filter import filter_values
 from app.core.codebook import code_paths, resolve_code, subtree_ids
 from app.core.lookup import nfc, suggestion
 from app.core.scope import AnalysisScope, ResolvedScope
@@ -184,12 +185,12 @@ def make_scope(s: Session, coders: list[str] | None, where: dict[str, str] | Non
     if where:
         clean: dict[str, str] = {}
         for name, raw in where.items():
-            d = attrs.get_definition(s, name.strip())
-            value = attrs.normalise_value(d, str(raw))  # NFC, canonical for the type
-            clean[d.name] = value
+            # canonical for the type; a text value ignoring case when not stored as typed
+            d, values = filter_values(s, name, str(raw))
+            clean[d.name] = values[0]
             have = {doc for doc, stored in s.execute(
                 select(AttributeValue.document_id, AttributeValue.value).where(
-                    AttributeValue.attribute_id == d.id)) if nfc(stored) == value}
+                    AttributeValue.attribute_id == d.id)) if nfc(stored) in values}
             doc_ids = have if doc_ids is None else doc_ids & have
         filters["where"] = clean
     code_ids: set[int] | None = None

@@ -26,7 +26,8 @@ from app.core.displays import facts as F
 from app.core.displays.axes import Codes, make_axis, make_scope
 from app.core.scope import MIXED
 from app.errors import InvalidInput
-from app.i18n import _
+from app.i18n import _, n_
+from app.i18n.numbers import number
 
 CELL_KINDS = ("count", "documents", "share", "quotes", "valence")
 MAX_CELLS = 1_000_000  # rows x columns a display may lay out (1,000 codes by 1,000 codes)
@@ -134,11 +135,11 @@ def _layout(acc: dict, row_axis, col_axis) -> tuple[list, list, int]:
         left_out = len(dropped)
     cells = len(row_keys) * len(col_keys)
     if cells > MAX_CELLS:
-        raise InvalidInput(_("This display would have {n} cells; the limit is {limit}. Choose "
-                             "fewer codes (--code) or a higher code level (--level 1), or "
-                             "filter the documents (--where).").format(
-                                 n=f"{cells:,}".replace(",", " "),
-                                 limit=f"{MAX_CELLS:,}".replace(",", " ")))
+        raise InvalidInput(n_("This display would have {n} cell; the limit is {limit}.",
+                              "This display would have {n} cells; the limit is {limit}. Choose "
+                              "fewer codes (--code) or a higher code level (--level 1), or "
+                              "filter the documents (--where).", cells).format(
+                                 n=number(cells), limit=number(MAX_CELLS)))
     return row_keys, col_keys, left_out
 
 

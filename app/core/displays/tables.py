@@ -17,7 +17,7 @@ from pathlib import Path
 
 from app.core.displays.matrix import Matrix
 from app.core.files import formula_like, save_atomic, spreadsheet_safe, xml_safe
-from app.i18n import _
+from app.i18n import _, n_
 
 EXCEL_CELL_MAX = 32_767  # characters Excel holds in one cell
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -41,7 +41,8 @@ def quote_lines(quotes: list[dict]) -> str:
 def valence_text(v: dict) -> str:
     text = f"+{int(v.get('positive') or 0)} / -{int(v.get('negative') or 0)}"
     if v.get("mixed"):
-        text += " " + _("({n} mixed)").format(n=int(v["mixed"]))
+        mixed = int(v["mixed"])
+        text += " " + n_("({n} mixed)", "({n} mixed)", mixed).format(n=mixed)
     return text
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.core.codetree import code_nodes
 from app.core.export import docx_base as base
 from app.core.lookup import get_coder
-from app.i18n import _, n_
+from app.i18n import _, counts
 from app.models import Code, ProjectInfo
 
 SWATCH = "\u25a0"  # ■
@@ -39,9 +39,8 @@ def write_codebook_docx(s: Session, out: str | os.PathLike, title: str | None = 
     if not nodes:
         d.add_paragraph(_("The codebook has no codes."))
         return base.save_docx(d, out)
-    d.add_paragraph(_("{codes}. Exported {date}.").format(
-        codes=n_("{n} code", "{n} codes", len(nodes)).format(n=base.number(len(nodes))),
-        date=base.long_date()))
+    d.add_paragraph(_("{codes}. Exported {date}.").format(codes=counts.codes(len(nodes)),
+                                                          date=base.long_date()))
     if coders:
         d.add_paragraph(base.xml_safe(_("Counts for coders: {names}.").format(
             names=", ".join(coders))))
@@ -65,10 +64,11 @@ def write_codebook_docx(s: Session, out: str | os.PathLike, title: str | None = 
 
 
 def _counts(node) -> str:
-    own = _("{n} codings in {docs} documents.").format(n=base.number(node.codings),
-                                                        docs=node.documents)
-    sub = _("Including child codes: {n} codings in {docs} documents.").format(
-        n=base.number(node.total_codings), docs=node.total_documents)
+    own = _("{codings} in {documents}.").format(codings=counts.codings(node.codings),
+                                                  documents=counts.documents(node.documents))
+    sub = _("Including child codes: {codings} in {documents}.").format(
+        codings=counts.codings(node.total_codings),
+        documents=counts.documents(node.total_documents))
     if not node.codable:
         return _("Groups other codes; not applied to text.") + " " + sub
     if node.total_codings != node.codings or node.total_documents != node.documents:

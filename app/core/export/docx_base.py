@@ -1,8 +1,10 @@
 """Shared Word helpers for the exports: documents, tables, shading, dates and atomic saving.
 
 A4 documents in Word's own styles with page numbers, tables whose header row repeats on every
-page, cell shading, landscape sections, long dates (24. november 2026) and saving through a
-temporary file in the target folder.
+page and whose rows never break across pages, headings kept with what follows them, cell
+shading, landscape sections, long dates (24. november 2026) and saving through a temporary
+file in the target folder (with the mode the user's umask gives). Column widths are chosen in
+app.core.export.layout.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from html import escape
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from app.core.export import layout
 from app.core.files import save_atomic, xml_safe
 from app.errors import InvalidInput
 from app.i18n import _, current_language
+from app.i18n.numbers import number as _number
 
 TABLE_STYLE = "Light Grid Accent 1"
 TABLE_FONT_SIZE = 10.0
@@ -41,10 +45,9 @@ def quoted(text: str) -> str:
 
 
 def number(n) -> str:
-    """1234 -> '1 234' (non-breaking space); a float keeps one decimal (comma) unless whole."""
-    if isinstance(n, float) and not n.is_integer():
-        return f"{n:,.1f}".replace(",", "\u00a0").replace(".", ",")
-    return f"{int(n):,}".replace(",", "\u00a0")
+    """A figure in the output language: 1234 -> '1 234' / '1,234'; a float keeps one decimal
+    unless whole (see app.i18n.numbers)."""
+    return _number(n)
 
 
 def norwegian_date(d: date) -> str:
@@ -126,6 +129,15 @@ def text_width(section):
     return section.page_width - section.left_margin - section.right_margin
 
 
+def text_width_cm(section) -> float:
+    return text_width(section) / layout.EMU_PER_CM
+
+
+def text_height_cm(section) -> float:
+    """The height between the top and bottom margins, in cm (what one table row may fill)."""
+    return (section.page_height - section.top_margin - section.bottom_margin) / layout.EMU_PER_CM
+
+
 def add_heading(d, text: str, level: int):
     """A paragraph in Word's Title (level 0) or Heading N style.
 
@@ -133,6 +145,7 @@ def add_heading(d, text: str, level: int):
     adds up over the hundreds of headings of a large quote table)."""
     p = d.add_paragraph(xml_safe(text))
     p._p.style = d.styles["Title" if level == 0 else f"Heading {level}"].style_id
+    layout.keep_with_next(p)  # never alone at the foot of a page
     return p
 
 
@@ -147,9 +160,9 @@ def add_labelled(d, label: str, text: str, italic: bool = False):
 # -- tables --------------------------------------------------------------------------------
 def add_table(d, headers: Sequence[str], widths: Sequence[int], style: str = TABLE_STYLE,
               size: float | None = TABLE_FONT_SIZE):
-    """A table of fixed column `widths` (EMU, e.g. Cm(4)) whose bold header row repeats on
-    every page; only the header row is made here (see `append_rows`). `size` in points."""
-    from docx.oxml import OxmlElement
+    """A table of fixed column `widths` (EMU, e.g. Cm(4), or from layout.fit_columns) whose
+    bold header row repeats on every page and never breaks; only the header row is made here
+    (see `append_rows`). `size` in points."""
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
@@ -161,18 +174,48 @@ def add_table(d, headers: Sequence[str], widths: Sequence[int], style: str = TAB
     if look is not None:  # header row styled, first column plain (it holds quotes)
         look.set(qn("w:firstColumn"), "0")
         look.set(qn("w:val"), "0420")
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
-    for col, width in zip(table.columns, widths):
-        col.width = width
-    for cell, text, width in zip(table.rows[0].cells, headers, widths):
-        cell.width = width
+    for cell, text in zip(table.rows[0].cells, headers):
         run = cell.paragraphs[0].add_run(xml_safe(text))
         run.bold = True
         if size:
             run.font.size = Pt(size)
+    layout.set_widths(table, widths)
     repeat_header(table.rows[0])
+    layout.keep_rows_whole(table)
+    return table
+
+
+def add_fitted_table(d, headers: Sequence[str], rows: list[Sequence], *,
+                     flex: Sequence[int] = (), share: float = 0.0,
+                     size: float = TABLE_FONT_SIZE, style: str = TABLE_STYLE,
+                     right: Sequence[int] = ()):
+    """A table whose columns are sized to their content (layout.fit_columns): the `flex`
+    columns take what the others leave (at least `share` of the width), a header word too
+    long for a narrow column is turned vertical; columns in `right` are right-aligned.
+    Rows as for `append_rows`."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    section = d.sections[-1]
+    columns = []
+    for k, header in enumerate(headers):
+        texts: set[str] = set()
+        for row in rows:
+            value = row[k]
+            texts.update(v for v in (value if isinstance(value, (list, tuple)) else (value,))
+                         if v)
+        columns.append(layout.Column(header, sorted(texts), size, flex=k in flex,
+                                     share=share if k in flex else 0.0))
+    total = text_width_cm(section)
+    fitted = layout.fit_columns(columns, total)
+    widths = fitted.emu if fitted else [int(total / len(headers) * layout.EMU_PER_CM)] * len(
+        headers)
+    table = add_table(d, headers, widths, style, size)
+    append_rows(table, rows, widths, size, page_cm=text_height_cm(section))
+    if fitted and any(fitted.turned):
+        layout.turn_header_cells(table, [i for i, t in enumerate(fitted.turned) if t], size)
+    for row in table.rows[1:]:
+        for k in right:
+            row.cells[k].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     return table
 
 
@@ -197,35 +240,56 @@ def is_repeated_header(row) -> bool:
 
 
 def append_rows(table, rows: Iterable[Sequence], widths: Sequence[int],
-                size: float | None = TABLE_FONT_SIZE) -> int:
-    """Append plain-text rows, text in `size` points; returns how many were added. A value
-    may be a (text, note) pair: the note is a second paragraph in smaller grey type (the
-    source line under a quote).
+                size: float | None = TABLE_FONT_SIZE, page_cm: float = 25.7,
+                sizes: Sequence[float] | None = None) -> int:
+    """Append plain-text rows, text in `size` points (or per column in `sizes`); returns how
+    many were added. A value may be a (text, note) pair: the note is a second paragraph in
+    smaller grey type (the source line under a quote); or a list: one paragraph per item.
+    No row breaks across pages (w:cantSplit), unless it is estimated taller than `page_cm`,
+    the text height of a page, where it could not fit on any page.
 
     The rows are written as one XML fragment and parsed at once: python-docx's add_row and
     cell.text are several times slower for the thousands of rows of a quote table."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
-    run_pr = f'<w:rPr><w:sz w:val="{round(size * 2)}"/></w:rPr>' if size else ""
-    note_pr = (f'<w:rPr><w:color w:val="{NOTE_COLOUR}"/>'
-               f'<w:sz w:val="{round(((size or 11) - 1.5) * 2)}"/></w:rPr>')
+    sizes = list(sizes) if sizes else [size] * len(widths)
+
+    def run_pr(pt):
+        return f'<w:rPr><w:sz w:val="{round(pt * 2)}"/></w:rPr>' if pt else ""
+
+    def note_pr(pt):
+        return (f'<w:rPr><w:color w:val="{NOTE_COLOUR}"/>'
+                f'<w:sz w:val="{round(((pt or 11) - 1.5) * 2)}"/></w:rPr>')
+
+    def run(text, pr):
+        return (f'<w:r>{pr}<w:t xml:space="preserve">'
+                f'{escape(xml_safe(text), quote=False)}</w:t></w:r>')
+
     opening = [f'<w:tc><w:tcPr><w:tcW w:w="{int(w) // 635}" w:type="dxa"/></w:tcPr><w:p>'
                for w in widths]  # EMU -> twentieths of a point
     parts, n = [f"<w:tbl {nsdecls('w')}>"], 0
+    widths_cm = [w / layout.EMU_PER_CM for w in widths]
     for values in rows:
-        parts.append("<w:tr>")
-        for value, head in zip(values, opening):
-            note = ""
-            if isinstance(value, tuple):
-                value, note = value
+        values = list(values)
+        height = max((sum(layout.lines_needed(t, w, pt or 11) for t in
+                          (v if isinstance(v, (tuple, list)) else (v,)) if t)
+                      * (pt or 11) * 1.25 * layout.PT_CM
+                      for v, w, pt in zip(values, widths_cm, sizes)), default=0.0)
+        parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" if height < page_cm
+                     else "<w:tr>")
+        for value, head, pt in zip(values, opening, sizes):
             parts.append(head)
-            if value:
-                parts.append(f'<w:r>{run_pr}<w:t xml:space="preserve">'
-                             f'{escape(xml_safe(value), quote=False)}</w:t></w:r>')
-            if note:
-                parts.append(f'</w:p><w:p><w:r>{note_pr}<w:t xml:space="preserve">'
-                             f'{escape(xml_safe(note), quote=False)}</w:t></w:r>')
+            if isinstance(value, list):
+                parts.append("</w:p><w:p>".join(run(v, run_pr(pt)) for v in value if v))
+            elif isinstance(value, tuple):
+                text, note = value
+                if text:
+                    parts.append(run(text, run_pr(pt)))
+                if note:
+                    parts.append("</w:p><w:p>" + run(note, note_pr(pt)))
+            elif value:
+                parts.append(run(value, run_pr(pt)))
             parts.append("</w:p></w:tc>")
         parts.append("</w:tr>")
         n += 1

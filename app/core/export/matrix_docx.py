@@ -14,9 +14,11 @@ import os
 from pathlib import Path
 
 from app.core.export import docx_base as base
+from app.core.export import layout
 from app.core.export.quotes import display_path
 from app.core.export.sources import quote_source
-from app.i18n import _
+from app.i18n import _, counts, n_
+from app.i18n.numbers import percent as _percent
 
 KINDS = ("count", "documents", "share", "quotes", "valence")
 HEAT_LIGHT, HEAT_DARK = "#EAF1FA", "#5B9BD5"  # black text on the dark end: contrast > 7:1
@@ -36,8 +38,8 @@ def label(item) -> str:
 
 
 def percent(fraction) -> str:
-    """0.43 -> '43 %'."""
-    return f"{round(float(fraction) * 100)}{NBSP}%"
+    """0.43 -> '43 %' (whole per cent, in the output language)."""
+    return _percent(fraction, 0)
 
 
 def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
@@ -56,8 +58,8 @@ def valence_text(v: dict) -> tuple[str, str]:
                                                              "mixed"))
     if not (pos or neg or unset or mixed):
         return "", ""
-    notes = ([_("{n} not set").format(n=unset)] if unset else []) + (
-        [_("{n} mixed").format(n=mixed)] if mixed else [])
+    notes = ([n_("{n} not set", "{n} not set", unset).format(n=unset)] if unset else []) + (
+        [n_("{n} mixed", "{n} mixed", mixed).format(n=mixed)] if mixed else [])
     return f"+{pos} / {MINUS}{neg}", ", ".join(notes)
 
 
@@ -103,16 +105,16 @@ def _check(m: dict) -> str:
 def write_matrix_docx(matrix_json: dict, out: str | os.PathLike, title: str,
                       filters_text: str = "") -> Path:
     """Write a matrix display to `out`: title, a line with `filters_text` and the date, a
-    legend, and the table with row and column totals."""
-    from docx.shared import Cm
+    legend, and the table with row and column totals, its columns sized to their content.
 
+    A matrix too wide for a landscape page is turned (rows become columns) when that fits,
+    otherwise split into parts of as many columns as fit, each repeating the row labels;
+    the row totals close the last part."""
     kind = _check(matrix_json)
     rows, cols = matrix_json.get("rows") or [], matrix_json.get("cols") or []
     cells = matrix_json.get("cells") or []
     row_totals = matrix_json.get("row_totals")
     col_totals = matrix_json.get("col_totals")
-    with_row_totals = bool(row_totals) and len(row_totals) == len(rows)
-    with_col_totals = bool(col_totals) and len(col_totals) == len(cols)
 
     d = base.new_document()
     section = d.sections[0]
@@ -130,49 +132,158 @@ def write_matrix_docx(matrix_json: dict, out: str | os.PathLike, title: str,
                            bool(matrix_json.get("per_coder"))))
     left_out = matrix_json.get("codes_left_out") or 0
     if left_out:
-        d.add_paragraph(_("{n} codes with nothing in this display are left out, to keep it "
-                          "readable.").format(n=base.number(left_out)))
+        d.add_paragraph(_("{codes} with nothing in this display are left out, to keep it "
+                          "readable.").format(codes=counts.codes(left_out)))
     if not rows or not cols:
         d.add_paragraph(_("The matrix is empty."))
         return base.save_docx(d, out)
 
-    size = 10.0 if len(cols) <= 6 else 9.0 if len(cols) <= 10 else 8.0
-    total_w = base.text_width(section)
-    # Row labels (often code paths, shown as "Parent / Child") get room for their longest word
-    longest = max((w for r in rows for w in display_path(label(r)).split()), key=len, default="")
-    first = max(Cm(4.5 if kind != "quotes" else 3.5),
-                min(int(total_w * 0.3), Cm(_text_cm(len(longest), size) + 0.6)))
-    tot_w = Cm(2.2) if with_row_totals else 0
-    col_w = int((total_w - first - tot_w) / len(cols))
-    widths = [first] + [col_w] * len(cols) + ([tot_w] if with_row_totals else [])
-    headers = [""] + [display_path(label(c)) for c in cols] + ([_("Total")] if with_row_totals else [])
+    grid = Grid(kind, [display_path(label(r)) for r in rows],
+                [display_path(label(c)) for c in cols], cells,
+                row_totals if row_totals and len(row_totals) == len(rows) else None,
+                col_totals if col_totals and len(col_totals) == len(cols) else None,
+                matrix_json.get("total"))
+    total_cm = base.text_width_cm(section)
+    parts = grid.parts(total_cm)
+    if parts is None:
+        turned = grid.transposed()
+        turned_parts = turned.parts(total_cm)
+        if turned_parts is not None and len(turned_parts) == 1:
+            grid, parts = turned, turned_parts
+            d.add_paragraph(_("Rows and columns are swapped to fit the page."))
+        else:
+            parts = grid.split(total_cm)
+    values = [heat_value(kind, v) for r in cells for v in r]
+    top = max((v for v in values if v is not None), default=0.0)
+    page_cm = base.text_height_cm(section)
+    for n, (columns, fitted, with_totals) in enumerate(parts, start=1):
+        if len(parts) > 1:
+            base.add_heading(d, _("Part {n} of {parts}: {first} – {last}").format(
+                n=n, parts=len(parts), first=grid.cols[columns[0]],
+                last=grid.cols[columns[-1]]), level=2)
+        _write_part(d, grid, columns, fitted, with_totals, top, page_cm)
+    return base.save_docx(d, out)
+
+
+QUOTE_COLUMN_CM = 4.0  # the least width a column of quotes is readable in
+FIRST_CAP_CM = 6.0  # row labels wrap beyond this
+
+
+class Grid:
+    """The matrix as text and values, ready to be laid out: row and column labels, cells and
+    totals (None where the engine gave none)."""
+
+    def __init__(self, kind, rows, cols, cells, row_totals, col_totals, total):
+        self.kind, self.rows, self.cols, self.cells = kind, rows, cols, cells
+        self.row_totals, self.col_totals, self.total = row_totals, col_totals, total
+        self.size = 10.0 if len(cols) <= 6 else 9.0 if len(cols) <= 10 else 8.0
+
+    def transposed(self) -> "Grid":
+        cells = [list(col) for col in zip(*self.cells)] if self.cells else []
+        return Grid(self.kind, self.cols, self.rows, cells, self.col_totals, self.row_totals,
+                    self.total)
+
+    def _texts(self, values) -> list[str]:
+        return [cell_text(self.kind, v) for v in values]
+
+    def columns(self, chosen: list[int], with_totals: bool) -> list[layout.Column]:
+        first = layout.Column("", self.rows + [_("Total")], self.size, cap=FIRST_CAP_CM)
+        quotes = self.kind == "quotes"
+        out = [first]
+        for j in chosen:
+            texts = self._texts([r[j] for r in self.cells])
+            if self.col_totals:
+                texts.append(cell_text(self.kind, self.col_totals[j], total=True))
+            out.append(layout.Column(self.cols[j], texts, self.size, flex=quotes,
+                                     minimum=QUOTE_COLUMN_CM if quotes else 0.0, cap=3.0))
+        if with_totals and self.row_totals:
+            out.append(layout.Column(_("Total"), self._texts(self.row_totals) + [
+                cell_text(self.kind, self.total, total=True)], self.size, cap=2.5))
+        return out
+
+    def parts(self, total_cm: float):
+        """[(columns, layout, with row totals)] for the whole matrix in one table, or None."""
+        every = list(range(len(self.cols)))
+        fitted = layout.fit_columns(self.columns(every, True), total_cm)
+        return None if fitted is None else [(every, fitted, True)]
+
+    def split(self, total_cm: float):
+        """The columns in parts, each as many as fit beside the row labels; the row totals
+        close the last part (which then may hold one column fewer)."""
+        out, start, n = [], 0, len(self.cols)
+        while start < n:
+            take = 1
+            while start + take < n and layout.fit_columns(
+                    self.columns(list(range(start, start + take + 1)), False), total_cm):
+                take += 1
+            chosen = list(range(start, start + take))
+            last = start + take == n
+            fitted = layout.fit_columns(self.columns(chosen, last), total_cm)
+            if fitted is None and last and take > 1:  # the totals need the room of one
+                take -= 1
+                chosen, last = chosen[:-1], False
+                fitted = layout.fit_columns(self.columns(chosen, False), total_cm)
+            if fitted is None:  # one column alone is too wide: take the whole width
+                fitted = layout.Layout([total_cm * 0.3, total_cm * 0.7], [False, False])
+                chosen, last = chosen[:1], False
+                take = 1
+            out.append((chosen, fitted, last and bool(self.row_totals)))
+            start += take
+        if self.row_totals and not out[-1][2]:  # the totals alone, beside the row labels
+            fitted = layout.fit_columns(self.columns([], True), total_cm)
+            out.append(([], fitted, True))
+        return out
+
+
+def cell_text(kind: str, value, total: bool = False) -> str:
+    """What a cell says, as plain text (for sizing; quote cells: every quote and source)."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        if kind != "quotes" or total:
+            return base.number(len(value))
+        return "\n".join("«" + shorten(q.get("text", "") if isinstance(q, dict) else str(q))
+                         + "»" for q in distinct_quotes(value)[:MAX_QUOTES])
+    if isinstance(value, dict):
+        return "\n".join(valence_text(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return percent(value) if kind == "share" else base.number(value)
+    return str(value)
+
+
+def _write_part(d, grid: Grid, columns: list[int], fitted, with_totals: bool, top: float,
+                page_cm: float) -> None:
+    kind, size = grid.kind, grid.size
+    headers = [""] + [grid.cols[j] for j in columns] + (
+        [_("Total")] if with_totals else [])
+    widths = fitted.emu
     table = base.add_table(d, headers, widths, style="Table Grid", size=size)
     for cell in table.rows[0].cells:
         base.shade_cell(cell, HEADER_FILL)
-    if not _fits(headers[1:], col_w, size):
-        _rotate_header(table.rows[0], headers[1:1 + len(cols)], size)
-
-    values = [heat_value(kind, v) for r in cells for v in r]
-    top = max((v for v in values if v is not None), default=0.0)
-    for i, row in enumerate(rows):
+    turned = [i for i, t in enumerate(fitted.turned) if t]
+    if turned:
+        layout.turn_header_cells(table, turned, size)
+    for i, row in enumerate(grid.rows):
         out_cells = table.add_row().cells
-        _fill(out_cells[0], display_path(label(row)), size)
-        for j, value in enumerate(cells[i]):
-            _put(out_cells[j + 1], kind, value, size)
+        _fill(out_cells[0], row, size)
+        for k, j in enumerate(columns, start=1):
+            value = grid.cells[i][j]
+            _put(out_cells[k], kind, value, size)
             heat = heat_value(kind, value)
             if heat and top > 0:
-                base.shade_cell(out_cells[j + 1], base.mix(HEAT_LIGHT, HEAT_DARK, heat / top))
-        if with_row_totals:
-            _put(out_cells[-1], kind, row_totals[i], size, total=True)
-    if with_col_totals:
+                base.shade_cell(out_cells[k], base.mix(HEAT_LIGHT, HEAT_DARK, heat / top))
+        if with_totals:
+            _put(out_cells[-1], kind, grid.row_totals[i], size, total=True)
+    if grid.col_totals:
         out_cells = table.add_row().cells
         _fill(out_cells[0], _("Total"), size, bold=True)
         base.shade_cell(out_cells[0], TOTAL_FILL)
-        for j, value in enumerate(col_totals):
-            _put(out_cells[j + 1], kind, value, size, total=True)
-        if with_row_totals:
-            _put(out_cells[-1], kind, matrix_json.get("total"), size, total=True)
-    return base.save_docx(d, out)
+        for k, j in enumerate(columns, start=1):
+            _put(out_cells[k], kind, grid.col_totals[j], size, total=True)
+        if with_totals:
+            _put(out_cells[-1], kind, grid.total, size, total=True)
+    layout.set_widths(table, widths)
+    layout.keep_rows_whole(table, page_cm, fitted.widths, size)
 
 
 LEGENDS = {
@@ -198,38 +309,6 @@ def legend(kind: str, scope_kind: str = "segments", per_coder: bool = False) -> 
         text += " " + _("A passage coded by several coders counts once in each of their "
                         "columns; the totals count it once.")
     return text
-
-
-def _text_cm(chars: int, size: float) -> float:
-    """A rough width of `chars` characters of bold text at `size` points, in cm."""
-    return chars * size * 0.0353 * 0.6
-
-
-def _fits(labels: list[str], width: int, size: float) -> bool:
-    """Whether every word of the labels fits on a line of a column `width` (EMU) wide."""
-    longest = max((len(w) for text in labels for w in text.split()), default=0)
-    return _text_cm(longest, size) <= width / 360_000 - 0.4
-
-
-def _rotate_header(row, headers: list[str], size: float) -> None:
-    """Column labels (`headers`, from the second cell on) written bottom to top in a taller
-    header row, for narrow columns."""
-    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm
-
-    longest = max((len(h) for h in headers), default=0)
-    row.height = Cm(min(6.0, _text_cm(longest, size) * 0.85 + 0.3))
-    row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-    for cell in row.cells[1 + len(headers):]:  # the total column keeps its label level
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
-    for cell in row.cells[1:1 + len(headers)]:
-        tc_pr = cell._tc.get_or_add_tcPr()
-        direction = OxmlElement("w:textDirection")
-        direction.set(qn("w:val"), "btLr")
-        tc_pr.append(direction)
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
 def _fill(cell, text: str, size: float, bold: bool = False, align=None):

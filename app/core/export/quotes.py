@@ -25,13 +25,14 @@ from sqlalchemy.orm import Session
 from app.core import attributes as attrs
 from app.core.codebook import code_paths, resolve_code, split_path, subtree_ids
 from app.core.export import docx_base as base
+from app.core.export import layout
 from app.core.export.anonymise import Anonymiser, is_generic_speaker
 from app.core.export.sources import Source, Sources
 from app.core.export.sources import speaker_at as _speaker_at
 from app.core.files import formula_like, spreadsheet_safe
 from app.core.lookup import get_document
 from app.core.scope import MIXED, AnalysisScope, ResolvedScope, passages
-from app.i18n import _
+from app.i18n import _, counts, n_
 from app.models import Code, Document, ProjectInfo
 
 __all__ = ["Anonymiser", "QuoteRow", "display_path", "is_generic_speaker", "quote_rows",
@@ -39,6 +40,8 @@ __all__ = ["Anonymiser", "QuoteRow", "display_path", "is_generic_speaker", "quot
            "write_quotes_xlsx", "_speaker_at"]
 
 SERVICE_ATTRIBUTE = "tjeneste"
+QUOTE_SIZE, DETAIL_SIZE = 10.0, 9.0  # points: the quote, and the source and coder columns
+QUOTE_SHARE = 0.6  # the quote column's least share of the page width
 
 
 @dataclass(frozen=True)
@@ -145,10 +148,9 @@ def write_quotes_docx(s: Session, out: str | os.PathLike, codes: list[str] | Non
                       scope=None) -> Path:
     """A Word file of quote tables: the scope under the title, per code a Heading 1 (its path)
     and definition, per value of `group_by` a Heading 2, and a table of quote (with its source
-    line), document, speaker, service and coders; one row per passage of the `scope`.
+    line, most of the width), source (document, speaker and service, one under the other) and
+    coders; one row per passage of the `scope`.
     `limit` keeps only the first quotes (in the same order)."""
-    from docx.shared import Cm
-
     if group_by:
         attrs.get_definition(s, group_by)  # an unknown attribute is the user's error
     resolved = make_scope(scope, coders).resolve(s)
@@ -161,16 +163,24 @@ def write_quotes_docx(s: Session, out: str | os.PathLike, codes: list[str] | Non
     base.add_scope(d, _described(resolved, anon))
     _intro(s, d, rows, len(all_rows), group_by, anon)
 
-    headers = [_("Quote"), _("Document"), _("Speaker")] + ([_("Service")] if with_service
-                                                             else []) + [_("Coder")]
-    cm = [6.9, 2.8, 2.3, 3.2, 1.8] if with_service else [10.1, 2.8, 2.3, 1.8]
-    widths = [Cm(w) for w in cm]
+    headers = [_("Quote"), _("Source"), _("Coder")]
+
+    def cells(r: QuoteRow) -> list:
+        where = [anon.document(r.document), anon.speaker(r.speaker)] + (
+            [r.attributes.get(SERVICE_ATTRIBUTE, "")] if with_service else [])
+        return [(base.quoted(anon.text(r.text)), source_text(r, anon)), where,
+                ", ".join(anon.coder(c) for c in r.coders)]
+
+    table_rows = [cells(r) for r in rows]
+    widths = quote_widths(d.sections[0], headers, table_rows)
+    page = base.text_height_cm(d.sections[0])
     groups = group_order(s, group_by, rows) if group_by else [None]
+    position = {id(r): i for i, r in enumerate(rows)}
     for path, code_rows in groupby(rows, key=lambda r: r.code):
         code_rows = list(code_rows)
         base.add_heading(d, display_path(path), level=1)
         for line in filter(None, (x.strip() for x in code_rows[0].definition.split("\n"))):
-            d.add_paragraph(base.xml_safe(line))
+            layout.keep_with_next(d.add_paragraph(base.xml_safe(line)))
         for value in groups:
             members = code_rows if value is None else [
                 r for r in code_rows if r.attributes.get(group_by, "") == value]
@@ -179,14 +189,34 @@ def write_quotes_docx(s: Session, out: str | os.PathLike, codes: list[str] | Non
             if value is not None:
                 base.add_heading(d, (_("{attribute}: {value}").format(
                     attribute=group_by, value=value or _("(no value)"))), level=2)
-            table = base.add_table(d, headers, widths)
-            base.append_rows(table, (
-                [(base.quoted(anon.text(r.text)), source_text(r, anon)),
-                 anon.document(r.document), anon.speaker(r.speaker)]
-                + ([r.attributes.get(SERVICE_ATTRIBUTE, "")] if with_service else [])
-                + [", ".join(anon.coder(c) for c in r.coders)]
-                for r in members), widths)
+            table = base.add_table(d, headers, widths, size=QUOTE_SIZE)
+            base.append_rows(table, (table_rows[position[id(r)]] for r in members), widths,
+                             page_cm=page, sizes=[QUOTE_SIZE, DETAIL_SIZE, DETAIL_SIZE])
     return base.save_docx(d, out)
+
+
+def quote_widths(section, headers: list[str], table_rows: list[list]) -> list[int]:
+    """Column widths (EMU) of a quote table: the source and coder columns as wide as their
+    longest word (a document name breaks only after its hyphens), the quote the rest, and at
+    least QUOTE_SHARE of the width."""
+    def texts(k: int) -> list[str]:
+        out: set[str] = set()
+        for row in table_rows:
+            value = row[k]
+            out.update(value if isinstance(value, list) else [value])
+        return sorted(out)
+
+    columns = [layout.Column(headers[0], (), QUOTE_SIZE, flex=True, share=QUOTE_SHARE,
+                             minimum=6.0)]
+    columns += [layout.Column(headers[k], texts(k), DETAIL_SIZE, cap=4.0)
+                for k in range(1, len(headers))]
+    fitted = layout.fit_columns(columns, base.text_width_cm(section))
+    if fitted is None:  # names too long for any page: share the width
+        total = base.text_width_cm(section)
+        rest = total * (1 - QUOTE_SHARE) / (len(headers) - 1)
+        return [int(x * layout.EMU_PER_CM) for x in [total * QUOTE_SHARE]
+                + [rest] * (len(headers) - 1)]
+    return fitted.emu
 
 
 def source_text(r: QuoteRow, anon: Anonymiser) -> str:
@@ -211,11 +241,14 @@ def _intro(s: Session, d, rows: list[QuoteRow], found: int, group_by: str | None
         d.add_paragraph(_("No quotes match the selection. Exported {date}.").format(
             date=base.long_date()))
         return
-    d.add_paragraph(_("{n} quotes from {docs} documents. Exported {date}.").format(
-        n=base.number(len(rows)), docs=len({r.document for r in rows}), date=base.long_date()))
+    d.add_paragraph(_("{quotes} from {documents}. Exported {date}.").format(
+        quotes=counts.quotes(len(rows)),
+        documents=counts.documents(len({r.document for r in rows})), date=base.long_date()))
     if found > len(rows):
-        d.add_paragraph(_("Only the first {n} of {total} quotes are included.").format(
-            n=base.number(len(rows)), total=base.number(found)))
+        d.add_paragraph(n_("Only the first quote of {total} is included.",
+                           "Only the first {n} of {total} quotes are included.",
+                           len(rows)).format(n=base.number(len(rows)),
+                                             total=base.number(found)))
     d.add_paragraph(_("Under each quote: document, speaker, coders, round, codebook version, "
                       "and where it is (¶ paragraph, offsets from-to in the transcript)."))
     if group_by:
@@ -225,10 +258,11 @@ def _intro(s: Session, d, rows: list[QuoteRow], found: int, group_by: str | None
         p.add_run(_("Anonymised:")).bold = True
         if anon.terms:
             p.add_run(" " + _("documents are numbered, coders lettered, named speakers called "
-                              "{participant}, and the project's {n} sensitive terms replaced by "
-                              "their pseudonyms in the quotes. Check the quotes for other names "
-                              "before sharing.").format(participant=anon.participant,
-                                                        n=len(anon.terms)))
+                              "{participant}, and the project's {terms} replaced by their "
+                              "pseudonyms in the quotes. Check the quotes for other names "
+                              "before sharing.").format(
+                                  participant=anon.participant,
+                                  terms=counts.sensitive_terms(len(anon.terms))))
         else:
             p.add_run(" " + _("documents are numbered, coders lettered and named speakers "
                               "called {participant}. The quotes themselves are unchanged: check "

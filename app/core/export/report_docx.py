@@ -18,23 +18,27 @@ from sqlalchemy.orm import Session
 from app.core.codebook import code_paths, ordered_codes, resolve_code, subtree_ids
 from app.core.displays import condensation as stc
 from app.core.export.docx_base import (
+    add_fitted_table,
     add_heading,
     add_note,
     add_scope,
-    add_table,
-    append_rows,
     long_date,
     new_document,
     normalise_space,
     quoted,
     save_docx,
 )
+from app.core.export.layout import keep_with_next
 from app.core.export.quotes import display_path, make_scope
 from app.core.export.sources import Source, Sources
 from app.core.scope import AnalysisScope, passages
-from app.errors import SitatError
-from app.i18n import _, n_
+from app.errors import InvalidInput, SitatError
+from app.i18n import _, counts
 from app.models import Coding, Condensate, Document, IllustrativeQuote, Synthesis
+
+
+class NothingToReport(InvalidInput):
+    """No code (of those asked for) has a synthesis, condensate or illustrative quote."""
 
 
 def _codes_with_content(s: Session, codes: list[str] | None) -> list:
@@ -58,14 +62,19 @@ def write_report_docx(s: Session, out: str | os.PathLike, codes: list[str] | Non
     headings). `scope` and `coders` choose the passages the sources name (default: passages
     united across every coder)."""
     resolved = make_scope(scope, coders).resolve(s)
+    chosen = _codes_with_content(s, codes)
+    if not chosen:
+        raise NothingToReport(
+            _("There is nothing to report yet: no code has a synthesis, condensates or "
+              "illustrative quotes. Write them first (sitat condense, sitat illustrate, sitat "
+              "synthesis, or the Displays window); no file was written.") if not codes else
+            _("There is nothing to report for the chosen codes: none of them has a "
+              "synthesis, condensates or illustrative quotes; no file was written."))
     d = new_document()
     add_heading(d, title or _("Synthesis"), 0)
     add_scope(d, resolved.describe())
-    chosen = _codes_with_content(s, codes)
     d.add_paragraph(_("{codes}. Exported {date}.").format(
-        codes=n_("{n} code", "{n} codes", len(chosen)).format(n=len(chosen)), date=long_date()))
-    if not chosen:
-        d.add_paragraph(_("No code has a synthesis, condensates or illustrative quotes yet."))
+        codes=counts.codes(len(chosen)), date=long_date()))
     paths = code_paths(s)
     names = dict(s.execute(select(Document.id, Document.name)).all())
     for code in chosen:
@@ -80,6 +89,7 @@ def write_report_docx(s: Session, out: str | os.PathLike, codes: list[str] | Non
             for cond in c.condensates:
                 p = d.add_paragraph(style="Quote")
                 p.add_run(quoted(normalise_space(cond.text)))
+                keep_with_next(p)  # a condensate and its source line stay together
                 add_note(d, finder.units_line(cond.units))
         if c.illustrative:
             add_heading(d, _("Illustrative quotes"), 2)
@@ -92,6 +102,7 @@ def write_report_docx(s: Session, out: str | os.PathLike, codes: list[str] | Non
                 shown.add(key)
                 p = d.add_paragraph(style="Quote")
                 p.add_run(quoted(normalise_space(text)))
+                keep_with_next(p)
                 add_note(d, source.line())
     _appendix(s, d)
     return save_docx(d, out)
@@ -164,8 +175,6 @@ class _Finder:
 
 def _appendix(s: Session, d) -> None:
     """The rounds: codebook version, coders and agreement (closed: as recorded)."""
-    from docx.shared import Cm
-
     from app.core.team.round_records import round_record
     from app.core.team.rounds import rounds
 
@@ -179,9 +188,8 @@ def _appendix(s: Session, d) -> None:
                       "on characters); the figures of an open round are computed now and may "
                       "still change."))
     headers = [_("Round"), _("Codebook version"), _("Coders"), _("Agreement"), _("Status")]
-    widths = [Cm(w) for w in (3.0, 3.0, 4.0, 4.5, 2.5)]
-    table = add_table(d, headers, widths)
-    append_rows(table, (_round_row(s, info, round_record) for info in found), widths)
+    add_fitted_table(d, headers, [_round_row(s, info, round_record) for info in found],
+                     flex=[3])
 
 
 def _round_row(s: Session, info, round_record) -> list[str]:

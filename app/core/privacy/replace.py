@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from app.core.files import spreadsheet_safe
 from app.core.privacy.terms import Term, clear_terms, terms as listed_terms
 from app.errors import InvalidInput
-from app.i18n import _
+from app.i18n import _, n_
 
 _SUFFIX = r"(?=(?:s|'s|’s|')?(?!\w))"
 
@@ -181,8 +181,10 @@ class ApplyReport:
         """A warning naming the terms that were found nowhere and so stay listed ("" if none)."""
         if not self.unreplaced:
             return ""
-        return _("Warning: {n} sensitive terms were not found in any document or speaker "
-                 "label and stay in the list: {terms}.").format(
+        return n_("Warning: {n} sensitive term was not found in any document or speaker "
+                  "label and stays in the list: {terms}.",
+                  "Warning: {n} sensitive terms were not found in any document or speaker "
+                  "label and stay in the list: {terms}.", len(self.unreplaced)).format(
                      n=len(self.unreplaced), terms=", ".join(self.unreplaced))
 
 

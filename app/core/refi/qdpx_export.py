@@ -30,7 +30,7 @@ from app.core.codebook_io import CodeSpec
 from app.core.project import Project
 from app.core.refi.qdc import join_description
 from app.errors import InvalidInput
-from app.i18n import _
+from app.i18n import _, counts, n_
 from app.models import Coder, Coding, Document, ProjectInfo
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
@@ -66,9 +66,11 @@ class ExportReport:
         """Why the dialect matters for this project, or None when both read it alike."""
         if not self.shifted:
             return None
-        where = _("{n} codings in {docs} documents come after characters outside the Basic "
-                  "Multilingual Plane (such as emoji).").format(n=self.shifted,
-                                                                docs=self.shifted_documents)
+        where = n_("{n} coding in {documents} comes after characters outside the Basic "
+                   "Multilingual Plane (such as emoji).",
+                   "{n} codings in {documents} come after characters outside the Basic "
+                   "Multilingual Plane (such as emoji).", self.shifted).format(
+                       n=self.shifted, documents=counts.documents(self.shifted_documents))
         if self.offsets == UTF16:
             return where + " " + _("This file counts positions in UTF-16 units, for NVivo; "
                                    "ATLAS.ti, MAXQDA and QualCoder would put those codings on "

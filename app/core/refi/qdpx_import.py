@@ -31,7 +31,7 @@ from app.core.refi import qdpx_read as rd
 from app.core.refi.qdpx_build import write_project
 from app.core.refi.qdpx_offsets import CODEPOINTS, UTF16, SourceMap, choose_dialect
 from app.errors import ImportFailed
-from app.i18n import _
+from app.i18n import _, n_
 
 
 @dataclass
@@ -61,9 +61,10 @@ class ImportReport:
 
     def skipped_line(self) -> str:
         """How many selections and codings were left out, in how many entries."""
-        return _("{selections} selections with {codings} codings could not be imported "
-                 "({n} entries):").format(selections=self.skipped_selections,
-                                          codings=self.skipped_codings, n=len(self.skipped))
+        return n_("Not imported ({n} entry): selections {selections}, codings {codings}:",
+                  "Not imported ({n} entries): selections {selections}, codings {codings}:",
+                  len(self.skipped)).format(selections=self.skipped_selections,
+                                            codings=self.skipped_codings, n=len(self.skipped))
 
     def as_json(self) -> dict:
         out = {"documents": self.documents, "codes": self.codes, "coders": self.coders,
@@ -223,8 +224,9 @@ def _values_by_source(pkg: rd.Package, docs: list[_Doc], report: ImportReport):
         if not values:
             continue
         if len(refs) != 1:
-            report.skip(name, _("The case refers to {n} sources; its variables are only "
-                                "imported when it refers to exactly one.").format(n=len(refs)))
+            report.skip(name, _("The case refers to more or fewer sources than one ({n}); its "
+                                "variables are only imported when it refers to exactly "
+                                "one.").format(n=len(refs)))
             continue
         if refs[0] in known:
             out.setdefault(refs[0], {}).update(values)

@@ -21,12 +21,12 @@ SPREADS = ("hit", "sentence", "paragraph", "turn")
 
 def _filter_terms(s, where: dict[str, str] | None, speaker: str | None) -> list[tuple]:
     """(index field, value) pairs a passage must all have."""
-    from app.core.attributes import get_definition, normalise_value
+    from app.core.attribute_filter import filter_values
 
     terms = []
     for key, value in (where or {}).items():
-        d = get_definition(s, key)
-        terms.append((attr_field(d.name), normalise_value(d, value)))
+        d, values = filter_values(s, key, value)  # "alna" finds a text value "Alna"
+        terms.append((attr_field(d.name), values[0]))
     if speaker:
         terms.append(("speaker", unicodedata.normalize("NFC", speaker)))  # labels are NFC
     return terms

@@ -1,5 +1,6 @@
 """An inter-coder agreement report written to CSV (every figure, per code and document) or to
-Word (one row per code with Norwegian-style numbers), always through a temporary file."""
+Word (one row per code, figures in the output language, columns sized to their content),
+always through a temporary file."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 from app.core.export import docx_base as base
 from app.core.files import spreadsheet_safe
 from app.core.team.agreement import AgreementReport
-from app.core.team.summaries import number
+from app.core.export.quotes import display_path
+from app.core.team.summaries import agreement_explained, agreement_headers, agreement_rows
 from app.i18n import _
 
 CSV_COLUMNS = ["code", "document", "percent_agreement", "kappa", "alpha", "a", "b", "c", "d",
@@ -51,39 +53,21 @@ def write_csv(report: AgreementReport, path: str | os.PathLike) -> Path:
 
 
 def table_rows(report: AgreementReport) -> list[list[str]]:
-    """The Word table's body: one row per code, then the overall row (figures as text)."""
-    data = report.as_json()
-    rows = []
-    for r in data["codes"] + [{**data["overall"], "code": _("Overall")}]:
-        rows.append([r["code"], number(r["percent_agreement"], True), number(r["kappa"]),
-                     number(r["alpha"]), str(r["segments_matched"]),
-                     str(r["segments_unmatched"])])
-    return rows
+    """The Word table's body: one row per code (its path as 'Parent / Child'), then the
+    overall row (figures as text in the output language)."""
+    return agreement_rows(report.as_json(), display_path)
 
 
 def write_docx(report: AgreementReport, path: str | os.PathLike, title: str) -> Path:
-    """A Word document: `title` as heading, the coders and the overlap threshold, and a table
-    with one row per code and a bold overall row."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm
-
+    """A Word document: `title` as heading, what the figures compare (kappa and segments the
+    first two coders, alpha all) and how segments match, and a table sized to its content with
+    one row per code and a bold overall row."""
     d = base.new_document()
     base.add_heading(d, title, 0)
-    coders = report.coders
-    line = _("Coders: {coders}").format(coders=", ".join(coders)) + "."
-    if len(coders) > 2:
-        line += " " + _("Kappa and segment matching compare {a} and {b}; alpha covers all {n} "
-                        "coders.").format(a=coders[0], b=coders[1], n=len(coders))
-    line += " " + _("Segments match when they overlap by at least {overlap} (intersection "
-                    "over union).").format(overlap=number(report.overlap, True))
-    d.add_paragraph(base.xml_safe(line))
-    headers = [_("Code"), _("Agreement"), _("Kappa"), _("Alpha"), _("Matched"), _("Unmatched")]
-    widths = [Cm(6.4), Cm(2.4), Cm(2.0), Cm(2.0), Cm(2.1), Cm(2.1)]
-    table = base.add_table(d, headers, widths)
-    base.append_rows(table, table_rows(report), widths)
-    for row in table.rows[1:]:
-        for cell in row.cells[1:]:
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for line in agreement_explained(list(report.coders), report.overlap):
+        d.add_paragraph(base.xml_safe(line))
+    table = base.add_fitted_table(d, agreement_headers(list(report.coders)), table_rows(report),
+                                  flex=[0], right=range(1, 6))
     for cell in table.rows[-1].cells:
         for run in cell.paragraphs[0].runs:
             run.bold = True

@@ -350,8 +350,8 @@ class ProvenanceMap:
         for rid, n in self.into_closed.items():
             name = self.closed[rid]
             self.counts.conflict("closed_round", _(
-                "The round {round} is closed; {n} codings from {source} were added to it, but "
-                "its record keeps the figures it was closed with.").format(
+                "The round {round} is closed; codings from {source} were added to it ({n}), "
+                "but its record keeps the figures it was closed with.").format(
                 round=name, n=n, source=self.counts.name), round=name)
 
     def round(self, src: int | None) -> int | None:

@@ -23,7 +23,15 @@ from app.errors import InvalidInput, NotFound
 from app.models import Coder, Coding, Document
 from tests.core.export.conftest import blocks, headings, source_lines, table_texts
 
-HEADER = ["Quote", "Document", "Speaker", "Service", "Coder"]
+HEADER = ["Quote", "Source", "Coder"]
+
+
+def quote_table(table) -> list[list[str]]:
+    """Rows as [quote (without its source line), the source cell's lines joined by ' | ',
+    coders]: the source cell holds document, speaker and service one under the other."""
+    return [[row.cells[0].paragraphs[0].text,
+             " | ".join(p.text for p in row.cells[1].paragraphs), row.cells[2].text]
+            for row in table.rows]
 
 
 def test_rows_follow_the_codebook_then_document_and_text_order(small):
@@ -84,11 +92,11 @@ def test_word_file_groups_by_attribute_without_empty_groups(small, tmp_path):
     for k, (kind, style, _text) in enumerate(body):
         if style == "Heading 2":
             assert body[k + 1][0] == "t"
-            tables.append(table_texts(body[k + 1][2]))
+            tables.append(quote_table(body[k + 1][2]))
     assert len(tables) == 5 == sum(1 for b in body if b[0] == "t")
-    assert tables[0] == [HEADER, ["«Jeg ble møtt med respekt»", "a-alna", "Kari", "DPS", "Tor"]]
-    assert tables[1] == [HEADER, ["«Ingen ringte meg tilbake etter krisen.»", "b-stovner",
-                                  "Informant", "Legevakt", "Hanne"]]
+    assert tables[0] == [HEADER, ["«Jeg ble møtt med respekt»", "a-alna | Kari | DPS", "Tor"]]
+    assert tables[1] == [HEADER, ["«Ingen ringte meg tilbake etter krisen.»",
+                                  "b-stovner | Informant | Legevakt", "Hanne"]]
     assert tables[2][1][0] == "«møtt med respekt, ærlig talt»"
     assert [r[0] for r in tables[3][1:]] == ["«Velkommen 😀»",
                                              "«Det var bra å få vite hva som skjer.»"]
@@ -113,8 +121,7 @@ def test_word_file_without_groups_and_without_a_service_attribute(project, tmp_p
         write_quotes_docx(s, out)
     assert headings(out) == [("Title", "Quotes"), ("Heading 1", "Respekt")]
     (table,) = [b[2] for b in blocks(out) if b[0] == "t"]
-    assert table_texts(table) == [["Quote", "Document", "Speaker", "Coder"],
-                                  ["«Hun hørte på meg.»", "d1", "", "Hanne"]]
+    assert quote_table(table) == [HEADER, ["«Hun hørte på meg.»", "d1", "Hanne"]]
 
 
 def test_grouping_by_service_drops_the_service_column_and_limit_cuts_rows(small, tmp_path):
@@ -123,7 +130,9 @@ def test_grouping_by_service_drops_the_service_column_and_limit_cuts_rows(small,
         write_quotes_docx(s, out, codes=["Informasjon"], group_by="tjeneste", limit=2)
     assert headings(out)[1:] == [("Heading 1", "Informasjon"), ("Heading 2", "tjeneste: DPS")]
     (table,) = [b[2] for b in blocks(out) if b[0] == "t"]
-    assert table_texts(table)[0] == ["Quote", "Document", "Speaker", "Coder"]
+    assert quote_table(table)[0] == HEADER
+    assert [r[1] for r in quote_table(table)[1:]] == ["a-alna | Moderator",
+                                                      "a-alna | Deltaker 2"]  # no service
     assert len(table.rows) == 3
     assert any("Only the first 2 of 3 quotes" in b[2] for b in blocks(out) if b[0] == "p")
 
@@ -143,11 +152,12 @@ def test_anonymised_word_file_names_nobody(small, tmp_path):
         assert not any(name in line for line in sources), name
     assert "Interview 1 · Participant · coded by Coder B · no round · no codebook version · " \
            "¶ 2, 42\u201366" in sources
-    rows = [row for b in body if b[0] == "t" for row in table_texts(b[2])[1:]]
-    assert ["«Jeg ble møtt med respekt»", "Interview 1", "Participant", "DPS", "Coder B"] in rows
-    assert ["«Ingen ringte meg tilbake etter krisen.»", "Interview 2", "Informant", "Legevakt",
+    rows = [row for b in body if b[0] == "t" for row in quote_table(b[2])[1:]]
+    assert ["«Jeg ble møtt med respekt»", "Interview 1 | Participant | DPS", "Coder B"] in rows
+    assert ["«Ingen ringte meg tilbake etter krisen.»", "Interview 2 | Informant | Legevakt",
             "Coder A"] in rows
-    assert {r[2] for r in rows} == {"Participant", "Informant", "Moderator", "Deltaker 2"}
+    assert {r[1].split(" | ")[1] for r in rows} == {"Participant", "Informant", "Moderator",
+                                                    "Deltaker 2"}
 
 
 def test_generic_speaker_labels():

@@ -99,7 +99,7 @@ def test_report_ends_with_the_rounds_appendix(stc_project, tmp_path):
     rows = [[c.text for c in row.cells] for row in table.rows]
     assert rows[0] == ["Round", "Codebook version", "Coders", "Agreement", "Status"]
     assert rows[1][:3] == ["Runde 1", "v1", "Hanne, Tor"]
-    assert rows[1][3] == "κ 1,00 · α 1,00 · 100,0 %"  # both coded the same span alike
+    assert rows[1][3] == "κ 1.00 · α 1.00 · 100.0 %"  # both coded alike; English figures
     assert rows[1][4].startswith("closed 20")
     assert rows[2][0] == "Runde 2" and rows[2][4] == "open (figures computed now)"
     # every coding scope: the shared passage once per coder in the illustrative quotes
@@ -110,7 +110,7 @@ def test_report_ends_with_the_rounds_appendix(stc_project, tmp_path):
 def test_demo_word_files_print_each_passage_once_with_its_coders(tmp_path):
     from app.core.demo import run_demo
 
-    result = run_demo(tmp_path / "demo")
+    result = run_demo(tmp_path / "demo", language="en")  # English labels
     quotes, matrix = result.outputs[0], result.outputs[1]
     d = docx.Document(str(quotes))
     rows, code = [], None

@@ -161,7 +161,7 @@ def test_cli_export_then_import(tmp_path, project_path, capsys):
             code_text(s, "intervju", "Respekt", "Kari", 23, 30)
     a = _parser().parse_args(["refi", "export", str(project_path), str(tmp_path / "x.qdpx")])
     assert a.func(a) == 0
-    assert "1 codings" in capsys.readouterr().out
+    assert "1 document, 1 code, 1 coding." in capsys.readouterr().out
     a = _parser().parse_args(["refi", "import", str(tmp_path / "x.qdpx"),
                               str(tmp_path / "y.sitat"), "--json"])
     assert a.func(a) == 0
@@ -177,7 +177,7 @@ def test_cli_import_lists_what_was_skipped(tmp_path, capsys):
     a = _parser().parse_args(["refi", "import", str(qdpx), str(tmp_path / "y.sitat")])
     assert a.func(a) == 0
     out = capsys.readouterr().out
-    assert "1 selections with 1 codings could not be imported (1 entries)" in out
+    assert "Not imported (1 entry): selections 1, codings 1:" in out
     assert "intervju [40-4000]: The selection lies outside the text." in out
 
 

@@ -58,15 +58,19 @@ def test_docx_table_has_one_row_per_code_and_a_bold_overall_row(report, tmp_path
     d, rows, table = _table(out)
     texts = [p.text for p in d.paragraphs]
     assert texts[0] == "Enighet runde 1"
-    assert texts[1] == ("Coders: A, B. Segments match when they overlap by at least 90,0 % "
-                        "(intersection over union).")
-    assert rows[0] == ["Code", "Agreement", "Kappa", "Alpha", "Matched", "Unmatched"]
+    assert texts[1:4] == [
+        "Coders: A, B",
+        "Per cent agreement and κ (Cohen's kappa) compare A–B, character by character; α is "
+        "Krippendorff's alpha.",
+        "Matched: segments of A–B with a segment of the other coder overlapping it by at least "
+        "0.9 (intersection over union); unmatched: those without."]
+    assert rows[0] == ["Code", "Agreement A–B", "κ A–B", "α A–B", "Matched", "Unmatched"]
     data = report.as_json()
-    pct = f"{data['codes'][0]['percent_agreement'] * 100:.1f} %".replace(".", ",")
-    assert rows[1][:3] == ["Respekt", pct, f"{data['codes'][0]['kappa']:.2f}".replace(".", ",")]
+    pct = f"{data['codes'][0]['percent_agreement'] * 100:.1f} %"  # English figures
+    assert rows[1][:3] == ["Respekt", pct, f"{data['codes'][0]['kappa']:.2f}"]
     assert rows[1][4:] == ["0", "4"]
-    assert rows[2][:4] == ["Informasjon", "100,0 %", "1,00", "1,00"]
-    assert rows[3] == ["Trygghet", "100,0 %", "–", "–", "0", "0"]
+    assert rows[2][:4] == ["Informasjon", "100.0 %", "1.00", "1.00"]
+    assert rows[3] == ["Trygghet", "100.0 %", "–", "–", "0", "0"]
     assert rows[4][0] == "Overall" and rows[4][4:] == ["0", "7"]
     assert len(rows) == 5
     assert all(run.bold for cell in table.rows[-1].cells for run in cell.paragraphs[0].runs)
@@ -79,10 +83,13 @@ def test_docx_names_the_pair_when_more_than_two_coders(project, tmp_path):
     with project.read() as s:
         report = agreement(s, ["C", "A", "B"], overlap=0.75)
     d, rows, _t = _table(write_docx(report, tmp_path / "tre.docx", "Tre"))
-    assert d.paragraphs[1].text == (
-        "Coders: C, A, B. Kappa and segment matching compare C and A; alpha covers all 3 "
-        "coders. Segments match when they overlap by at least 75,0 % (intersection over "
-        "union).")
+    assert [p.text for p in d.paragraphs[1:4]] == [
+        "Coders: C, A, B",
+        "Per cent agreement, κ (Cohen's kappa) and segments compare the first two coders "
+        "(C–A); α (Krippendorff's alpha) covers all 3 coders.",
+        "Matched: segments of C–A with a segment of the other coder overlapping it by at least "
+        "0.75 (intersection over union); unmatched: those without."]
+    assert rows[0] == ["Code", "Agreement C–A", "κ C–A", "α all", "Matched", "Unmatched"]
     assert rows[1][0] == "X" and rows[1][4:] == ["0", "2"]
 
 

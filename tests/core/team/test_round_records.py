@@ -117,8 +117,8 @@ def test_a_closed_round_keeps_its_figures_whatever_comes_later(study):
     text = "\n".join(p.text for p in d.paragraphs)
     assert "Closed" in text and "(open)" not in text and "Ventetid" not in text
     rows = [[c.text for c in row.cells] for row in d.tables[0].rows]
-    assert rows[1][0] == "Kjennetegn/Respekt"  # the code as it was named when closed
-    kappa = f"{_kappa(record['agreement']):.2f}".replace(".", ",")
+    assert rows[1][0] == "Kjennetegn / Respekt"  # the code as it was named when closed
+    kappa = f"{_kappa(record['agreement']):.2f}"  # English figures
     assert rows[-1][0] == "Overall" and rows[-1][2] == kappa
 
 
@@ -198,7 +198,7 @@ def test_a_late_copy_merged_into_a_closed_round_is_said_and_leaves_the_record(st
     report = merge_projects(lead, [late])
     assert report.codings_added == 1
     assert [(c["kind"], c["round"]) for c in report.conflicts] == [("closed_round", "R1")]
-    assert "1 codings" in report.conflicts[0]["message"]
+    assert "were added to it (1)" in report.conflicts[0]["message"]
     with lead.read() as s:
         assert round_record(s, "R1") == record
 
