@@ -12,7 +12,7 @@ from app.core import codebook_io as cbio
 from app.core import codetree
 from app.core import workbench as wb
 from app.errors import SitatError
-from app.i18n import _
+from app.i18n import _, counts
 from app.views import settings
 from app.views.commands.codes import CodebookCommand
 from app.views.dialogs import CodeDialog, CodeFields
@@ -83,8 +83,9 @@ class CodeActions(WindowActions):
             total = next((n.total_codings for n in codetree.code_nodes(s) if n.guid == guid), 0)
         answer = QMessageBox.question(
             self.window, _("Delete code"),
-            _("Delete {name}, its {children} child codes and {codings} codings? You can undo "
-              "this with Edit > Undo.").format(name=name, children=children, codings=total))
+            _("Delete {name}, its {children} and {codings}? You can undo this with Edit > "
+              "Undo.").format(name=name, children=counts.child_codes(children),
+                              codings=counts.codings(total)))
         if answer == QMessageBox.Yes:
             self.code_edit(_("Delete {name}").format(name=name),
                            lambda s: cb.delete_code(s, wb.get_code_by_guid(s, guid)),

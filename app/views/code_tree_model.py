@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractItemModel, QByteArray, QMimeData, QModelInde
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 from app.core.codetree import CodeNode
-from app.i18n import _
+from app.i18n import _, counts
 
 CODE_MIME = "application/x-sitat-code"
 SELECTION_MIME = "application/x-sitat-selection"
@@ -162,9 +162,9 @@ class CodeTreeModel(QAbstractItemModel):
         tip = f"<b>{_html(n.name)}</b>"
         if n.description:
             tip += f"<br/>{_html(n.description)}"
-        tip += "<br/>" + _("{own} codings here, {total} with child codes, in {docs} "
-                           "documents").format(own=n.codings, total=n.total_codings,
-                                               docs=n.total_documents)
+        tip += "<br/>" + _("{own} here, {total} with child codes, in {docs}").format(
+            own=counts.codings(n.codings), total=counts.codings(n.total_codings),
+            docs=counts.documents(n.total_documents))
         if not n.codable:
             tip += "<br/><i>" + _("Groups other codes; not applied to text.") + "</i>"
         grey = QColor("#666666") if n.total_codings else QColor("#aaaaaa")
@@ -176,8 +176,8 @@ class CodeTreeModel(QAbstractItemModel):
             (COL_DOCS, D): str(n.total_documents), (COL_NAME, int(Qt.DecorationRole)): icon,
             (COL_KEY, A): centre, (COL_CODINGS, A): right, (COL_DOCS, A): right,
             (COL_CODINGS, F): grey, (COL_DOCS, F): grey,
-            (COL_NAME, int(Qt.AccessibleTextRole)): _("{name}, {n} codings").format(
-                name=n.name, n=n.total_codings),
+            (COL_NAME, int(Qt.AccessibleTextRole)): _("{name}, {codings}").format(
+                name=n.name, codings=counts.codings(n.total_codings)),
         }
         for col in range(4):
             out[(col, T)] = tip

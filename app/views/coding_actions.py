@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from app.core import snapping
 from app.core import workbench as wb
-from app.i18n import _
+from app.i18n import _, counts
 from app.views import settings
 from app.views.commands.coding import ApplyCodingCommand, CodingMemoCommand, RemoveCodingCommand
 from app.views.commands.documents import RemoveDocumentsCommand, SetAttributeCommand
@@ -55,8 +55,8 @@ class CodingActions(WindowActions):
             name = wb.get_code_by_guid(s, code_guid).name
         if self.session.execute(ApplyCodingCommand(self.session, doc_guid, code_guid, name,
                                                    start, end)):
-            self.status(_("Coded {n} characters with {code}.").format(n=end - start, code=name),
-                        5000)
+            self.status(_("Coded {characters} with {code}.").format(
+                characters=counts.characters(end - start), code=name), 5000)
             return True
         return False
 
@@ -168,8 +168,8 @@ class CodingActions(WindowActions):
     def delete_documents(self, guids: list[str]) -> None:
         answer = QMessageBox.question(
             self.window, _("Delete documents"),
-            _("Delete {n} document(s) with all their codings? You can undo this with Edit > "
-              "Undo.").format(n=len(guids)))
+            _("Delete {documents} with all their codings? You can undo this with Edit > "
+              "Undo.").format(documents=counts.documents(len(guids))))
         if answer == QMessageBox.Yes:
             self.session.execute(RemoveDocumentsCommand(self.session, guids))
 
@@ -192,6 +192,6 @@ class CodingActions(WindowActions):
         for signal in (runner.finished, runner.failed, runner.cancelled):
             signal.connect(lambda *_a, r=runner: running.discard(r))
         runner.finished.connect(lambda names: self.status(
-            _("Imported {n} documents.").format(n=len(names)), 8000))
+            _("Imported {documents}.").format(documents=counts.documents(len(names))), 8000))
         runner.start()
         return runner

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.displays import condensation as stc
-from app.i18n import _
+from app.i18n import _, counts, n_
 from app.views.commands.condensation import CondensationCommand
 from app.views.session import Session
 
@@ -96,8 +96,9 @@ class CondensationDialog(QDialog):
             self.data = stc.condensation(s, wb.get_code_by_guid(s, self.code_guid))
         d = self.data
         self.setWindowTitle(_("Condensation: {code}").format(code=d.code))
-        self.title.setText(_("{code}: {n} meaning units, {m} condensates").format(
-            code=d.code, n=len(d.units), m=len(d.condensates)))
+        self.title.setText(_("{code}: {units}, {condensates}").format(
+            code=d.code, units=counts.meaning_units(len(d.units)),
+            condensates=counts.condensates(len(d.condensates))))
         current = self.condensates.currentRow()
         self.units.blockSignals(True)
         self.units.setRowCount(len(d.units))
@@ -127,11 +128,14 @@ class CondensationDialog(QDialog):
         shown = {g for u in d.units for g in (u.guids or (u.guid,))}  # a unit is a passage
         for c in d.condensates:
             hidden = len([g for g in c.units if g not in shown])
-            label = (_("«{text}» – rests on {n} units").format(text=c.text, n=len(c.units))
+            n = len(c.units)
+            label = (n_("«{text}» – rests on {n} unit", "«{text}» – rests on {n} units", n)
                      if not hidden else
-                     _("«{text}» – rests on {n} units, {k} of them not listed here (another "
-                       "code's or coder's); they are kept").format(text=c.text, n=len(c.units),
-                                                                   k=hidden))
+                     n_("«{text}» – rests on {n} unit, not listed here (another code's or "
+                        "person's); it is kept",
+                        "«{text}» – rests on {n} units, {k} of them not listed here (another "
+                        "code's or person's); they are kept", n)
+                     ).format(text=c.text, n=n, k=hidden)
             QListWidgetItem(label, self.condensates)
         self.condensates.blockSignals(False)
         if 0 <= current < len(d.condensates):

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.core.displays.saved import DisplaySpec
 from app.errors import SitatError
-from app.i18n import _
+from app.i18n import _, counts
 from app.views import settings
 from app.views.dialogs import ask_path
 from app.views.display_model import MatrixModel
@@ -258,8 +258,8 @@ class DisplayDialog(QDialog):
         if m is None or index.row() >= len(m.rows) or index.column() >= len(m.cols):
             return
         items = m.cells[index.row()][index.column()] or []
-        self.list_title.setText(_("{row} × {col}: {n} quotes").format(
-            row=m.rows[index.row()], col=m.cols[index.column()], n=len(items)))
+        self.list_title.setText(_("{row} × {col}: {quotes}").format(
+            row=m.rows[index.row()], col=m.cols[index.column()], quotes=counts.quotes(len(items))))
         self.list.clear()
         from app.core.export.quotes import quote_sources
         from app.core.export.sources import quote_source

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 
 from app.core.workbench_docs import AttributeColumn, DocumentRow
-from app.i18n import _
+from app.i18n import _, counts
 
 FIXED = 3  # name, characters, codings
 GuidRole = Qt.UserRole + 1
@@ -95,8 +95,8 @@ class DocumentsModel(QAbstractTableModel):
             return int(Qt.AlignRight | Qt.AlignVCenter)
         if role == Qt.ToolTipRole and col == 0:
             speakers = ", ".join(row.speakers)
-            return _("{name}: {chars} characters, speakers: {speakers}").format(
-                name=row.name, chars=row.chars, speakers=speakers or "-")
+            return _("{name}: {characters}, speakers: {speakers}").format(
+                name=row.name, characters=counts.characters(row.chars), speakers=speakers or "-")
         if role == GuidRole:
             return row.guid
         return None

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.core import codetree
 from app.core import workbench as wb
-from app.i18n import LANGUAGES, _
+from app.i18n import LANGUAGES, _, counts
 from app.views import settings
 from app.views.code_actions import CodeActions
 from app.views.coding_actions import CodingActions
@@ -388,8 +388,9 @@ class MainWindow(QMainWindow):
             self.transcript.update_coding(shown)
 
     def _selection_changed(self, start: int, end: int) -> None:
-        text = _("Selected {start}-{end} ({n} characters)").format(
-            start=start, end=end, n=end - start) if end > start else ""
+        text = _("Selected {start}-{end} ({characters})").format(
+            start=start, end=end, characters=counts.characters(end - start)) \
+            if end > start else ""
         self.selection_label.setText(text)
 
     # -- language, help --------------------------------------------------------------------

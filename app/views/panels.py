@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.codetree import CodeNode
-from app.i18n import _
+from app.i18n import _, counts
 from app.views.code_tree_model import (
     COL_CODINGS,
     COL_DOCS,
@@ -216,7 +216,7 @@ class DocumentsPanel(QWidget):
         if not guids:
             return
         menu = QMenu(self)
-        menu.addAction(_("Delete {n} document(s)...").format(n=len(guids)),
+        menu.addAction(_("Delete {documents}...").format(documents=counts.documents(len(guids))),
                        lambda: self.deleteRequested.emit(guids))
         menu.exec(self.table.viewport().mapToGlobal(pos))
 

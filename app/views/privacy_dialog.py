@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.core.privacy import terms as pt
 from app.errors import SitatError
-from app.i18n import _
+from app.i18n import _, counts, n_
 from app.views.commands.privacy import TermCommand
 from app.views.session import Session
 
@@ -116,7 +116,8 @@ class PrivacyDialog(QDialog):
             self.candidates = suggest(s)
         self.suggestions.setRowCount(len(self.candidates))
         for i, c in enumerate(self.candidates):
-            found = _("{n} times in {docs} documents").format(n=c.count, docs=len(c.documents))
+            found = n_("{n} time in {documents}", "{n} times in {documents}", c.count).format(
+                n=c.count, documents=counts.documents(len(c.documents)))
             for col, value in enumerate((c.term, found, c.reason_text)):
                 self.suggestions.setItem(i, col, QTableWidgetItem(value))
 

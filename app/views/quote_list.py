@@ -8,7 +8,13 @@ import math
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPalette, QTextDocument
-from PySide6.QtWidgets import QApplication, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate
+from PySide6.QtWidgets import (
+    QApplication,
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+)
 
 QuoteRole = Qt.UserRole + 11  # the quote's text, as shown
 SourceRole = Qt.UserRole + 12  # the line that says where it comes from

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from app.core.retrieval import RetrievedSegment
-from app.i18n import _
+from app.i18n import _, counts
 
 QUOTE_CHARS = 160
 QUOTE_MIN, QUOTE_SHARE = 260, 0.45  # the least the quote gets (px, share of the width)
@@ -92,8 +92,9 @@ class RetrievalPanel(QWidget):
                       attributes: list[str]) -> None:
         self.model.set_rows(rows, attributes)
         docs = len({r.document for r in rows})
-        self.title.setText(_("{code}: {n} segments in {docs} documents").format(
-            code=code_path, n=len(rows), docs=docs))
+        self.title.setText(_("{code}: {segments} in {documents}").format(
+            code=code_path, segments=counts.segments(len(rows)),
+            documents=counts.documents(docs)))
         self.table.resizeColumnsToContents()
         self.table.fit_quote()
 

@@ -199,9 +199,9 @@ class ReviewDialog(QDialog):
 
 def fill_summary(report) -> str:
     """The counts of a consensus fill and the first undecided places, by id."""
-    lines = [_("{copied} agreed segments copied, {present} already there; {settled} "
-               "disagreements settled, {undecided} still undecided; {conflicts} valence "
-               "conflicts.").format(copied=report.copied, present=report.already_present,
+    lines = [_("Agreed segments copied: {copied}, already there: {present}; disagreements "
+               "settled: {settled}, still undecided: {undecided}; valence conflicts: "
+               "{conflicts}.").format(copied=report.copied, present=report.already_present,
                                     settled=report.settled, undecided=len(report.undecided),
                                     conflicts=len(report.valence_conflicts))]
     for d in report.undecided[:SHOWN_UNDECIDED]:

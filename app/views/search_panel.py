@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import SitatError
-from app.i18n import _
+from app.i18n import _, n_
+from app.i18n import counts as n_counts
 from app.views.commands.coding import CodeHitsCommand
 from app.views.session import Session
 
@@ -347,8 +348,9 @@ class SearchPanel(QWidget):
         counts = ", ".join(f"{d} ({n})" for d, n in per_doc[:self.PER_DOCUMENT_SHOWN])
         if len(per_doc) > self.PER_DOCUMENT_SHOWN:
             counts += ", " + _("{n} more").format(n=len(per_doc) - self.PER_DOCUMENT_SHOWN)
-        self.summary.setText(_("{n} hits in {docs} documents: {counts}").format(
-            n=len(r.hits), docs=len(per_doc), counts=counts) + (
+        self.summary.setText(_("{hits} in {documents}: {counts}").format(
+            hits=n_counts.hits(len(r.hits)), documents=n_counts.documents(len(per_doc)),
+            counts=counts) + (
             f"\n{r.warning}" if r.warning else ""))
         self.summary.setToolTip("\n".join(f"{d}: {n}" for d, n in per_doc))
         self.show_suggestions(r.suggestions)
@@ -385,6 +387,7 @@ class SearchPanel(QWidget):
         cmd = CodeHitsCommand(self.session, self.result.hits, code_path,
                               self.spread.currentData())
         if self.session.execute(cmd):
-            self.summary.setText(_("{n} codings made.").format(n=cmd.made))
+            self.summary.setText(n_("{n} coding made.", "{n} codings made.", cmd.made)
+                                 .format(n=cmd.made))
             return True
         return False

@@ -28,7 +28,7 @@ def test_thousands_of_hits_show_at_once_and_jump(qtbot, sample_window):
     assert shown < 5  # generous: a list that measured every row would take far longer
     per_doc = panel.result.per_document()
     assert sum(per_doc.values()) == len(hits) and len(per_doc) == 16
-    assert str(len(hits)) in panel.summary.text() and "more" in panel.summary.text()
+    assert f"{len(hits):,} hits" in panel.summary.text() and "more" in panel.summary.text()
     assert all(f"{d}: {n}" in panel.summary.toolTip() for d, n in per_doc.items())
     rows = [panel.model.index(i, 0) for i in (0, len(hits) // 2, len(hits) - 1)]
     for index in rows:

@@ -78,15 +78,15 @@ def test_review_fills_in_agreed_segments_as_one_undoable_step(qtbot, session):
     assert _spans(session, "Konsensus", code_id) == agreed
     report = dlg.report.toPlainText()
     assert not dlg.report.isHidden()
-    assert report.startswith(f"{len(agreed)} agreed segments copied, 0 already there; 0 "
-                             f"disagreements settled, {len(dlg.items)} still undecided")
+    assert report.startswith(f"Agreed segments copied: {len(agreed)}, already there: 0; "
+                             f"disagreements settled: 0, still undecided: {len(dlg.items)}")
     assert first.id in report and dlg.items[1].id in report
     dlg.decide("b")  # a decision after the fill, then both undone in turn
     assert _spans(session, "Konsensus", code_id) == agreed | {
         (first.document_id, a, b) for a, b in first.b_spans}
     dlg.fill_btn.click()  # again: nothing more to copy
     assert dlg.report.toPlainText().startswith(
-        f"0 agreed segments copied, {len(agreed)} already there; 1 disagreements settled")
+        f"Agreed segments copied: 0, already there: {len(agreed)}; disagreements settled: 1,")
     session.undo_stack.undo()
     session.undo_stack.undo()
     assert _spans(session, "Konsensus", code_id) == agreed
