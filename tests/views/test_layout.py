@@ -234,3 +234,24 @@ def test_displays_open_on_a_display_and_then_on_the_last_one(qtbot, session):
     again = DisplayDialog(session)
     qtbot.addWidget(again)
     assert again.cols.currentData() == "coders" and again.model.m.cols == ["Hanne", "Tor"]
+
+
+def test_counts_in_the_window_take_their_number(qtbot):
+    from app.core.retrieval import RetrievedSegment
+    from app.i18n import set_language
+    from app.views.retrieval_panel import RetrievalPanel
+
+    panel = RetrievalPanel()
+    qtbot.addWidget(panel)
+    one = RetrievedSegment("g", "d", "fg01", 0, 5, "Hei", "c", "Respekt", "Hanne", "#1F77B4",
+                           "", None, {"bydel": "Alna"})
+    set_language("nb")
+    try:
+        panel.show_segments("Respekt", [one], ["bydel"])
+        assert panel.title.text() == "Respekt: 1 segment i 1 dokument"
+        panel.show_segments("Respekt", [one, one], ["bydel"])
+        assert panel.title.text() == "Respekt: 2 segmenter i 1 dokument"
+    finally:
+        set_language("en")
+    panel.show_segments("Respekt", [one], ["bydel"])
+    assert panel.title.text() == "Respekt: 1 segment in 1 document"
