@@ -59,7 +59,9 @@ def found(reader, word: str) -> bool:
 
     if reader.doc_frequency("exact", word):
         return True
-    for field, lang in (("content", "nb"), ("content_nn", "nn")):
+    standards = (("content", "nb"), ("content_nn", "nn")) if has_nynorsk(reader) \
+        else (("content", "nb"),)  # the nynorsk lexicon is only loaded when needed
+    for field, lang in standards:
         if any(reader.doc_frequency(field, x) for x in analyse(word, lang)[0]):
             return True
     return False
