@@ -11,28 +11,17 @@ from app.i18n import _, counts
 
 
 def cmd_codeset_add(a) -> int:
-    from sqlalchemy import select
+    from app.core.codesets import add_or_create
 
-    from app.core import codesets as cs
-    from app.models import CodeSet
-
-    codes = split_list(a.codes)
     with _open(a.project) as p, p.write() as s:
-        name = a.name.strip()
-        exists = s.scalar(select(CodeSet.id).where(CodeSet.name == name)) is not None
-        if exists:
-            added = cs.add_codes(s, name, codes)
-            if a.description is not None:
-                cs.describe_code_set(s, name, a.description)
-        else:
-            name = cs.create_code_set(s, name, a.description or "", codes).name
-        total = cs.member_count(s, name)
-    if exists:
-        say(_("Code set {name}: {codes} added, {total} in the set.").format(
-            name=name, codes=counts.codes(added), total=total))
-    else:
+        created, added, total = add_or_create(s, a.name, split_list(a.codes), a.description)
+    name = a.name.strip()
+    if created:
         say(_("Code set {name} created with {codes}.").format(name=name,
                                                              codes=counts.codes(total)))
+    else:
+        say(_("Code set {name}: {codes} added, {total} in the set.").format(
+            name=name, codes=counts.codes(added), total=total))
     return 0
 
 

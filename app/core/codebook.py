@@ -348,9 +348,11 @@ def merge(s: Session, source: Code, target: Code) -> MergeOutcome:
                    into_path=path_of(s, s.get(Code, target_id)), codings=len(moved),
                    condensates=carry.condensates, illustrative=carry.illustrative,
                    synthesis=carry.synthesis)
-    from app.core.codesets import carry_members
+    from app.models import code_set_member as m  # the merged code's sets take the target
 
-    carry_members(s, source_id, target_id)  # the merged code's sets now hold the target
+    for i in set(s.scalars(select(m.c.set_id).where(m.c.code_id == source_id))) - set(
+            s.scalars(select(m.c.set_id).where(m.c.code_id == target_id))):
+        s.execute(m.insert().values(set_id=i, code_id=target_id))
     s.execute(update(Code).where(Code.id == source_id).values(parent_id=None))
     s.execute(Code.__table__.delete().where(Code.id == source_id))
     s.expire_all()

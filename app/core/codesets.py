@@ -126,6 +126,20 @@ def remove_codes(s: Session, name: str, codes: list[str]) -> int:
     return result.rowcount or 0
 
 
+def add_or_create(s: Session, name: str, codes: list[str],
+                  description: str | None = None) -> tuple[bool, int, int]:
+    """Put codes into the set `name`, creating it when missing; `description` (if given)
+    replaces its description. Returns (created, codes added, codes in the set now)."""
+    name = _check_name(name)
+    if s.scalar(select(CodeSet.id).where(CodeSet.name == name)) is None:
+        created = create_code_set(s, name, description or "", codes)
+        return True, member_count(s, created.name), member_count(s, created.name)
+    added = add_codes(s, name, codes)
+    if description is not None:
+        describe_code_set(s, name, description)
+    return False, added, member_count(s, name)
+
+
 def member_count(s: Session, name: str) -> int:
     """How many codes are in the set."""
     cs = get_code_set(s, name)
@@ -154,13 +168,6 @@ def delete_code_set(s: Session, name: str) -> None:
     cs = get_code_set(s, name)
     s.execute(delete(CodeSet).where(CodeSet.id == cs.id))
     s.expire_all()
-
-
-def carry_members(s: Session, source_id: int, target_id: int) -> None:
-    """A code merged into another: the target joins every set the source was in."""
-    for set_id in list(s.scalars(select(code_set_member.c.set_id)
-                                 .where(code_set_member.c.code_id == source_id))):
-        _add_ids(s, set_id, [target_id])
 
 
 def code_ids_in_sets(s: Session, names: list[str]) -> set[int]:

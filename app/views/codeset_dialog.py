@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
-from app.models import new_guid
 
 GUID = Qt.UserRole
 
@@ -86,7 +85,7 @@ class CodeSetsDialog(QDialog):
         return [(g, n, d, tuple(sorted(c))) for g, n, d, c in self._rows]
 
     def add_set(self, name: str) -> None:
-        self._rows.append([new_guid(), name.strip(), "", set()])
+        self._rows.append(["", name.strip(), "", set()])  # the guid is given on OK
         self._fill(len(self._rows) - 1)
 
     def new_set(self) -> None:
