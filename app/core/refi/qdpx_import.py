@@ -288,7 +288,7 @@ def import_qdpx(path: Path, out: Path) -> ImportReport:
     try:
         project = Project.create(tmp, pkg.title or path.stem)
         with project.write() as s:
-            write_project(s, pkg, docs, values, placed, report)
+            _write(s, pkg, docs, values, placed, report)
         project.close()
         project = None
         if out.exists():
@@ -302,3 +302,8 @@ def import_qdpx(path: Path, out: Path) -> ImportReport:
             p.unlink(missing_ok=True)
         raise
     return report
+
+
+def _write(s, pkg: rd.Package, docs: list[_Doc], values, placed, report: ImportReport) -> None:
+    """Fill the new project inside the import's transaction (app.core.refi.qdpx_build)."""
+    write_project(s, pkg, docs, values, placed, report)
