@@ -88,7 +88,8 @@ def cmd_matrix(a) -> int:
         with _open(a.project, read_only=not a.save) as p:
             with p.read() as s:
                 language = report_language(a, s) if a.csv or a.xlsx or a.docx else None
-                m = spec.build(s)
+                with using_language(language):  # its scope said in the files' language
+                    m = spec.build(s)
                 if a.pseudonymise:
                     from app.core.privacy.replace import pseudonymise_matrix
 

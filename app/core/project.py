@@ -81,15 +81,15 @@ def _make_engine(path: Path, read_only: bool, immutable: bool = False) -> Engine
     else:
         url = f"sqlite:///{path}"
     engine = create_engine(url, poolclass=NullPool)
-    engine.sitat_connections = set()  # still open: closed with the project (Project.close)
+    engine.sitat_connections = set()  # pool records still open: closed by Project.close
 
     @event.listens_for(engine, "close")
-    def _on_close(dbapi_conn, _record):
-        engine.sitat_connections.discard(dbapi_conn)
+    def _on_close(_dbapi_conn, record):
+        engine.sitat_connections.discard(record)
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # the one place SQLite pragmas are set
-        engine.sitat_connections.add(dbapi_conn)
+    def _on_connect(dbapi_conn, record):  # the one place SQLite pragmas are set
+        engine.sitat_connections.add(record)
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _on_begin)
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys = ON")
@@ -279,9 +279,9 @@ class Project:
         and SQLite removes its -wal and -shm files; then the lock is released."""
         if not self.read_only and not getattr(self, "_released", False):
             self._checkpoint()
-        for conn in list(getattr(self.engine, "sitat_connections", ())):
-            try:
-                conn.close()  # one a view or a forgotten session still held
+        for record in list(getattr(self.engine, "sitat_connections", ())):
+            try:  # one a view or a forgotten session still held: closed, and marked so its
+                record.invalidate()  # holder gets a clear error instead of a reset later
             except Exception:  # noqa: BLE001 - closing is best effort
                 pass
         self.engine.dispose()

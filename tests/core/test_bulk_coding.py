@@ -71,8 +71,8 @@ def test_json_round_trip_counts_codings_already_there(cli, tmp_path):
                                           {**listed[0], "coder": "Tor"}]), encoding="utf-8")
     r = cli("code", proj, "--from", again)
     assert r.code == 0, r.err
-    assert "1 codings added" in r.out and "2 were already there" in r.out
-    assert "1 repeated an earlier row" in r.out
+    assert "1 coding added" in r.out and "already there: 2" in r.out
+    assert "repeating an earlier row (skipped): 1" in r.out
     wrapped = tmp_path / "wrapped.json"
     wrapped.write_text(json.dumps({"codings": [{"document": "fg-b", "code": RESPEKT,
                                                 "coder": "Tor", "start": 13, "end": 20,

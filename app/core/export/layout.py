@@ -16,6 +16,7 @@ follows it (keep_with_next), so no heading is left alone at the foot of a page.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -114,7 +115,9 @@ class Layout:
 
     @property
     def emu(self) -> list[int]:
-        return [int(w * EMU_PER_CM) for w in self.widths]
+        """The widths in EMU, rounded up to whole twips (what Word stores), so a column never
+        ends up narrower than its longest word by rounding."""
+        return [math.ceil(w * EMU_PER_CM / 635) * 635 for w in self.widths]
 
 
 def fit_columns(columns: Sequence[Column], total_cm: float) -> Layout | None:
@@ -140,7 +143,9 @@ def fit_columns(columns: Sequence[Column], total_cm: float) -> Layout | None:
     if flex:
         fixed = sum(w for i, w in enumerate(widths) if i not in flex)
         want_flex = max(sum(columns[i].share for i in flex) * total_cm,
-                        sum(floors[i] for i in flex))
+                        sum(floors[i] for i in flex),  # and its lines unwrapped if they can be
+                        sum(widest_line_cm(columns[i].texts, columns[i].size) + CELL_PADDING_CM
+                            for i in flex))
         if total_cm - fixed < want_flex:  # shrink fixed columns towards their floors
             slack = sum(widths[i] - floors[i] for i in range(len(widths)) if i not in flex)
             cut = min(slack, want_flex - (total_cm - fixed))
@@ -157,6 +162,13 @@ def fit_columns(columns: Sequence[Column], total_cm: float) -> Layout | None:
             slack = sum(w - f for w, f in zip(widths, floors))
             widths = [w - (-spare) * (w - f) / slack if slack else f
                       for w, f in zip(widths, floors)]
+        elif spare > 0:  # room left: let capped columns have their lines unwrapped
+            full = [max(w, widest_line_cm(c.texts, c.size) + CELL_PADDING_CM)
+                    for w, c in zip(widths, columns)]
+            need = sum(f - w for f, w in zip(full, widths))
+            if need > 0:
+                share = min(1.0, spare / need)
+                widths = [w + (f - w) * share for w, f in zip(widths, full)]
     return Layout(widths, turned)
 
 

@@ -165,8 +165,8 @@ def write_matrix_docx(matrix_json: dict, out: str | os.PathLike, title: str,
     return base.save_docx(d, out)
 
 
-QUOTE_COLUMN_CM = 4.0  # the least width a column of quotes is readable in
-FIRST_CAP_CM = 6.0  # row labels wrap beyond this
+QUOTE_COLUMN_CM = 3.8  # the least width a column of quotes is readable in (8-10 pt)
+FIRST_CAP_CM = 4.5  # row labels wrap beyond this (at spaces, never inside a word)
 
 
 class Grid:

@@ -90,7 +90,7 @@ def test_a_display_that_cannot_fit_is_refused_quickly(tmp_path):
     r = _run(project, tmp_path / "m.json")
     print(f"\n  codes x codes, 1 500 codes in use: {r.stderr.strip().splitlines()[-1][:150]}")
     assert r.returncode != 0 and "MemoryError" not in r.stderr
-    assert "the limit is 1 000 000. Choose fewer codes (--code)" in r.stderr
+    assert "the limit is 1,000,000. Choose fewer codes (--code)" in r.stderr
     assert not (tmp_path / "m.json").exists()
 
 

@@ -62,14 +62,16 @@ def _write_stc(p):
 
 
 def test_merge_keeps_all_twelve_condensates(project):
+    with project.read() as s:  # the sample's own STC work, on other codes
+        sample = s.scalar(select(func.count()).select_from(Condensate))
     t, src = _write_stc(project)
     with project.read() as s:
-        assert s.scalar(select(func.count()).select_from(Condensate)) == 12
+        assert s.scalar(select(func.count()).select_from(Condensate)) == sample + 12
     with project.write() as s:
         done = cb.merge(s, cb.resolve_code(s, SOURCE), cb.resolve_code(s, TARGET))
     assert (done.stc.condensates, done.stc.illustrative, done.stc.synthesis) == (3, 2, True)
     with project.read() as s:
-        assert s.scalar(select(func.count()).select_from(Condensate)) == 12
+        assert s.scalar(select(func.count()).select_from(Condensate)) == sample + 12
         c = stc.condensation(s, TARGET)
     texts = [x.text for x in c.condensates]
     assert len(texts) == 12 and texts[:9] == [f"Jeg visste hva som skulle skje ({i})."

@@ -43,7 +43,7 @@ def test_add_list_suggest_apply(project, project_path, tmp_path):
         run("pseudonyms", project_path, "add", "Kari")
     key = tmp_path / "key.csv"
     code, out = run("pseudonyms", project_path, "apply", "--key-out", key)
-    assert code == 0 and "3 replacements in 1 documents" in out
+    assert code == 0 and "3 replacements in 1 document;" in out
     assert key.read_text(encoding="utf-8").startswith("term,pseudonym,kind\n")
     code, out = run("pseudonyms", project_path, "list")
     assert "No sensitive terms" in out
