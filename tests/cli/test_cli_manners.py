@@ -221,3 +221,19 @@ def test_closing_leaves_no_wal_or_shm_and_the_file_alone_holds_everything(small,
     ok(cli("codebook", "add", small, "Ro"))
     assert sorted(x.name for x in small.parent.iterdir() if x.name.startswith(small.name)) == [
         small.name]
+
+
+def test_written_files_follow_the_umask(small, tmp_path):
+    import os
+
+    old = os.umask(0o027)
+    try:
+        ok(cli("coder-copy", small, "--coder", "Hanne", "--out", tmp_path / "hanne.sitat"))
+        ok(cli("agreement", small, "--coders", "Hanne,Tor", "--docx", tmp_path / "e.docx",
+               "--csv", tmp_path / "e.csv"))
+        ok(cli("round", "new", small, "R1", "--documents", "ind1", "--coders", "Hanne,Tor"))
+        ok(cli("round", "report", small, "R1", "--docx", tmp_path / "r1.docx"))
+    finally:
+        os.umask(old)
+    for name in ("hanne.sitat", "e.docx", "e.csv", "r1.docx"):
+        assert ((tmp_path / name).stat().st_mode & 0o777) == 0o640, name

@@ -225,7 +225,9 @@ def coder_copy(project: Project, coder: str, out: Path, documents: list[str] | N
                 name=project.path.name, reason="WAL"))
         wal.unlink(missing_ok=True)
         Path(f"{tmp}-shm").unlink(missing_ok=True)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a project file is an ordinary file
+        from app.core.files.atomic import _file_mode
+
+        os.chmod(tmp, _file_mode(out))  # mkstemp makes it private: what the umask gives
         _check_out(out)
         os.replace(tmp, out)
     except BaseException:
