@@ -205,7 +205,7 @@ def test_a_stored_control_character_never_reaches_the_refi_export(cli, proj, tmp
     assert b"\x1b" not in blob and "[Navn1]".encode() in blob
     r = cli("refi", "import", tmp_path / "p.qdpx", tmp_path / "back.sitat")
     _ok(r)
-    assert "1 document," in r.out and "could not be imported" not in r.out
+    assert "1 document," in r.out and "Not imported" not in r.out
 
 
 # -- 12: display size ---------------------------------------------------------------------------
