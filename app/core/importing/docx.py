@@ -145,11 +145,7 @@ class _BodyReader:
         self.found_body = False
 
     def parser(self):
-        parser = safe_expat()
-        parser.StartElementHandler = self.start
-        parser.EndElementHandler = self.end
-        parser.CharacterDataHandler = self.text
-        return parser
+        return safe_expat(self)
 
     def start(self, name: str, attrs: dict) -> None:
         roles = self.roles

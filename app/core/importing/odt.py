@@ -185,11 +185,7 @@ class _ContentReader:
         self.chars = 0  # characters of text seen so far, for the size limit
 
     def parser(self):
-        parser = safe_expat()
-        parser.StartElementHandler = self.start
-        parser.EndElementHandler = self.end
-        parser.CharacterDataHandler = self.text
-        return parser
+        return safe_expat(self)
 
     def _child_role(self, parent: int, name: str) -> int:
         if parent == _R_BLOCKS or parent == _R_CELL:

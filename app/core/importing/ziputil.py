@@ -254,8 +254,9 @@ def stream_xml(zf: zipfile.ZipFile, name: str, parser) -> None:
         raise ExpatError(str(exc)) from None
 
 
-def safe_expat():
-    """A namespace-aware expat parser (names as 'uri local') that refuses DTDs and entities."""
+def safe_expat(handler=None):
+    """A namespace-aware expat parser (names as 'uri local') that refuses DTDs and entities;
+    with a `handler`, its `start`, `end` and `text` methods receive the events."""
     from xml.parsers import expat
 
     parser = expat.ParserCreate(namespace_separator=" ")
@@ -271,6 +272,10 @@ def safe_expat():
     parser.buffer_text = True
     parser.buffer_size = 64 * 1024
     parser.ordered_attributes = False
+    if handler is not None:
+        parser.StartElementHandler = handler.start
+        parser.EndElementHandler = handler.end
+        parser.CharacterDataHandler = handler.text
     return parser
 
 
