@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.core.lookup import get_document, nfc, suggestion
 from app.core.names import control_character
-from app.errors import ImportFailed, InvalidInput, NotFound
+from app.errors import InvalidInput, NotFound
 from app.i18n import _
 from app.models import ATTRIBUTE_TYPES, AttributeDefinition, AttributeValue, Document
 
@@ -207,18 +207,11 @@ def read_attributes_csv(path: str | Path) -> CsvAttributes:
     quoted cells in which a quote character is doubled (as Excel saves Huset "Nord"), and
     line breaks inside quoted cells.
     """
-    path = Path(path)
-    from app.core.importing.encoding import decode_text
-    from app.core.files.reading import read_capped
+    from app.core.importing.encoding import read_table_text
 
-    raw = read_capped(path, MAX_CSV_BYTES, InvalidInput, lambda _size: InvalidInput(
-        _("The attribute file {name} is too large.").format(name=path.name)))
-    try:
-        text, _enc = decode_text(raw)
-    except ImportFailed as exc:
-        raise InvalidInput(_("Cannot read the attribute file {name}: {reason}").format(
-            name=path.name, reason=exc)) from None
-    text = text.lstrip("\ufeff")
+    path = Path(path)
+    text = read_table_text(path, MAX_CSV_BYTES, _("The attribute file {name} is too large."),
+                           _("Cannot read the attribute file {name}: {reason}"))
     delimiter, text = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"',
                         doublequote=True, skipinitialspace=False, strict=False)

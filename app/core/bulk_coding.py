@@ -25,7 +25,7 @@ from app.core.codebook import path_of, resolve_code
 from app.core.coding import get_or_create_coder, parse_valence
 from app.core.lookup import get_coder, get_document, nfc
 from app.core.team.provenance import provenance_for
-from app.errors import ImportFailed, InvalidInput, SitatError
+from app.errors import InvalidInput, SitatError
 from app.i18n import _, counts, n_
 from app.models import Coding, new_guid, utcnow
 
@@ -87,18 +87,12 @@ class BulkReport:
 # -- reading ----------------------------------------------------------------------------------
 def read_rows(path: str | Path) -> list[BulkRow]:
     """The rows of a codings file: JSON when it ends in .json, otherwise CSV."""
-    from app.core.importing.encoding import decode_text
-    from app.core.files.reading import read_capped
+    from app.core.importing.encoding import read_table_text
 
     path = Path(path)
-    raw = read_capped(path, MAX_BYTES, InvalidInput, lambda _size: InvalidInput(
-        _("The codings file {name} is too large (at most 64 MB).").format(name=path.name)))
-    try:
-        text, _enc = decode_text(raw)
-    except ImportFailed as exc:
-        raise InvalidInput(_("Cannot read the codings file {name}: {reason}").format(
-            name=path.name, reason=exc)) from None
-    text = text.lstrip("\ufeff")
+    text = read_table_text(path, MAX_BYTES,
+                           _("The codings file {name} is too large (at most 64 MB)."),
+                           _("Cannot read the codings file {name}: {reason}"))
     if path.suffix.casefold() == ".json":
         return _json_rows(text, path.name)
     return _csv_rows(text, path.name)

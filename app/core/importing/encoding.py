@@ -96,6 +96,26 @@ def decode_text(data: bytes) -> tuple[str, str]:
     return _legacy(data)
 
 
+def read_table_text(path, limit: int, too_large: str, unreadable: str) -> str:
+    """The text of a table file a user named (attribute CSV, codings CSV/JSON): an ordinary file
+    of at most `limit` bytes, decoded like a transcript (UTF-8 with or without BOM, UTF-16, or
+    cp1252), without a BOM. `too_large` and `unreadable` are the translated messages, with
+    {name} (and {reason}) to fill; both raise InvalidInput."""
+    from pathlib import Path
+
+    from app.core.files.reading import read_capped
+    from app.errors import InvalidInput
+
+    path = Path(path)
+    raw = read_capped(path, limit, InvalidInput,
+                      lambda _size: InvalidInput(too_large.format(name=path.name)))
+    try:
+        text, _enc = decode_text(raw)
+    except ImportFailed as exc:
+        raise InvalidInput(unreadable.format(name=path.name, reason=exc)) from None
+    return text.lstrip("\ufeff")
+
+
 def _binary() -> ImportFailed:
     return ImportFailed(
         _("This is not a text file; it looks like a picture, a program or another binary file.")
