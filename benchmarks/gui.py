@@ -143,3 +143,98 @@ def bench_viewer_scroll(folder: Path, repeat: int, tmp: Path) -> dict:
     plain.close()
     return {"times": times, "baseline_name": "plain QTextEdit scrolling a page",
             "baseline_times": base, "note": "one page scrolled and painted, 2,000 codings"}
+
+
+def _plain_open(path: Path) -> tuple:
+    """The baseline of open_window: one SQL query of the same document rows (with attribute
+    values and coding counts) into a QStandardItemModel shown in a QTableView, and the codes
+    with their counts from one GROUP BY into a QStandardItemModel tree."""
+    import sqlite3
+
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QTableView, QTreeView
+
+    con = sqlite3.connect(path)
+    names = [n for (n,) in con.execute("SELECT name FROM attribute_definition ORDER BY sort_order, id")]
+    rows = con.execute(
+        "SELECT d.name, d.length, (SELECT count(*) FROM coding c WHERE c.document_id = d.id), "
+        "(SELECT group_concat(a.name || char(31) || v.value, char(30)) FROM attribute_value v "
+        " JOIN attribute_definition a ON a.id = v.attribute_id WHERE v.document_id = d.id) "
+        "FROM document d ORDER BY d.name").fetchall()
+    docs = QStandardItemModel(len(rows), 3 + len(names))
+    for i, (name, length, n, packed) in enumerate(rows):
+        values = dict(p.split("\x1f", 1) for p in packed.split("\x1e")) if packed else {}
+        for j, v in enumerate([name, str(length), str(n)] + [values.get(a, "") for a in names]):
+            docs.setItem(i, j, QStandardItem(v))
+    counts = dict(con.execute("SELECT code_id, count(*) FROM coding GROUP BY code_id"))
+    tree = QStandardItemModel()
+    items = {}
+    for cid, name, parent in con.execute("SELECT id, name, parent_id FROM code "
+                                         "ORDER BY parent_id IS NOT NULL, sort_order, id"):
+        row = [QStandardItem(name), QStandardItem(str(counts.get(cid, 0)))]
+        items[cid] = row[0]
+        (items.get(parent) or tree.invisibleRootItem()).appendRow(row)
+    con.close()
+    table, view = QTableView(), QTreeView()
+    table.setModel(docs)
+    view.setModel(tree)
+    for w in (table, view):
+        w.resize(500, 800)
+        w.show()
+    view.expandAll()
+    return table, view
+
+
+def bench_open_window(folder: Path, repeat: int, tmp: Path) -> dict:
+    """Open the project in the main window (offscreen) until the document list (every row,
+    with attributes) and the code tree with its counts are filled and painted, and the first
+    transcript is shown. Also times switching the coder filter (all -> one coder -> all)."""
+    from app.views import settings
+    from app.views.application import open_session
+    from app.views.main_window import MainWindow
+    from app.views.session import FILTER_ALL, FILTER_CHOSEN
+
+    app = _app()
+    settings.use_settings_dir(tmp / "settings")
+    path = tmp / "gui.sitat"
+    shutil.copyfile(folder / "project.sitat", path)
+    times, base, switch = [], [], []
+    for _ in range(repeat):
+        w = MainWindow()
+        w.resize(1400, 900)
+        w.show()
+        app.processEvents()
+        t0 = time.perf_counter()
+        session = open_session(path)
+        session.set_coder_name("Benk")
+        w.set_session(session)
+        _paint(app, w.docs.table)
+        w.codes.tree.viewport().repaint()
+        times.append(time.perf_counter() - t0)
+        rows, codes = len(w.docs.model.rows), len(w.codes.model.nodes())
+        coder = session.coders()[0].id
+        for mode, chosen in ((FILTER_CHOSEN, {coder}), (FILTER_ALL, None)):
+            t0 = time.perf_counter()
+            session.set_filter(mode, chosen)
+            _paint(app, w.codes.tree)
+            w.docs.table.viewport().repaint()
+            w.transcript.viewport().repaint()
+            switch.append(time.perf_counter() - t0)
+        w.close()
+        w.deleteLater()
+        app.processEvents()
+        t0 = time.perf_counter()
+        table, view = _plain_open(path)
+        app.processEvents()
+        table.viewport().repaint()
+        view.viewport().repaint()
+        base.append(time.perf_counter() - t0)
+        table.close()
+        view.close()
+    import statistics
+
+    return {"times": times, "baseline_name": "QStandardItemModels from one SQL query each",
+            "baseline_times": base,
+            "note": f"{rows} documents, {codes} codes; coder filter switch median "
+                    f"{statistics.median(switch) * 1000:.0f} ms, max {max(switch) * 1000:.0f} ms "
+                    f"(budget 200 ms)"}

@@ -200,6 +200,7 @@ from benchmarks.displays import bench_matrix  # noqa: E402
 from benchmarks.export import bench_export_docx  # noqa: E402
 from benchmarks.gui import (  # noqa: E402
     bench_apply_coding_view,
+    bench_open_window,
     bench_switch_document,
     bench_viewer_scroll,
 )
@@ -214,7 +215,8 @@ IMPLEMENTED = {"import": bench_import, "apply_coding": bench_apply_coding,
                "switch_document": bench_switch_document, "matrix": bench_matrix,
                "merge": bench_merge, "export_docx": bench_export_docx,
                "agreement": bench_agreement, "reindex": bench_reindex,
-               "query": bench_query, "bulk_code": bench_bulk_code}
+               "query": bench_query, "bulk_code": bench_bulk_code,
+               "open_window": bench_open_window}
 
 
 def child(name: str, size: str, repeat: int) -> dict:

@@ -13,6 +13,10 @@ from app.i18n import _, counts
 FIXED = 3  # name, characters, codings
 GuidRole = Qt.UserRole + 1
 SortRole = Qt.UserRole + 2
+_DISPLAY, _EDIT, _TIP, _ALIGN = (int(Qt.DisplayRole), int(Qt.EditRole), int(Qt.ToolTipRole),
+                                 int(Qt.TextAlignmentRole))
+_SORT, _GUID = int(SortRole), int(GuidRole)
+_RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
 
 
 class DocumentsModel(QAbstractTableModel):
@@ -22,32 +26,75 @@ class DocumentsModel(QAbstractTableModel):
         super().__init__(parent)
         self.columns: list[AttributeColumn] = []
         self.rows: list[DocumentRow] = []
+        self._index_rows()
 
     def set_data(self, columns: list[AttributeColumn], rows: list[DocumentRow]) -> None:
         if [c.name for c in columns] == [c.name for c in self.columns] and \
                 [r.guid for r in rows] == [r.guid for r in self.rows]:
             self.columns, self.rows = columns, rows
+            self._index_rows()
             if rows:
                 self.dataChanged.emit(self.index(0, 0),
                                       self.index(len(rows) - 1, self.columnCount() - 1))
             return
         self.beginResetModel()
         self.columns, self.rows = columns, rows
+        self._index_rows()
         self.endResetModel()
+
+    def _index_rows(self) -> None:
+        """The text and sort key of every cell, worked out once per change: a view, its sort
+        proxy and the column sizing ask for them tens of thousands of times."""
+        self._row_of = {r.guid: i for i, r in enumerate(self.rows)}
+        self._texts = [self._row_texts(r) for r in self.rows]
+        self._keys: list[list | None] = [None] * len(self.rows)
+
+    def _row_texts(self, row: DocumentRow) -> list[str]:
+        return [row.name, f"{row.chars:,}".replace(",", "\u00a0"), str(row.codings)] + [
+            row.attributes.get(c.name, "") for c in self.columns]
+
+    def _row_keys(self, i: int) -> list:
+        keys = self._keys[i]
+        if keys is None:
+            row, texts = self.rows[i], self._texts[i]
+            keys = [texts[0].casefold(), row.chars, row.codings]
+            for col, value in zip(self.columns, texts[FIXED:]):
+                if col.type == "number":
+                    try:
+                        keys.append(float(value))
+                    except ValueError:
+                        keys.append(float("-inf"))
+                else:
+                    keys.append(value.casefold())
+            self._keys[i] = keys
+        return keys
+
+    def column_texts(self, column: int) -> list[str]:
+        """Every row's text in one column (for sizing the column to its widest value)."""
+        return [t[column] for t in self._texts]
+
+    def set_codings(self, counts: dict[str, int]) -> None:
+        """New numbers of codings for some documents (guid -> count): only those cells are
+        repainted."""
+        import dataclasses
+
+        for guid, n in counts.items():
+            row = self.row_of(guid)
+            if row < 0 or self.rows[row].codings == n:
+                continue
+            self.rows[row] = dataclasses.replace(self.rows[row], codings=n)
+            self._texts[row][2] = str(n)
+            self._keys[row] = None
+            self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
 
     def bump_codings(self, guid: str, delta: int) -> None:
         """One document's number of codings changed by `delta`: repaint that cell only."""
-        import dataclasses
-
         row = self.row_of(guid)
-        if row < 0:
-            return
-        self.rows[row] = dataclasses.replace(self.rows[row],
-                                             codings=self.rows[row].codings + delta)
-        self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
+        if row >= 0:
+            self.set_codings({guid: self.rows[row].codings + delta})
 
     def row_of(self, guid: str) -> int:
-        return next((i for i, r in enumerate(self.rows) if r.guid == guid), -1)
+        return self._row_of.get(guid, -1)
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -66,39 +113,26 @@ class DocumentsModel(QAbstractTableModel):
             return _("Codings")
         return self.columns[section - FIXED].name
 
-    def data(self, index: QModelIndex, role=Qt.DisplayRole):
+    def data(self, index: QModelIndex, role=_DISPLAY):
+        """Cheap per call (plain ints for roles, texts worked out in advance): painting and
+        sorting 600 rows ask tens of thousands of times."""
         if not index.isValid():
             return None
-        row = self.rows[index.row()]
-        col = index.column()
-        if role in (Qt.DisplayRole, Qt.EditRole):
-            if col == 0:
-                return row.name
-            if col == 1:
-                return f"{row.chars:,}".replace(",", "\u00a0")
-            if col == 2:
-                return str(row.codings)
-            return row.attributes.get(self.columns[col - FIXED].name, "")
-        if role == SortRole:
-            if col == 1:
-                return row.chars
-            if col == 2:
-                return row.codings
-            value = self.data(index, Qt.DisplayRole)
-            if col >= FIXED and self.columns[col - FIXED].type == "number":
-                try:
-                    return float(value)
-                except ValueError:
-                    return float("-inf")
-            return value.casefold()
-        if role == Qt.TextAlignmentRole and col in (1, 2):
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        if role == Qt.ToolTipRole and col == 0:
+        role = int(role)
+        r, col = index.row(), index.column()
+        if role == _DISPLAY or role == _EDIT:
+            return self._texts[r][col]
+        if role == _SORT:
+            return self._row_keys(r)[col]
+        if role == _ALIGN:
+            return _RIGHT if col in (1, 2) else None
+        if role == _GUID:
+            return self.rows[r].guid
+        if role == _TIP and col == 0:
+            row = self.rows[r]
             speakers = ", ".join(row.speakers)
             return _("{name}: {characters}, speakers: {speakers}").format(
                 name=row.name, characters=counts.characters(row.chars), speakers=speakers or "-")
-        if role == GuidRole:
-            return row.guid
         return None
 
     def flags(self, index: QModelIndex):
