@@ -33,13 +33,6 @@ class CodeNode:
 
 def code_nodes(s: Session, coder_ids: Iterable[int] | None = None) -> list[CodeNode]:
     """All codes depth-first in tree order, with counts (only `coder_ids`' codings if given)."""
-    rows = list(s.execute(select(Code.id, Code.guid, Code.name, Code.parent_id, Code.color,
-                                 Code.description, Code.codable, Code.sort_order)))
-    children: dict[int | None, list] = {}
-    for r in rows:
-        children.setdefault(r.parent_id, []).append(r)
-    for kids in children.values():
-        kids.sort(key=lambda r: (r.sort_order, r.id))
     q = select(Coding.code_id, Coding.document_id, func.count()).group_by(
         Coding.code_id, Coding.document_id)
     coder_ids = list(coder_ids) if coder_ids is not None else None
@@ -48,6 +41,19 @@ def code_nodes(s: Session, coder_ids: Iterable[int] | None = None) -> list[CodeN
     docs: dict[int, dict[int, int]] = {}
     for code_id, doc_id, n in s.execute(q):
         docs.setdefault(code_id, {})[doc_id] = n
+    return nodes_with_counts(s, docs)
+
+
+def nodes_with_counts(s: Session, docs: dict[int, dict[int, int]]) -> list[CodeNode]:
+    """All codes depth-first in tree order, counted from `docs` (code id -> {document id:
+    number of codings or passages}); totals include the child codes."""
+    rows = list(s.execute(select(Code.id, Code.guid, Code.name, Code.parent_id, Code.color,
+                                 Code.description, Code.codable, Code.sort_order)))
+    children: dict[int | None, list] = {}
+    for r in rows:
+        children.setdefault(r.parent_id, []).append(r)
+    for kids in children.values():
+        kids.sort(key=lambda r: (r.sort_order, r.id))
     guid_of = {r.id: r.guid for r in rows}
     out: list[CodeNode] = []
 
@@ -57,13 +63,13 @@ def code_nodes(s: Session, coder_ids: Iterable[int] | None = None) -> list[CodeN
             own = docs.get(r.id, {})
             node = CodeNode(r.guid, r.name, guid_of.get(r.parent_id), r.color or "#888888",
                             r.description or "", bool(r.codable), depth,
-                            sum(own.values()), len(own))
+                            sum(own.values()), sum(1 for n in own.values() if n))
             out.append(node)
             sub_total, sub_docs = walk(r.id, depth + 1)
             node.total_codings = node.codings + sub_total
-            node.total_documents = len(sub_docs | own.keys())
+            node.total_documents = len(sub_docs | {d for d, n in own.items() if n})
             total += node.total_codings
-            all_docs |= sub_docs | own.keys()
+            all_docs |= sub_docs | {d for d, n in own.items() if n}
         return total, all_docs
 
     walk(None, 0)
