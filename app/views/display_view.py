@@ -27,6 +27,7 @@ from app.core.displays.saved import DisplaySpec
 from app.errors import SitatError
 from app.i18n import _, counts
 from app.views import settings
+from app.views.codeset_filter import CodeSetFilter
 from app.views.dialogs import ask_path
 from app.views.display_model import MatrixModel
 from app.views.quote_list import QuoteDelegate, add_quote
@@ -79,6 +80,9 @@ class DisplayDialog(QDialog):
         for a in attributes:
             self.where_attr.addItem(a, a)
         self.where_attr.currentIndexChanged.connect(self._fill_values)
+        self.codeset = CodeSetFilter(self)  # the rows (or columns) of codes: one set's codes
+        self.codeset.load(session)
+        session.codebookChanged.connect(self._sets_changed)
         form = QFormLayout()
         form.addRow(_("Rows:"), self.rows)
         form.addRow(_("Columns:"), self.cols)
@@ -93,6 +97,7 @@ class DisplayDialog(QDialog):
         where.addWidget(self.where_attr)
         where.addWidget(self.where_value)
         form.addRow(_("Only documents where:"), where)
+        form.addRow(_("Code set:"), self.codeset)
         from PySide6.QtWidgets import QCheckBox
 
         self.pseudonymise = QCheckBox(_("Pseudonyms in quotes"), self)
@@ -183,14 +188,23 @@ class DisplayDialog(QDialog):
         self.saved.clear()
         self.saved.addItems(names)
 
+    def _sets_changed(self) -> None:
+        """Code sets edited (or undone) while the dialog is open: offer them as they are now."""
+        self.codeset.load(self.session)
+
     def spec(self) -> DisplaySpec:
+        """The display chosen above; a chosen code set is read now and given as its codes, as
+        `sitat matrix --codeset` does (SitatError if the set is gone or empty)."""
+        with self.session.read() as s:
+            codes = self.codeset.paths(s)
         where = {self.where_attr.currentData(): self.where_value.currentText()} \
             if self.where_attr.currentData() and self.where_value.currentText() else {}
         scope = self.scope.currentData()
         return DisplaySpec(rows=self.rows.currentData(), cols=self.cols.currentData(),
                            cell=self.cell.currentData(), level=self.level.value() or None,
                            coders=(self.coder.currentData(),) if self.coder.currentData() else (),
-                           where=where, scope=None if scope == "segments" else scope)
+                           where=where, scope=None if scope == "segments" else scope,
+                           codes=tuple(codes or ()))
 
     def set_spec(self, spec: DisplaySpec) -> None:
         for combo, value in ((self.rows, spec.rows), (self.cols, spec.cols),
@@ -209,12 +223,13 @@ class DisplayDialog(QDialog):
             self.where_value.setCurrentText(value)
         else:
             self.where_attr.setCurrentIndex(0)
+        self.codeset.show_codes(spec.codes)  # a set saved from the CLI shows as that set
 
     def build(self, quiet: bool = False) -> bool:
         """Show the display chosen above (and remember it for the next opening); False, with
         the reason said unless `quiet`, if it cannot be built."""
-        spec = self.spec()
         try:
+            spec = self.spec()
             with self.session.read() as s:
                 m = spec.build(s)
         except SitatError as exc:
@@ -225,12 +240,14 @@ class DisplayDialog(QDialog):
 
         settings.put(self._last_key(), json.dumps(spec.as_json()))
         self.quotes = m if spec.cell == "quotes" else None  # the quotes: at the first click
-        self._built = spec
+        self._built, self._built_set = spec, self.codeset.chosen_set()
         self.model.set_matrix(m)
         self.scope_note.setText(_("Scope: {description}").format(
             description=m.scope.get("description", "")) + (
             " " + _("A passage coded by several coders counts once in each of their columns; "
-                    "the totals count it once.") if m.per_coder else ""))
+                    "the totals count it once.") if m.per_coder else "") + (
+            " " + _("Only the codes of the code set {name}.").format(name=self._built_set)
+            if self._built_set else ""))
         self.table.resizeColumnsToContents()
         self.list.clear()
         return True
@@ -282,8 +299,9 @@ class DisplayDialog(QDialog):
         if not ok or not name.strip():
             return
         try:
+            spec = self.spec()
             with self.session.project.write() as s:
-                save_display(s, name, self.spec(), replace=True)
+                save_display(s, name, spec, replace=True)
         except SitatError as exc:
             self.session.failed.emit(str(exc))
             return
@@ -318,11 +336,13 @@ class DisplayDialog(QDialog):
         from app.core.displays import tables
         from app.core.export.matrix_docx import write_matrix_docx
 
-        m, spec = self.model.m, self.spec()
         title = self.saved.currentText() if self.saved.currentText() else \
             f"{self.rows.currentText()} × {self.cols.currentText()}"
-        filters = spec.filters_text()
         try:
+            m, spec = self.model.m, getattr(self, "_built", None) or self.spec()
+            filters = spec.filters_text()  # the filters of the display shown
+            if getattr(self, "_built_set", None):
+                filters += "; " + _("code set: {name}").format(name=self._built_set)
             suffix = Path(path).suffix.lower()
             if suffix == ".csv":
                 tables.write_matrix_csv(m, path)

@@ -17,25 +17,32 @@ from PySide6.QtWidgets import (
 
 from app.errors import SitatError
 from app.i18n import _
+from app.views.codeset_filter import CodeSetFilter, merged
 from app.views.dialogs import ask_path
 from app.views.session import Session
 from app.views.window_host import WindowActions
 
 class QuotesDialog(QDialog):
-    """Which quotes: one code (with its child codes) or all, grouped by an attribute, one coder
-    or all, in which analysis scope (passages united across coders, the consensus, or every
+    """Which quotes: one code (with its child codes) or all, and/or the codes of a code set
+    (either's quotes, as `sitat export quotes --code --codeset`), grouped by an attribute, one
+    coder or all, in which analysis scope (passages united across coders, the consensus, or every
     coding), anonymised or not."""
 
     def __init__(self, session: Session, code_paths: list[str], current: str | None,
                  attributes: list[str], coders: list[str], parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Export quotes"))
+        self.session = session
         self.code = QComboBox(self)
         self.code.addItem(_("all codes"), None)
         for p in code_paths:
             self.code.addItem(p, p)
         if current:
             self.code.setCurrentIndex(max(0, self.code.findData(current)))
+        self.codeset = CodeSetFilter(self, first=_("no code set"), tip=_(
+            "Only the quotes of this code set's codes (and their child codes); with a code "
+            "chosen above, the quotes of that code too"))
+        self.codeset.load(session)
         self.group = QComboBox(self)
         self.group.addItem(_("no grouping"), None)
         for a in attributes:
@@ -54,6 +61,7 @@ class QuotesDialog(QDialog):
         self.anonymise = QCheckBox(_("Anonymise (number documents, letter coders)"), self)
         form = QFormLayout()
         form.addRow(_("Code:"), self.code)
+        form.addRow(_("Code set:"), self.codeset)
         form.addRow(_("Group by:"), self.group)
         form.addRow(_("Coder:"), self.coder)
         form.addRow(_("Scope:"), self.scope)
@@ -66,7 +74,12 @@ class QuotesDialog(QDialog):
         lay.addWidget(buttons)
 
     def options(self) -> dict:
-        return {"codes": [self.code.currentData()] if self.code.currentData() else None,
+        """The export's arguments; a chosen code set is read now, as its codes (SitatError if
+        it was deleted or emptied meanwhile)."""
+        with self.session.read() as s:
+            in_set = self.codeset.paths(s)
+        code = [self.code.currentData()] if self.code.currentData() else None
+        return {"codes": merged(code, in_set),
                 "group_by": self.group.currentData(),
                 "coders": [self.coder.currentData()] if self.coder.currentData() else None,
                 "anonymise": self.anonymise.isChecked(), "scope": self.scope.currentData()}

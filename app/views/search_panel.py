@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.errors import SitatError
 from app.i18n import _, n_
 from app.i18n import counts as n_counts
+from app.views.codeset_filter import CodeSetFilter, merged
 from app.views.commands.coding import CodeHitsCommand
 from app.views.session import Session
 
@@ -211,6 +212,11 @@ class SearchPanel(QWidget):
                                 "nobody has coded"))
         self.speaker = QComboBox(self)
         self.speaker.setToolTip(_("Only what this speaker said"))
+        self.codeset = CodeSetFilter(  # as `sitat search --in-codeset`
+            self, first=_("no code set"), item=_("only in code set {name} ({codes})"),
+            tip=_("Only text coded with a code of this set (or a child code); with a code "
+                  "chosen beside it, text coded with that code too; with «only uncoded text», "
+                  "text coded with none of them"))
         self.coder = QComboBox(self)
         self.coder.setToolTip(_("Only text this coder coded (with the code chosen beside it, "
                                 "or any code); with «only uncoded text», text this coder has "
@@ -228,6 +234,7 @@ class SearchPanel(QWidget):
         who = QHBoxLayout()
         who.addWidget(self.speaker, 1)
         who.addWidget(self.scope, 1)
+        who.addWidget(self.codeset, 1)
         who.addWidget(self.coder, 1)
         self.summary = QLabel(self)
         self.summary.setWordWrap(False)
@@ -287,6 +294,7 @@ class SearchPanel(QWidget):
             self.attribute.addItem(n, n)
         self.attribute.blockSignals(False)
         self._fill_values()
+        self.codeset.load(session)
         self.scope.clear()
         self.scope.addItem(_("all text"), None)
         self.scope.addItem(_("only uncoded text"), ("uncoded", None))
@@ -319,11 +327,14 @@ class SearchPanel(QWidget):
         progress = IndexProgress(self)
         try:
             with wait_cursor():
+                with self.session.read() as s:
+                    in_set = self.codeset.paths(s)  # the set as it is now
+                code = [scope[1]] if scope and scope[0] == "code" else None
                 coder = self.coder.currentData()
                 self.result = search(self.session.project, self.query.text(), where=where,
                                      speaker=self.speaker.currentData(),
                                      coders=[coder] if coder else None,
-                                     codes=[scope[1]] if scope and scope[0] == "code" else None,
+                                     codes=merged(code, in_set),
                                      uncoded=bool(scope and scope[0] == "uncoded"),
                                      exact=self.exact.isChecked(),
                                      compounds=self.compounds.isChecked(),
