@@ -61,7 +61,7 @@ class CodeSetFilter(QComboBox):
         """Enabled when there is something to choose; else it says why not."""
         self.setEnabled(self.count() > 1)
         self.setItemText(0, self.first if self.count() > 1 else
-                         _("no code sets in this project"))
+                         _("no code sets yet"))
         self.setToolTip(self.tip if self.sets else
                         _("Code sets are named groups of codes. Make them under Codes > "
                           "Code sets... to limit this to the codes of one set."))

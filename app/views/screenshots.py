@@ -3,8 +3,8 @@
     python -m app.views.screenshots OUTDIR
 
 workbench (transcript with codings, code tree with counts), retrieval list, search hits,
-coder comparison (with its colour legend), the displays dialog with a cell's quotes, the code
-dialog and the keyboard help, in Norwegian bokmål and English.
+coder comparison (with its colour legend), the displays dialog with a cell's quotes (and again
+limited to a code set), the code dialog and the keyboard help, in Norwegian bokmål and English.
 """
 
 from __future__ import annotations
@@ -96,6 +96,8 @@ def _render_language(project: Path, out: Path, lang: str) -> list[Path]:
     row = next(i for i, r in enumerate(m.rows) if r.endswith("Respekt"))
     displays.cell_clicked(displays.model.index(row, m.cols.index("Alna")))
     shot("displays", displays)
+    _code_set_display(w, displays)
+    shot("displays-codeset", displays)
     displays.close()
     dlg = CodeDialog(fields, "Respekt", w)
     dlg.show()
@@ -109,6 +111,24 @@ def _render_language(project: Path, out: Path, lang: str) -> list[Path]:
     w.close()
     QApplication.processEvents()
     return files
+
+
+def _code_set_display(w, displays) -> None:
+    """The displays dialog limited to a code set (made once in the throw-away sample copy)."""
+    from app.core import codesets
+    from app.views.commands.codesets import CodeSetsCommand
+
+    with w.session.read() as s:
+        rows = list(codesets.checkpoint(s))
+    if not any(r[1] == "Relasjoner" for r in rows):
+        members = tuple(sorted(n.guid for n in w.codes.model.nodes()
+                               if n.name in ("Respekt", "Samhandling", "Forutsigbarhet")))
+        w.session.execute(CodeSetsCommand(w.session, rows + [("", "Relasjoner", "", members)]))
+    displays.codeset.load(w.session)
+    displays.codeset.choose_set("Relasjoner")
+    displays.build()
+    m = displays.model.m
+    displays.cell_clicked(displays.model.index(0, m.cols.index("Alna")))
 
 
 def main(argv: list[str] | None = None) -> int:

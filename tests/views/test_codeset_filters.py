@@ -211,7 +211,7 @@ def test_without_code_sets_each_choice_is_disabled_and_says_why(qtbot, session, 
     qtbot.addWidget(panel)
     panel.set_session(session)
     for combo in (dlg.codeset, quotes.codeset, panel.codeset):
-        assert _items(combo) == ["no code sets in this project"] and not combo.isEnabled()
+        assert _items(combo) == ["no code sets yet"] and not combo.isEnabled()
         assert "Codes > Code sets..." in combo.toolTip()
         assert combo.chosen_set() is None
     assert dlg.build() and len(dlg.model.m.rows) > 2
