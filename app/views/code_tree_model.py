@@ -50,6 +50,7 @@ class CodeTreeModel(QAbstractItemModel):
         self._by_guid: dict[str, _Item] = {}
         self._icons: dict[str, QIcon] = {}
         self.pinned: list[str] = []
+        self.count_kind = "codings"  # or "segments": passages united across coders
 
     # -- data in -------------------------------------------------------------------------
     def set_nodes(self, nodes: list[CodeNode]) -> None:
@@ -80,6 +81,20 @@ class CodeTreeModel(QAbstractItemModel):
         for item in self._iter_items():
             item.cache = None
         self._emit_all_changed(COL_KEY, COL_KEY)
+
+    def set_count_kind(self, kind: str) -> None:
+        """What the numbers count: "codings" or "segments" (passages); the header and the
+        tooltips say which."""
+        if kind == self.count_kind:
+            return
+        self.count_kind = kind
+        for item in self._iter_items():
+            item.cache = None
+        self.headerDataChanged.emit(Qt.Horizontal, COL_CODINGS, COL_CODINGS)
+        self._emit_all_changed()
+
+    def _count_text(self, n: int) -> str:
+        return counts.passages(n) if self.count_kind == "segments" else counts.codings(n)
 
     def _emit_all_changed(self, first: int = 0, last: int = COL_DOCS) -> None:
         """One dataChanged per group of siblings (not per code): views and proxies then do
@@ -135,11 +150,15 @@ class CodeTreeModel(QAbstractItemModel):
     def headerData(self, section: int, orientation, role=Qt.DisplayRole):
         if orientation != Qt.Horizontal:
             return None
+        passages = self.count_kind == "segments"
         if role == Qt.DisplayRole:
-            return [_("Code"), _("Key"), _("Codings"), _("Docs")][section]
+            return [_("Code"), _("Key"), _("Passages") if passages else _("Codings"),
+                    _("Docs")][section]
         if role == Qt.ToolTipRole:
             return [_("Code"), _("Quick key (pinned codes)"),
-                    _("Codings, including child codes"),
+                    _("Passages, including child codes (overlapping codings of a code by "
+                      "different coders count once)") if passages
+                    else _("Codings, including child codes"),
                     _("Documents coded, including child codes")][section]
         return None
 
@@ -163,7 +182,7 @@ class CodeTreeModel(QAbstractItemModel):
         if n.description:
             tip += f"<br/>{_html(n.description)}"
         tip += "<br/>" + _("{own} here, {total} with child codes, in {docs}").format(
-            own=counts.codings(n.codings), total=counts.codings(n.total_codings),
+            own=self._count_text(n.codings), total=self._count_text(n.total_codings),
             docs=counts.documents(n.total_documents))
         if not n.codable:
             tip += "<br/><i>" + _("Groups other codes; not applied to text.") + "</i>"
@@ -177,7 +196,7 @@ class CodeTreeModel(QAbstractItemModel):
             (COL_KEY, A): centre, (COL_CODINGS, A): right, (COL_DOCS, A): right,
             (COL_CODINGS, F): grey, (COL_DOCS, F): grey,
             (COL_NAME, int(Qt.AccessibleTextRole)): _("{name}, {codings}").format(
-                name=n.name, codings=counts.codings(n.total_codings)),
+                name=n.name, codings=self._count_text(n.total_codings)),
         }
         for col in range(4):
             out[(col, T)] = tip

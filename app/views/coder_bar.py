@@ -8,6 +8,8 @@ import html
 
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QToolBar
 
+from app.core.live_counts import COUNT_KINDS
+from app.core.scope import scope_label
 from app.i18n import _
 from app.views.dialogs import CodersChoiceDialog
 from app.views.session import FILTER_ALL, FILTER_CHOSEN, FILTER_MINE
@@ -27,6 +29,18 @@ class CoderBar(QToolBar):
         self.combo.addItem(_("chosen coders..."), FILTER_CHOSEN)
         self.combo.activated.connect(self.apply_choice)
         self.addWidget(self.combo)
+        self.addSeparator()
+        self.addWidget(QLabel(_("Count:") + " ", self))
+        self.count_combo = QComboBox(self)
+        self.count_combo.setAccessibleName(_("What the code tree and document list count"))
+        for kind in COUNT_KINDS:
+            self.count_combo.addItem(scope_label(kind), kind)
+        self.count_combo.setToolTip(_("Every coding: a passage coded by several coders counts "
+                                      "once per coder. Passages: overlapping codings of a code "
+                                      "by the coders shown count once."))
+        self.count_combo.activated.connect(
+            lambda _i: window.counts.set_kind(self.count_combo.currentData()))
+        self.addWidget(self.count_combo)
         self.addSeparator()
         self.legend = QLabel(self)
         self.legend.setAccessibleName(_("Colours of the coders"))

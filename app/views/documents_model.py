@@ -26,6 +26,7 @@ class DocumentsModel(QAbstractTableModel):
         super().__init__(parent)
         self.columns: list[AttributeColumn] = []
         self.rows: list[DocumentRow] = []
+        self.count_kind = "codings"  # or "segments": passages united across coders
         self._index_rows()
 
     def set_data(self, columns: list[AttributeColumn], rows: list[DocumentRow]) -> None:
@@ -87,11 +88,11 @@ class DocumentsModel(QAbstractTableModel):
             self._keys[row] = None
             self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
 
-    def bump_codings(self, guid: str, delta: int) -> None:
-        """One document's number of codings changed by `delta`: repaint that cell only."""
-        row = self.row_of(guid)
-        if row >= 0:
-            self.set_codings({guid: self.rows[row].codings + delta})
+    def set_count_kind(self, kind: str) -> None:
+        """What the third column counts: "codings" or "segments" (passages)."""
+        if kind != self.count_kind:
+            self.count_kind = kind
+            self.headerDataChanged.emit(Qt.Horizontal, 2, 2)
 
     def row_of(self, guid: str) -> int:
         return self._row_of.get(guid, -1)
@@ -110,7 +111,7 @@ class DocumentsModel(QAbstractTableModel):
         if section == 1:
             return _("Characters")
         if section == 2:
-            return _("Codings")
+            return _("Passages") if self.count_kind == "segments" else _("Codings")
         return self.columns[section - FIXED].name
 
     def data(self, index: QModelIndex, role=_DISPLAY):

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from app.core import codetree
 from app.core import workbench as wb
 from app.i18n import LANGUAGES, _, counts
 from app.views import settings
@@ -31,6 +30,7 @@ from app.views.search_panel import SearchPanel
 from app.views.session import Session
 from app.views.team_actions import TeamActions
 from app.views.transcript import TranscriptView, code_colour, coder_colour
+from app.views.window_counts import WindowCounts
 from app.views.window_layout import DEFAULT_SIZE, fit_panels, remember_place
 
 
@@ -45,6 +45,7 @@ class MainWindow(QMainWindow):
         self.current_doc: str | None = None
         self.current_code: str | None = None
         self._fitted = False  # columns shared out to fit the first project shown
+        self.counts = WindowCounts(self)
         self.resize(DEFAULT_SIZE)
         self.docs = DocumentsPanel(self)
         self.transcript = TranscriptView(self)
@@ -197,9 +198,9 @@ class MainWindow(QMainWindow):
         self.session = session
         self.current_doc = None
         session.failed.connect(self.show_error)
-        session.codebookChanged.connect(self.reload_codes)
-        session.countsChanged.connect(self.reload_counts)
-        session.documentsChanged.connect(self.reload_documents)
+        session.codebookChanged.connect(self.counts.reload_codes)
+        session.countsChanged.connect(self.counts.reload_counts)
+        session.documentsChanged.connect(self.counts.reload_documents)
         session.codingsChanged.connect(self._codings_changed)
         session.codingAdded.connect(self._coding_added)
         session.codingRemoved.connect(self._coding_removed)
@@ -218,8 +219,9 @@ class MainWindow(QMainWindow):
         self.codes.model.set_pinned(settings.pinned_codes(session.project.id))
         self.coder_bar.show_mode(session.filter_mode)
         self._show_coder()
-        self.reload_documents()
-        self.reload_codes()
+        self.counts.forget()
+        self.counts.reload_documents(recount=False)
+        self.counts.reload_codes(recount=False)
         self.search.set_session(session)
         session.codebookChanged.connect(lambda: self.search.set_session(session))
         rows = self.docs.model.rows
@@ -268,35 +270,6 @@ class MainWindow(QMainWindow):
             self.session.undo_stack.redo()
 
     # -- loading into panels ----------------------------------------------------------------
-    def reload_documents(self) -> None:
-        if self.session is None:
-            return
-        from app.core import workbench_docs as wd
-
-        with self.session.read() as s:
-            columns, rows = wd.document_rows(s)
-        self.docs.set_data(columns, rows)
-        if self.current_doc and self.docs.model.row_of(self.current_doc) < 0:
-            self.current_doc = None
-            self.transcript.show_document(None)
-
-    def reload_codes(self) -> None:
-        if self.session is None:
-            return
-        with self.session.read() as s:
-            nodes = codetree.code_nodes(s, self.session.visible_coder_ids())
-        self.codes.set_nodes(nodes)
-        self.codes.model.set_pinned([g for g in self.codes.model.pinned
-                                     if any(n.guid == g for n in nodes)])
-        if self.current_code and not any(n.guid == self.current_code for n in nodes):
-            self.current_code = None
-            self.retrieval.clear()
-
-    def reload_counts(self) -> None:
-        self.reload_codes()
-        self.reload_documents()
-        self.show_retrieval(self.current_code)
-
     def _visible(self, codings: list[wb.ShownCoding]) -> list[wb.ShownCoding]:
         ids = self.session.visible_coder_ids() if self.session else None
         return codings if ids is None else [c for c in codings if c.coder_id in ids]
@@ -344,7 +317,7 @@ class MainWindow(QMainWindow):
         self.transcript.setFocus()
 
     def _refilter(self) -> None:
-        self.reload_codes()
+        self.counts.refresh_scope()
         self._codings_changed(None)
         self.show_retrieval(self.current_code)
         self._update_legend()
@@ -362,26 +335,12 @@ class MainWindow(QMainWindow):
     def _coding_added(self, doc_guid: str, shown: wb.ShownCoding) -> None:
         if doc_guid == self.current_doc and self._visible([shown]):
             self.transcript.add_coding(shown)
-        self._follow_counts(doc_guid, shown, +1)
+        self.counts.follow(doc_guid, shown.code_guid, shown.coder_id, +1)
 
     def _coding_removed(self, doc_guid: str, shown: wb.ShownCoding) -> None:
         if doc_guid == self.current_doc:
             self.transcript.remove_coding(shown.guid)
-        self._follow_counts(doc_guid, shown, -1)
-
-    def _follow_counts(self, doc_guid: str, shown: wb.ShownCoding, sign: int) -> None:
-        """Counts in the document list, code tree and retrieval list after one coding came or
-        went, without recounting the whole project."""
-        self.docs.model.bump_codings(doc_guid, sign)
-        if not self._visible([shown]):
-            return
-        nodes = self.codes.model.nodes()
-        with self.session.read() as s:
-            counts = codetree.counts_after_coding(s, nodes, doc_guid, shown.code_guid, sign,
-                                                  self.session.visible_coder_ids())
-        self.codes.model.update_counts(counts)
-        if self.current_code in counts:
-            self.show_retrieval(self.current_code)
+        self.counts.follow(doc_guid, shown.code_guid, shown.coder_id, -1)
 
     def _coding_updated(self, doc_guid: str, shown: wb.ShownCoding) -> None:
         if doc_guid == self.current_doc:
