@@ -82,21 +82,14 @@ def add_codeset_commands(sub, project_arg, json_flag) -> None:
 
 def with_code_sets(project, codes: list[str] | None, sets: list[str] | None):
     """`--code PATH` filters plus the codes of the `--codeset NAME` filters, as if each code of
-    the sets had been given with --code. `project` is a path or an open Project. A set that
-    holds no code is refused (as a filter it would otherwise mean every code)."""
-    from app.core.codesets import code_paths_in_sets
-    from app.errors import InvalidInput
+    the sets had been given with --code (`codesets.codes_with_sets`). `project` is a path or an
+    open Project."""
+    from app.core.codesets import codes_with_sets
 
     if not sets:
         return codes
     if isinstance(project, str):
         with _open(project, read_only=True) as p, p.read() as s:
-            paths = code_paths_in_sets(s, sets)
-    else:
-        with project.read() as s:
-            paths = code_paths_in_sets(s, sets)
-    if not paths:
-        raise InvalidInput(_("The code set {names} holds no codes; add some with `sitat codeset "
-                             "add`.").format(names=", ".join(sets)))
-    out = list(codes or [])
-    return out + [p for p in paths if p not in out]
+            return codes_with_sets(s, codes, sets)
+    with project.read() as s:
+        return codes_with_sets(s, codes, sets)

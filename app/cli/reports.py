@@ -62,12 +62,12 @@ def cmd_condensation(a) -> int:
 def _matrix_spec(a):
     from app.core.displays.saved import DisplaySpec
 
-    from app.cli.codesets import with_code_sets
-
-    codes = with_code_sets(a.project, a.code, getattr(a, "codeset", None))
+    # Code sets stay names: read when the display is built, and saved as names, so a saved
+    # display follows its sets as they are edited.
     spec = DisplaySpec(rows=a.rows, cols=a.cols, cell=a.cell, coders=tuple(a.coder or ()),
-                       where=key_values(a.where), codes=tuple(codes or ()), round=a.round,
-                       level=a.level, scope=a.scope)
+                       where=key_values(a.where), codes=tuple(a.code or ()), round=a.round,
+                       level=a.level, scope=a.scope,
+                       codesets=tuple(getattr(a, "codeset", None) or ()))
     if getattr(a, "load", None):
         from app.core.displays.saved import load_display
 

@@ -186,6 +186,22 @@ def code_paths_in_sets(s: Session, names: list[str]) -> list[str]:
     return [p for i, p in code_paths(s).items() if i in ids]
 
 
+def codes_with_sets(s: Session, codes: list[str] | None,
+                    sets: list[str] | None) -> list[str] | None:
+    """A code filter plus the codes of the named sets, read now (a set edited since counts as
+    it is), as if each code of the sets had been given as a code filter. None: no filter.
+    NotFound for an unknown set; InvalidInput for sets holding no code (as a filter they
+    would otherwise mean every code)."""
+    if not sets:
+        return list(codes) if codes else None
+    paths = code_paths_in_sets(s, list(sets))
+    if not paths:
+        raise InvalidInput(_("The code set {names} holds no codes; add some with `sitat codeset "
+                             "add`.").format(names=", ".join(sets)))
+    out = list(codes or [])
+    return out + [p for p in paths if p not in out]
+
+
 # -- undo ------------------------------------------------------------------------------------
 SetRow = tuple[str, str, str, tuple[str, ...]]  # guid, name, description, member code guids
 

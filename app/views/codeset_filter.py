@@ -79,7 +79,14 @@ class CodeSetFilter(QComboBox):
         return data[len(SET):] if data and data.startswith(SET) else None
 
     def choose_set(self, name: str | None) -> None:
+        """Choose a set by name (None: no filter); a saved display's own codes entry goes."""
+        if self.findData(CODES) >= 0:
+            self.removeItem(self.findData(CODES))
         self.setCurrentIndex(max(0, self.findData(SET + name) if name else 0))
+
+    def saved_or_none(self) -> tuple[str, ...]:
+        """The codes a saved display brought when that entry is chosen, else none."""
+        return self.saved_codes if self.currentData() == CODES else ()
 
     def paths(self, s) -> list[str] | None:
         """The chosen codes as paths, read now in the open session `s` (a set edited since the

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.codesets import codes_with_sets
 from app.core.displays.saved import DisplaySpec
 from app.errors import SitatError
 from app.i18n import _, counts
@@ -193,18 +194,18 @@ class DisplayDialog(QDialog):
         self.codeset.load(self.session)
 
     def spec(self) -> DisplaySpec:
-        """The display chosen above; a chosen code set is read now and given as its codes, as
-        `sitat matrix --codeset` does (SitatError if the set is gone or empty)."""
-        with self.session.read() as s:
-            codes = self.codeset.paths(s)
+        """The display chosen above. A chosen code set is kept as its name, read when the
+        display is built (as `sitat matrix --codeset`), so a saved display follows the set."""
         where = {self.where_attr.currentData(): self.where_value.currentText()} \
             if self.where_attr.currentData() and self.where_value.currentText() else {}
         scope = self.scope.currentData()
+        name = self.codeset.chosen_set()
         return DisplaySpec(rows=self.rows.currentData(), cols=self.cols.currentData(),
                            cell=self.cell.currentData(), level=self.level.value() or None,
                            coders=(self.coder.currentData(),) if self.coder.currentData() else (),
                            where=where, scope=None if scope == "segments" else scope,
-                           codes=tuple(codes or ()))
+                           codes=() if name else tuple(self.codeset.saved_or_none()),
+                           codesets=(name,) if name else ())
 
     def set_spec(self, spec: DisplaySpec) -> None:
         for combo, value in ((self.rows, spec.rows), (self.cols, spec.cols),
@@ -223,7 +224,19 @@ class DisplayDialog(QDialog):
             self.where_value.setCurrentText(value)
         else:
             self.where_attr.setCurrentIndex(0)
-        self.codeset.show_codes(spec.codes)  # a set saved from the CLI shows as that set
+        if len(spec.codesets) == 1 and not spec.codes:
+            self.codeset.choose_set(spec.codesets[0])  # saved with a set: that set, as it is now
+            if self.codeset.chosen_set() != spec.codesets[0]:
+                self.session.failed.emit(_("The code set {name} of this display no longer "
+                                           "exists; it is shown with all codes.")
+                                         .format(name=spec.codesets[0]))
+        else:  # codes (or several sets) saved: the set holding exactly them, or those codes
+            try:
+                with self.session.read() as s:
+                    codes = codes_with_sets(s, list(spec.codes), list(spec.codesets))
+            except SitatError:
+                codes = spec.codes
+            self.codeset.show_codes(codes)
 
     def build(self, quiet: bool = False) -> bool:
         """Show the display chosen above (and remember it for the next opening); False, with
@@ -340,9 +353,7 @@ class DisplayDialog(QDialog):
             f"{self.rows.currentText()} × {self.cols.currentText()}"
         try:
             m, spec = self.model.m, getattr(self, "_built", None) or self.spec()
-            filters = spec.filters_text()  # the filters of the display shown
-            if getattr(self, "_built_set", None):
-                filters += "; " + _("code set: {name}").format(name=self._built_set)
+            filters = spec.filters_text()  # the filters of the display shown (its set too)
             suffix = Path(path).suffix.lower()
             if suffix == ".csv":
                 tables.write_matrix_csv(m, path)

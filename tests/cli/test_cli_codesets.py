@@ -107,3 +107,32 @@ def test_codeset_filters_in_matrix_search_and_quote_exports(cli, tmp_path):
         r = cli("--lang", "en", *args)
         assert r.code == 1 and ("holds no codes" in r.err or "no code set" in r.err), r.err
     assert not (tmp_path / "c.csv").exists()
+
+
+def test_a_display_saved_with_a_code_set_follows_the_set(cli, tmp_path):
+    """`matrix --codeset S --save D` keeps the set's name: `--load D` shows the set as it is
+    when loaded (a code added to the set since appears), and its filter line names the set."""
+    from app.core.demo import ensure_sample
+
+    proj = str(tmp_path / "s.sitat")
+    (tmp_path / "s.sitat").write_bytes(ensure_sample(tmp_path / "sample").read_bytes())
+    paths = [r["path"] for r in cli("codes", proj, "--json").json() if r["codings"]]
+    a, b = paths[0], paths[2]
+    assert cli("codeset", "add", proj, "To", "--codes", a).code == 0
+    r = cli("matrix", proj, "--rows", "codes", "--cols", "documents", "--codeset", "To",
+            "--save", "Etter sett", "--json")
+    assert r.code == 0 and r.json()["rows"] == [a]
+    assert cli("codeset", "add", proj, "To", "--codes", b).code == 0
+    r = cli("matrix", proj, "--load", "Etter sett", "--json")
+    assert r.code == 0 and set(r.json()["rows"]) == {a, b}
+    r = cli("--lang", "en", "matrix", proj, "--load", "Etter sett", "--docx",
+            str(tmp_path / "d.docx"))
+    assert r.code == 0
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "d.docx")).paragraphs)
+    assert "code set: To" in text
+    # The set removed: loading the display says so instead of showing every code.
+    assert cli("codeset", "remove", proj, "To").code == 0
+    r = cli("--lang", "en", "matrix", proj, "--load", "Etter sett")
+    assert r.code == 1 and "no code set" in r.err.lower(), r.err

@@ -103,19 +103,30 @@ def test_a_display_shows_only_the_codes_of_the_chosen_set(qtbot, with_sets, monk
     assert dlg.model.m.rows == [INFORMASJON]
     assert dlg.codeset.itemData(dlg.codeset.currentIndex(), Qt.ToolTipRole) == INFORMASJON
 
-    # Saved from the window: the set is stored as its codes, as the CLI stores it.
+    # Saved from the window: the set is stored by name, as the CLI stores it, so the saved
+    # display follows the set as it is edited.
     dlg.codeset.choose_set("Relasjoner")
     dlg.cols.setCurrentIndex(dlg.cols.findData("documents"))
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Fra vinduet", True))
     dlg.save()
     with with_sets.read() as s:
-        assert list(load_display(s, "Fra vinduet").codes) == IN_SET
+        saved = load_display(s, "Fra vinduet")
+    assert saved.codesets == ("Relasjoner",) and saved.codes == ()
     dlg.codeset.choose_set(None)
     dlg.saved.setCurrentText("Fra vinduet")
     dlg.open_saved()
     assert dlg.codeset.currentText() == "Relasjoner (2 codes)"
     assert dlg.model.m.rows == IN_SET and dlg.model.m.row_axis == "codes"
     assert "the saved display's codes (1 code)" not in _items(dlg.codeset)
+    from app.core import codesets
+
+    with with_sets.project.write() as s:
+        codesets.add_or_create(s, "Relasjoner", [INFORMASJON])
+    dlg.codeset.load(with_sets)
+    dlg.codeset.choose_set(None)
+    dlg.open_saved()
+    assert set(dlg.model.m.rows) == {*IN_SET, INFORMASJON}  # the set as it is now
+    assert dlg.codeset.currentText() == "Relasjoner (3 codes)"
 
 
 def test_sets_edited_while_the_displays_window_is_open_are_offered(qtbot, with_sets):

@@ -30,6 +30,9 @@ class DisplaySpec:
     level: int | None = None
     roll_up: bool = True
     scope: str | None = None  # segments (None: older saved displays), consensus or codings
+    # Code sets by name, read when the display is built, so a saved display follows the set
+    # as it is edited (their codes are added to `codes`).
+    codesets: tuple[str, ...] = ()
 
     @classmethod
     def from_json(cls, data: dict) -> "DisplaySpec":
@@ -38,7 +41,7 @@ class DisplaySpec:
             raise InvalidInput(_("A saved display is damaged; save it again."))
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known and v is not None}
-        for key in ("coders", "codes"):
+        for key in ("coders", "codes", "codesets"):
             if key in values:
                 values[key] = tuple(str(x) for x in values[key])
         if "where" in values:
@@ -54,6 +57,8 @@ class DisplaySpec:
             out["where"] = dict(self.where)
         if self.codes:
             out["codes"] = list(self.codes)
+        if self.codesets:
+            out["codesets"] = list(self.codesets)
         if self.round:
             out["round"] = self.round
         if self.level:
@@ -73,11 +78,13 @@ class DisplaySpec:
 
     def build(self, s: Session, cell: str | None = None):
         """The matrix this spec describes (`cell` overrides the cell kind)."""
+        from app.core.codesets import codes_with_sets
         from app.core.displays.matrix import build_matrix
 
         return build_matrix(s, self.rows, self.cols, cell or self.cell,
                             coders=list(self.coders) or None, where=dict(self.where) or None,
-                            codes=list(self.codes) or None, round=self.round,
+                            codes=codes_with_sets(s, list(self.codes), list(self.codesets)),
+                            round=self.round,
                             level=self.level or None, roll_up=self.roll_up,
                             scope=self.scope)
 
@@ -99,6 +106,10 @@ class DisplaySpec:
             parts.append(_("round: {name}").format(name=self.round))
         if self.codes:
             parts.append(_("codes: {names}").format(names=", ".join(self.codes)))
+        if len(self.codesets) == 1:
+            parts.append(_("code set: {name}").format(name=self.codesets[0]))
+        elif self.codesets:
+            parts.append(_("code sets: {names}").format(names=", ".join(self.codesets)))
         if self.level:
             parts.append(_("level: {n}").format(n=self.level))
         return "; ".join(parts)
