@@ -15,6 +15,8 @@ CODE_MIME = "application/x-sitat-code"
 SELECTION_MIME = "application/x-sitat-selection"
 COL_NAME, COL_KEY, COL_CODINGS, COL_DOCS = range(4)
 GuidRole = Qt.UserRole + 1
+_ROOT_FLAGS = Qt.ItemIsDropEnabled  # worked out once: flags() is asked for every cell painted
+_ITEM_FLAGS = _ROOT_FLAGS | Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsDragEnabled
 
 
 class _Item:
@@ -221,10 +223,7 @@ class CodeTreeModel(QAbstractItemModel):
                                   self.createIndex(item.row, COL_DOCS, item))
 
     def flags(self, index: QModelIndex):
-        base = Qt.ItemIsDropEnabled
-        if not index.isValid():
-            return base
-        return base | Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsDragEnabled
+        return _ITEM_FLAGS if index.isValid() else _ROOT_FLAGS
 
     # -- drag and drop -------------------------------------------------------------------
     def supportedDropActions(self):

@@ -17,6 +17,8 @@ _DISPLAY, _EDIT, _TIP, _ALIGN = (int(Qt.DisplayRole), int(Qt.EditRole), int(Qt.T
                                  int(Qt.TextAlignmentRole))
 _SORT, _GUID = int(SortRole), int(GuidRole)
 _RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
+_FLAGS = Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsDropEnabled
+_EDITABLE = _FLAGS | Qt.ItemIsEditable
 
 
 class DocumentsModel(QAbstractTableModel):
@@ -75,10 +77,11 @@ class DocumentsModel(QAbstractTableModel):
         return [t[column] for t in self._texts]
 
     def set_codings(self, counts: dict[str, int]) -> None:
-        """New numbers of codings for some documents (guid -> count): only those cells are
-        repainted."""
+        """New numbers of codings for some documents (guid -> count): only the cells that
+        change are repainted, in one signal for the rows between the first and last."""
         import dataclasses
 
+        changed = []
         for guid, n in counts.items():
             row = self.row_of(guid)
             if row < 0 or self.rows[row].codings == n:
@@ -86,7 +89,9 @@ class DocumentsModel(QAbstractTableModel):
             self.rows[row] = dataclasses.replace(self.rows[row], codings=n)
             self._texts[row][2] = str(n)
             self._keys[row] = None
-            self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
+            changed.append(row)
+        if changed:
+            self.dataChanged.emit(self.index(min(changed), 2), self.index(max(changed), 2))
 
     def set_count_kind(self, kind: str) -> None:
         """What the third column counts: "codings" or "segments" (passages)."""
@@ -137,10 +142,7 @@ class DocumentsModel(QAbstractTableModel):
         return None
 
     def flags(self, index: QModelIndex):
-        f = Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsDropEnabled
-        if index.isValid() and index.column() >= FIXED:
-            f |= Qt.ItemIsEditable
-        return f
+        return _EDITABLE if index.isValid() and index.column() >= FIXED else _FLAGS
 
     def setData(self, index: QModelIndex, value, role=Qt.EditRole) -> bool:
         if role != Qt.EditRole or not index.isValid() or index.column() < FIXED:
