@@ -95,8 +95,9 @@ class IndexProgress:
 
 
 class HitsModel(QAbstractListModel):
-    """The hits of a search as rows, made only for the rows on screen: a search with ten
-    thousand hits fills the list at once."""
+    """The hits of a search as rows: the first page of a search stream (search/stream.py) at
+    once, the next ones fetched as the list scrolls to its end (Qt's canFetchMore/fetchMore),
+    so a search with a hundred thousand hits shows its first screen at once."""
 
     KwicRole = Qt.UserRole + 7  # (left context, hit, right context), each on one line
     PlaceRole = Qt.UserRole + 8  # "document · speaker · district · service"
@@ -104,11 +105,43 @@ class HitsModel(QAbstractListModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.hits = []
+        self.stream = None
 
     def set_hits(self, hits) -> None:
+        """Show a list of hits (or none); a stream shown before is closed."""
         self.beginResetModel()
-        self.hits = hits
+        self._close()
+        self.hits = list(hits)
         self.endResetModel()
+
+    def set_stream(self, stream) -> None:
+        """Show a search stream: its first page now, the others when scrolled to."""
+        self.beginResetModel()
+        self._close()
+        self.stream = stream
+        self.hits = stream.next_page()
+        self.endResetModel()
+
+    def _close(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008 - Qt's signature
+        return not parent.isValid() and self.stream is not None and not self.stream.exhausted
+
+    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: B008 - Qt's signature
+        if not self.canFetchMore(parent):
+            return
+        try:
+            page = self.stream.next_page()
+        except SitatError:  # the index changed under the search: no more rows
+            self._close()
+            return
+        if page:
+            self.beginInsertRows(QModelIndex(), len(self.hits), len(self.hits) + len(page) - 1)
+            self.hits.extend(page)
+            self.endInsertRows()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.hits)
@@ -317,7 +350,7 @@ class SearchPanel(QWidget):
             self.value.addItems(values)
 
     def run(self) -> bool:
-        from app.core.search.service import search
+        from app.core.search.stream import open_search
 
         if self.session is None:
             return False
@@ -331,14 +364,13 @@ class SearchPanel(QWidget):
                     in_set = self.codeset.paths(s)  # the set as it is now
                 code = [scope[1]] if scope and scope[0] == "code" else None
                 coder = self.coder.currentData()
-                self.result = search(self.session.project, self.query.text(), where=where,
-                                     speaker=self.speaker.currentData(),
-                                     coders=[coder] if coder else None,
-                                     codes=merged(code, in_set),
-                                     uncoded=bool(scope and scope[0] == "uncoded"),
-                                     exact=self.exact.isChecked(),
-                                     compounds=self.compounds.isChecked(),
-                                     index=self.session.search_index(), progress=progress)
+                self.model.set_hits([])  # the previous search lets go of the index first
+                self.result = open_search(
+                    self.session.project, self.query.text(), where=where,
+                    speaker=self.speaker.currentData(), coders=[coder] if coder else None,
+                    codes=merged(code, in_set), uncoded=bool(scope and scope[0] == "uncoded"),
+                    exact=self.exact.isChecked(), compounds=self.compounds.isChecked(),
+                    index=self.session.search_index(), progress=progress)
         except SitatError as exc:
             self.summary.setText(str(exc))
             self.summary.setToolTip("")
@@ -354,19 +386,20 @@ class SearchPanel(QWidget):
     PER_DOCUMENT_SHOWN = 4
 
     def show_result(self) -> None:
+        """The totals (hits, per document) and the first page at once; more as it scrolls."""
         r = self.result
         per_doc = sorted(r.per_document().items(), key=lambda x: (-x[1], x[0]))
         counts = ", ".join(f"{d} ({n})" for d, n in per_doc[:self.PER_DOCUMENT_SHOWN])
         if len(per_doc) > self.PER_DOCUMENT_SHOWN:
             counts += ", " + _("{n} more").format(n=len(per_doc) - self.PER_DOCUMENT_SHOWN)
         self.summary.setText(_("{hits} in {documents}: {counts}").format(
-            hits=n_counts.hits(len(r.hits)), documents=n_counts.documents(len(per_doc)),
+            hits=n_counts.hits(r.total), documents=n_counts.documents(len(per_doc)),
             counts=counts) + (
             f"\n{r.warning}" if r.warning else ""))
         self.summary.setToolTip("\n".join(f"{d}: {n}" for d, n in per_doc))
         self.show_suggestions(r.suggestions)
-        self.model.set_hits(r.hits)
-        if len(r.hits):
+        self.model.set_stream(r)
+        if r.total:
             self.list.scrollToTop()
 
     def show_suggestions(self, suggestions: dict[str, list[str]]) -> None:
@@ -393,10 +426,12 @@ class SearchPanel(QWidget):
             self.hitActivated.emit(*where)
 
     def code_all_hits(self, code_path: str) -> bool:
-        if not self.result or not self.result.hits or self.session is None:
+        """Code every hit of the search - not only the rows fetched so far - as one undoable
+        step (the hits are streamed in batches inside one transaction)."""
+        if not self.result or not self.result.total or self.result.closed \
+                or self.session is None:
             return False
-        cmd = CodeHitsCommand(self.session, self.result.hits, code_path,
-                              self.spread.currentData())
+        cmd = CodeHitsCommand(self.session, self.result, code_path, self.spread.currentData())
         if self.session.execute(cmd):
             self.summary.setText(n_("{n} coding made.", "{n} codings made.", cmd.made)
                                  .format(n=cmd.made))

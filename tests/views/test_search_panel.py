@@ -1,6 +1,7 @@
-"""The search panel with a large result: thousands of hits fill the list at once (rows are made
-only when shown, all of one height), each row is a concordance line with the hit at the same
-place, the count per document is summed, and the last hit jumps like the first."""
+"""The search panel with a large result: the first page of hits and the totals show at once,
+further pages are fetched as the list scrolls (rows all of one height), each row is a
+concordance line with the hit at the same place, the count per document is summed, the last
+hit jumps like the first, and "Code all hits" codes the hits not fetched yet too."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import time
 from PySide6.QtCore import Qt
 
 
-def test_thousands_of_hits_show_at_once_and_jump(qtbot, sample_window):
+def test_thousands_of_hits_show_their_first_page_and_fetch_more_on_scroll(qtbot, sample_window):
+    from app.core.search.service import search
+    from app.core.search.stream import PAGE_SIZE
+
     w = sample_window
     w.resize(1300, 900)
     w.show()
@@ -22,27 +26,75 @@ def test_thousands_of_hits_show_at_once_and_jump(qtbot, sample_window):
     assert panel.run()
     qtbot.wait(1)
     shown = time.perf_counter() - t0
-    print(f"{len(panel.result.hits)} hits shown in {shown * 1000:.0f} ms")
-    hits = panel.result.hits
-    assert len(hits) > 2000 and panel.model.rowCount() == len(hits)
-    assert shown < 5  # generous: a list that measured every row would take far longer
+    print(f"{panel.result.total} hits, first page shown in {shown * 1000:.0f} ms")
+    full = search(w.session.project, "ikke ELLER og", index=w.session.search_index()).hits
+    total = panel.result.total
+    assert total == len(full) > 2000
+    assert panel.model.rowCount() == PAGE_SIZE  # the first page only, the totals at once
+    assert shown < 5
     per_doc = panel.result.per_document()
-    assert sum(per_doc.values()) == len(hits) and len(per_doc) == 16
-    assert f"{len(hits):,} hits" in panel.summary.text() and "more" in panel.summary.text()
+    assert per_doc == search(w.session.project, "ikke ELLER og",
+                             index=w.session.search_index()).per_document()
+    assert sum(per_doc.values()) == total and len(per_doc) == 16
+    assert f"{total:,} hits" in panel.summary.text() and "more" in panel.summary.text()
     assert all(f"{d}: {n}" in panel.summary.toolTip() for d, n in per_doc.items())
-    rows = [panel.model.index(i, 0) for i in (0, len(hits) // 2, len(hits) - 1)]
+    heights = {panel.list.visualRect(panel.model.index(i, 0)).height() for i in range(5)}
+    assert len(heights) == 1 and heights.pop() > 20  # two lines, one height for all
+    assert not panel.list.grab().isNull()
+    for _ in range(3):  # scrolling to the end fetches the next page
+        before = panel.model.rowCount()
+        panel.list.scrollToBottom()
+        qtbot.waitUntil(lambda: panel.model.rowCount() > before, timeout=3000)
+    assert panel.model.rowCount() > 3 * PAGE_SIZE
+    while panel.model.canFetchMore():
+        panel.model.fetchMore()
+    hits = panel.model.hits
+    assert panel.model.rowCount() == total and not panel.model.canFetchMore()
+    assert [(h.document, h.start, h.end) for h in hits] == \
+        [(h.document, h.start, h.end) for h in full]
+    rows = [panel.model.index(i, 0) for i in (0, total // 2, total - 1)]
     for index in rows:
         h = hits[index.row()]
         left, hit, right = index.data(panel.model.KwicRole)
         assert hit == " ".join(h.text.split())
         assert h.document in index.data(panel.model.PlaceRole)
         assert index.data(Qt.UserRole) == (h.document, h.start, h.end)
-    heights = {panel.list.visualRect(panel.model.index(i, 0)).height() for i in range(5)}
-    assert len(heights) == 1 and heights.pop() > 20  # two lines, one height for all
-    assert not panel.list.grab().isNull()
     panel.list.scrollToBottom()
     panel._chosen(rows[-1])
-    assert w.transcript.selected_text() == hits[len(hits) - 1].text
+    assert w.transcript.selected_text() == hits[total - 1].text
+    stream = panel.result
+    panel.query.setText("kontaktperson")
+    assert panel.run()  # a new search closes the previous one
+    assert stream.closed and stream.next_page() == [] and panel.result is not stream
+
+
+def test_code_all_hits_codes_the_rows_not_yet_fetched(sample_window):
+    from sqlalchemy import func, select
+
+    from app.core.search.stream import PAGE_SIZE
+    from app.models import Coding
+
+    w = sample_window
+    session = w.session
+    session.set_coder_name("Hanne")
+    panel = w.search
+    panel.query.setText("og")
+    assert panel.run() and panel.result.total > PAGE_SIZE
+    assert panel.model.rowCount() == PAGE_SIZE
+
+    def count():
+        with session.read() as s:
+            return s.scalar(select(func.count(Coding.id)))
+
+    before = count()
+    assert panel.code_all_hits("Andre kjennetegn/Forutsigbarhet")
+    made = count() - before
+    assert made == panel.result.total  # every hit, the unfetched ones too, one coding each
+    assert session.undo_stack.count() >= 1
+    session.undo_stack.undo()  # one step undoes them all
+    assert count() == before
+    session.undo_stack.redo()
+    assert count() == before + made
 
 
 def test_a_failed_search_clears_the_list(sample_window):

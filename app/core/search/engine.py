@@ -8,6 +8,11 @@ wildcards, fuzzy terms and AND/OR/NOT over them - this module walks the postings
 passages are sets of document numbers, and each positive leaf brings its character ranges.
 Anything else returns None, and the caller uses whoosh's own matcher (tests check that both
 give the same hits).
+
+With `lazy`, a term's postings are kept as they are stored (bytes) instead of being decoded into
+ranges: a paged search (stream.py) counts the hits of a passage matched by one term from the
+count at the head of its posting, and decodes ranges only for the passages of the page shown
+(`ranges`, `count`).
 """
 
 from __future__ import annotations
@@ -24,13 +29,14 @@ class Unsupported(Exception):
 
 
 def match(reader, q, restrict: set[int] | None = None,
-          parts=None) -> tuple[set[int], Spans] | None:
+          parts=None, lazy: bool = False) -> tuple[set[int], Spans] | None:
     """(matched units, ranges per unit) for query `q`, limited to `restrict` when given; None
     when `q` holds a node this engine does not know. Units are passage docnums, or with
     `parts` (`passages.Parts` of the reader) search keys: each turn inside a merged passage
-    is then matched on its own (see app/core/search/passages.py)."""
+    is then matched on its own (see app/core/search/passages.py). With `lazy` a unit's ranges
+    may hold undecoded postings (bytes): read them with `ranges` or `count`."""
     try:
-        docs, spans = _Eval(reader, restrict, parts).run(q)
+        docs, spans = _Eval(reader, restrict, parts, lazy).run(q)
     except Unsupported:
         return None
     return docs, {d: spans[d] for d in docs if d in spans}
@@ -41,8 +47,10 @@ class _Eval:
     cut down to that set, and NOT takes its complement within it, so the result is the same
     as filtering afterwards - but postings outside the filter are never decoded."""
 
-    def __init__(self, reader, restrict: set[int] | None = None, parts=None) -> None:
+    def __init__(self, reader, restrict: set[int] | None = None, parts=None,
+                 lazy: bool = False) -> None:
         self.reader = reader
+        self.lazy = lazy
         self.restrict = restrict
         self.parts = parts if parts is not None and parts.merged else None
         self._all: set[int] | None = restrict
@@ -63,7 +71,12 @@ class _Eval:
 
     def keyed(self, spans: Spans) -> Spans:
         """Ranges by passage -> ranges by search key (see `to_keys`)."""
-        return spans if self.parts is None else to_keys(spans, self.parts, self.restrict)
+        if self.parts is None:
+            return spans
+        if self.lazy:  # a merged passage's postings are decoded to be split into its turns
+            merged = self.parts.merged
+            spans = {d: ranges(v) if d in merged else v for d, v in spans.items()}
+        return to_keys(spans, self.parts, self.restrict)
 
     def run(self, q) -> tuple[set[int], Spans]:
         from whoosh import query as Q
@@ -116,6 +129,9 @@ class _Eval:
             return set(), {}
         decode = self.decoder(fieldname)
         keep = self.keep_docs
+        if self.lazy and decode is _decode_characters:
+            spans = self.keyed({d: [v] for d, v in _items(m) if keep is None or d in keep})
+            return set(spans), spans
         spans = self.keyed({d: [(a, b) for _p, a, b in decode(v)] for d, v in _items(m)
                             if keep is None or d in keep})
         return set(spans), spans
@@ -207,6 +223,28 @@ def _decode_characters(value: bytes) -> list[tuple[int, int, int]]:
         end = start + length
         out.append((pos, start, end))
     return out
+
+
+def ranges(items: list) -> list[tuple[int, int]]:
+    """The ranges of a lazy unit: (start, end) pairs as they are, postings (bytes) decoded."""
+    if len(items) == 1 and type(items[0]) is bytes:
+        return [(a, b) for _p, a, b in _decode_characters(items[0])]
+    out = []
+    for x in items:
+        if type(x) is bytes:
+            out += [(a, b) for _p, a, b in _decode_characters(x)]
+        else:
+            out.append(x)
+    return out
+
+
+def count(items: list) -> int | None:
+    """How many hits a lazy unit holds when that is known without decoding: one term's posting
+    (its words never overlap) counts at its head; None when ranges must be joined first."""
+    if len(items) == 1:
+        x = items[0]
+        return int.from_bytes(x[:4], "big") if type(x) is bytes else 1
+    return None
 
 
 def _items(m):

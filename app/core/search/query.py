@@ -25,27 +25,32 @@ class Hit:
     cut out when first asked for, so a search with thousands of hits stays quick."""
 
     __slots__ = ("document", "document_guid", "start", "end", "speaker", "attributes",
-                 "_source", "_unit", "_context")
+                 "_source", "_unit", "_context", "_base")
 
     def __init__(self, document: str, document_guid: str, start: int, end: int, speaker: str,
-                 attributes: dict, source: str, unit: tuple[int, int]) -> None:
+                 attributes: dict, source: str, unit: tuple[int, int], base: int = 0) -> None:
+        """`source` is the document's text from offset `base` on (a paged search reads only
+        the passages it shows); it must hold the whole unit [lo, hi)."""
         self.document, self.document_guid = document, document_guid
         self.start, self.end, self.speaker, self.attributes = start, end, speaker, attributes
-        self._source, self._unit, self._context = source, unit, None
+        self._source, self._unit, self._context, self._base = source, unit, None, base
 
     @property
     def text(self) -> str:
-        return self._source[self.start:self.end]
+        return self._source[self.start - self._base:self.end - self._base]
 
     def _sentence(self) -> tuple[int, int]:
         if self._context is None:
-            self._context = sentence_around(self._source, *self._unit, self.start, self.end)
+            z = self._base
+            a, b = sentence_around(self._source, self._unit[0] - z, self._unit[1] - z,
+                                   self.start - z, self.end - z)
+            self._context = (a + z, b + z)
         return self._context
 
     @property
     def context(self) -> str:
         a, b = self._sentence()
-        return self._source[a:b]
+        return self._source[a - self._base:b - self._base]
 
     @property
     def context_start(self) -> int:

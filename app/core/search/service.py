@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -57,15 +57,16 @@ def whoosh_match(searcher, q, filter_terms: list[tuple]) -> tuple[set[int], dict
     return set(docnums), hit_spans(searcher, docnums, list(_leaves(q)))
 
 
-def match(searcher, q, filter_terms: list[tuple], parts=None) -> tuple[set[int], dict]:
+def match(searcher, q, filter_terms: list[tuple], parts=None,
+          lazy: bool = False) -> tuple[set[int], dict]:
     """Matched units and their hit ranges, from the postings in one pass where possible. With
     `parts` (the index's `Parts`) units are search keys: each turn of a merged passage on its
-    own (see passages.py)."""
+    own (see passages.py). With `lazy`, ranges may be left as postings (engine.ranges)."""
     from app.core.search import engine
 
     reader = searcher.reader()
     restrict = engine.filter_docs(reader, filter_terms, parts) if filter_terms else None
-    got = engine.match(reader, q, restrict, parts)
+    got = engine.match(reader, q, restrict, parts, lazy)
     if got is not None:
         return got
     docs, spans = whoosh_match(searcher, q, filter_terms)
@@ -241,9 +242,14 @@ def spread(s, hits: Sequence[Hit], how: str) -> list[SpreadSpan]:
     return [SpreadSpan(g, a, b) for g, spans in out.items() for a, b in _union(spans)]
 
 
-def code_hits(s, hits: Sequence[Hit], code_path: str, coder: str, how: str = "hit") -> int:
+CODE_BATCH = 20_000  # hits spread and inserted together by `code_hits`
+
+
+def code_hits(s, hits: Iterable[Hit], code_path: str, coder: str, how: str = "hit") -> int:
     """Code every hit (spread as asked) with one code for one coder, in the caller's
-    transaction; exact duplicates are skipped. Returns the number of codings made."""
+    transaction; exact duplicates are skipped. Returns the number of codings made. `hits` may
+    be a stream (`stream.SearchStream`, in document order): they are coded in batches of
+    whole documents, so memory follows a batch, not the hit count."""
     from app.core.codebook import resolve_code
     from app.core.coding import NewCoding, add_codings_bulk, get_or_create_coder
     from app.models import Document
@@ -252,14 +258,33 @@ def code_hits(s, hits: Sequence[Hit], code_path: str, coder: str, how: str = "hi
     if not code.codable:
         raise InvalidInput(_("The code {name} only groups other codes and cannot be applied "
                              "to text.").format(name=code.name))
+    if how not in SPREADS:
+        raise InvalidInput(_("Spread is one of: {choices}.").format(choices=", ".join(SPREADS)))
     who = get_or_create_coder(s, coder)
     ids = {g: i for g, i in s.execute(select(Document.guid, Document.id))}
-    rows = [NewCoding(ids[x.document_guid], code.id, who.id, x.start, x.end)
-            for x in spread(s, hits, how)]
-    return add_codings_bulk(s, rows)
+    if hasattr(hits, "iter_hits"):  # a stream reads its text through this transaction
+        hits = hits.iter_hits(s)
+    made = 0
+    for batch in _batches(hits, CODE_BATCH):
+        made += add_codings_bulk(s, [NewCoding(ids[x.document_guid], code.id, who.id, x.start,
+                                               x.end) for x in spread(s, batch, how)])
+    return made
 
 
-def code_hits_made(s, hits: Sequence[Hit], code_path: str, coder: str, how: str = "hit") -> list[str]:
+def _batches(hits: Iterable[Hit], size: int):
+    """Lists of about `size` hits, cut only where the document changes (overlapping spreads
+    of one document are joined within a batch)."""
+    batch: list[Hit] = []
+    for h in hits:
+        if len(batch) >= size and h.document_guid != batch[-1].document_guid:
+            yield batch
+            batch = []
+        batch.append(h)
+    if batch:
+        yield batch
+
+
+def code_hits_made(s, hits: Iterable[Hit], code_path: str, coder: str, how: str = "hit") -> list[str]:
     """Like code_hits, but returns the guids of the codings it made (for exact undo)."""
     from app.models import Coding
 

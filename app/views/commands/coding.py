@@ -81,7 +81,9 @@ class CodingMemoCommand(SessionCommand):
 
 class CodeHitsCommand(SessionCommand):
     """Code every hit (spread to sentence, paragraph or turn) in one transaction; undo removes
-    exactly the codings it made."""
+    exactly the codings it made. `hits` is a list of hits or a search stream
+    (app.core.search.stream): a stream is walked from its first hit, a batch at a time, inside
+    the same transaction, and let go of once the codings are made."""
 
     def __init__(self, session: Session, hits, code_path: str, spread: str) -> None:
         super().__init__(session, _("Code {n} hits with {code}").format(n=len(hits),
@@ -99,6 +101,7 @@ class CodeHitsCommand(SessionCommand):
         made = code_hits_made(s, self.hits, self.code_path, self.session.coder_name,
                               self.spread)
         self.snapshots = [wb.snapshot_coding(s, g) for g in made]
+        self.hits = ()  # redo puts back the snapshots; the hits are not needed again
 
     def reapply(self, s) -> None:
         for snap in self.snapshots:
