@@ -45,9 +45,9 @@ def whoosh_errors() -> tuple:
 
 
 def schema():
-    from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+    from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 
-    from app.core.search.norwegian import exact_analyzer, norwegian_analyzer
+    from app.core.search.terms import PassageText
 
     s = Schema(
         doc=ID(stored=True),  # document guid
@@ -57,9 +57,11 @@ def schema():
         speaker=KEYWORD(stored=True, commas=True),  # every speaker of the passage
         merged=ID(),  # "1" for a passage of several short units
         parts=STORED(),  # their (start, end, speaker), relative to the passage
-        content=TEXT(analyzer=norwegian_analyzer("nb"), phrase=True, chars=True),
-        content_nn=TEXT(analyzer=norwegian_analyzer("nn"), phrase=True, chars=True),
-        exact=TEXT(analyzer=exact_analyzer(), phrase=True, chars=True),
+        # TEXT fields (positions and characters) that index a word form's terms once per
+        # process: lemmas and compound parts (norwegian.py), and the exact word form
+        content=PassageText("nb"),
+        content_nn=PassageText("nn"),
+        exact=PassageText("exact"),
         malform=ID(),  # "nb" or "nn": which of the two fields above holds the passage
     )
     s.add("attr_*", ID(stored=False), glob=True)
@@ -199,10 +201,11 @@ class ProjectIndex:
     def _trusted(self, state: dict) -> bool:
         return storage.verify_files(self.folder, self._key, state.get("files", {}), self._known)
 
-    def rebuild(self, progress: Progress | None = None) -> int:
+    def rebuild(self, progress: Progress | None = None, workers: int | None = None) -> int:
         """Throw the index away and index every document again. Returns units indexed.
         `progress(share_done)` is called as it goes; when it returns False the build stops
-        with `Cancelled` (the next search starts it again)."""
+        with `Cancelled` (the next search starts it again). `workers`: processes that write
+        (default: one per core for a large project, see build.py)."""
         self.close()
         self._forget()
         self._known.clear()
@@ -214,7 +217,7 @@ class ProjectIndex:
             self._ix = index.create_in(str(self.folder), schema())
             with self.project.read() as s:
                 wanted = fingerprints(s)
-            n = self._write(set(wanted), set(), progress)
+            n = self._write(set(wanted), set(), progress, workers, fresh=True)
             self._save_state(wanted)
         except OSError as exc:
             self.close()
@@ -289,45 +292,79 @@ class ProjectIndex:
     # writing the postings) takes the rest and cannot report or stop half way.
     _ANALYSIS_SHARE = 0.6
 
-    def _write(self, add: set[str], delete: set[str], progress: Progress | None = None) -> int:
+    def _write(self, add: set[str], delete: set[str], progress: Progress | None = None,
+               workers: int | None = None, fresh: bool = False) -> int:
+        """Index the documents `add` after removing those of `delete`; several processes
+        when the index is `fresh` (empty) and large enough (build.py)."""
+        from sqlalchemy import func
+
+        from app.core.search import build
+        from app.models import Document
+
+        with self.project.read() as s:
+            sizes = dict(s.execute(select(Document.guid, func.length(Document.text))
+                                   .where(Document.guid.in_(list(add)))).all())
+        n_proc = build.workers_wanted(sum(sizes.values()), workers) if fresh else 1
+        if n_proc > 1 and len(sizes) > 1:
+            n = build.write_parallel(self._ix, self._jobs, sizes, min(n_proc, len(sizes)),
+                                     progress, self._ANALYSIS_SHARE, self._stopped)
+        else:
+            n = self._write_here(add, delete, progress)
+        if progress:
+            progress(1.0)
+        if self._searcher is not None:
+            self._reopen()
+        return n
+
+    @staticmethod
+    def _stopped() -> Cancelled:
+        return Cancelled(_("The search index was not built: stopped."))
+
+    def _jobs(self, groups: list[list[str]]):
+        """(group, job) for every document of `groups`, read in one snapshot of the project;
+        the later groups (other processes' work) first."""
+        order = [(k, g) for k in range(len(groups) - 1, -1, -1) for g in groups[k]]
+        with self.project.read() as s:
+            for k, guid in order:
+                for job in self._read_jobs(s, [guid]):
+                    yield k, job
+
+    def _read_jobs(self, s, guids):
+        """Each document's (guid, text, turns, attribute fields, målform)."""
         from app.core.attributes import values_by_document
         from app.models import Document, SpeakerTurn
 
-        writer = self._ix.writer(limitmb=256)
+        if self._values is None:
+            self._values = values_by_document(s)
+        values = self._values
+        for doc_id, guid, text in s.execute(select(Document.id, Document.guid, Document.text)
+                                            .where(Document.guid.in_(list(guids)))):
+            turns = list(s.execute(select(SpeakerTurn.start, SpeakerTurn.end,
+                                          SpeakerTurn.speaker)
+                                   .where(SpeakerTurn.document_id == doc_id)).all())
+            mine = values.get(doc_id, {})
+            yield (guid, text, [tuple(t) for t in turns],
+                   {attr_field(k): v for k, v in mine.items()}, malform(mine))
+
+    def _write_here(self, add: set[str], delete: set[str], progress: Progress | None) -> int:
+        from app.core.search.build import LIMIT_MB, SegmentBuilder, add_job
+
+        writer = SegmentBuilder(self._ix, limitmb=LIMIT_MB)
         n = done = 0
         try:
             for guid in delete:
                 writer.delete_by_term("doc", guid)
             with self.project.read() as s:
-                values = values_by_document(s)
-                for doc_id, guid, text in s.execute(
-                        select(Document.id, Document.guid, Document.text)
-                        .where(Document.guid.in_(list(add)))):
-                    turns = list(s.execute(select(SpeakerTurn.start, SpeakerTurn.end,
-                                                  SpeakerTurn.speaker)
-                                           .where(SpeakerTurn.document_id == doc_id)).all())
-                    attrs = {attr_field(k): v for k, v in values.get(doc_id, {}).items()}
-                    form = malform(values.get(doc_id, {}))
-                    field = "content_nn" if form == "nn" else "content"
-                    for ps in make_passages(units(text, turns)):
-                        body = ps.body(text)
-                        extra = {"merged": "1", "parts": ps.stored_parts()} if ps.merged else {}
-                        extra[field] = body
-                        writer.add_document(doc=guid, unit=f"{guid}:{ps.start}", start=ps.start,
-                                            end=ps.end, speaker=ps.speakers(), exact=body,
-                                            malform=form, **extra, **attrs)
-                        n += len(ps.parts)
+                self._values = None  # read afresh in this snapshot
+                for job in self._read_jobs(s, add):
+                    n += add_job(writer, job)
                     done += 1
                     if progress and not progress(self._ANALYSIS_SHARE * done / len(add)):
-                        raise Cancelled(_("The search index was not built: stopped."))
+                        raise self._stopped()
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
-        if progress:
-            progress(1.0)
-        if self._searcher is not None:
-            self._reopen()
         return n
 
     def _reopen(self) -> None:

@@ -1,0 +1,245 @@
+"""Writing passages into a project's whoosh index, with both (all) cores: the parent process
+reads the project in one snapshot and sends each worker process its share of the documents
+(balanced by length); every process writes a segment of its own into the same folder, and
+the parent, which holds whoosh's write lock, lists them all in one table of contents - no
+final merge. Workers are started with "spawn" (safe beside Qt and threads) and read nothing
+but what the parent sends them and the index folder the parent just created."""
+
+from __future__ import annotations
+
+import os
+import queue
+import sys
+import types
+from collections.abc import Callable, Iterable
+
+from whoosh.writing import SegmentWriter
+
+from app.core.search.passages import passages as make_passages, units
+
+WORKERS_ENV = "SITAT_INDEX_WORKERS"
+PARALLEL_MIN_CHARS = 1_500_000  # below this, starting processes costs more than it saves
+LIMIT_MB = 256
+
+# One document to index: (guid, text, turns, {attribute field: value}, målform)
+Job = tuple[str, str, list, dict, str]
+
+
+def workers_wanted(chars: int, workers: int | None = None) -> int:
+    """How many processes write: `workers` if given, else SITAT_INDEX_WORKERS, else one per
+    core (at most 4) - and one for a build too small to gain from more."""
+    if workers is None:
+        env = os.environ.get(WORKERS_ENV, "")
+        if env.isdigit() and int(env) > 0:
+            workers = int(env)
+        else:
+            workers = min(os.cpu_count() or 1, 4) if chars >= PARALLEL_MIN_CHARS else 1
+    return max(1, workers)
+
+
+class SegmentBuilder(SegmentWriter):
+    """whoosh's segment writer, with the lengths it looks up once per posting while writing
+    the postings read once per field instead (the same numbers, without a file read each)."""
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        pdr = self.per_document_reader() if self.codec.length_stats else None
+        self.fieldwriter.add_postings(self.schema, _Lengths(pdr) if pdr else None,
+                                      self.pool.iter_postings())
+        self.fieldwriter.close()
+        if pdr:
+            pdr.close()
+
+
+class _Lengths:
+    def __init__(self, pdr) -> None:
+        self.pdr = pdr
+        self.n = pdr.doc_count_all()
+        self.by_field: dict[str, list[int]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        got = self.by_field.get(fieldname)
+        if got is None:
+            got = self.by_field[fieldname] = [self.pdr.doc_field_length(d, fieldname, 0)
+                                              for d in range(self.n)]
+        return got[docnum] or default
+
+    def close(self) -> None:
+        self.pdr.close()
+
+
+def add_job(writer, job: Job) -> int:
+    """Index one document's passages; returns the number of units (turns, paragraphs)."""
+    guid, text, turns, attrs, form = job
+    field = "content_nn" if form == "nn" else "content"
+    n = 0
+    for ps in make_passages(units(text, turns)):
+        body = ps.body(text)
+        extra = {"merged": "1", "parts": ps.stored_parts()} if ps.merged else {}
+        extra[field] = body
+        writer.add_document(doc=guid, unit=f"{guid}:{ps.start}", start=ps.start, end=ps.end,
+                            speaker=ps.speakers(), exact=body, malform=form, **extra, **attrs)
+        n += len(ps.parts)
+    return n
+
+
+def _worker(folder: str, jobs, results) -> None:
+    """A writing process: index the documents it is sent into a segment of its own."""
+    try:
+        from whoosh.filedb.filestore import FileStorage
+
+        class OwnTemp(FileStorage):  # temporary files apart from the other writers'
+            def temp_storage(self, name=None):
+                return super().temp_storage(f"{name or 'w'}-{os.getpid()}")
+
+        writer = SegmentBuilder(OwnTemp(folder).open_index(), _lk=False, limitmb=LIMIT_MB)
+        n = 0
+        try:
+            while (job := jobs.get()) is not None:
+                n += add_job(writer, job)
+                results.put(("doc", None, 0))
+            segment = writer._finalize_segment() if writer._added else None
+        except BaseException:
+            writer.cancel()
+            raise
+        writer._finish()
+        results.put(("done", segment, n))
+    except OSError as exc:
+        results.put(("oserror", (exc.errno, exc.strerror or str(exc)), 0))
+    except BaseException as exc:  # noqa: BLE001 - told to the parent, which raises
+        results.put(("error", f"{type(exc).__name__}: {exc}", 0))
+
+
+def share(sizes: dict[str, int], n: int) -> list[list[str]]:
+    """Documents in `n` groups of about equal text length (longest first to the lightest)."""
+    groups: list[list[str]] = [[] for _ in range(n)]
+    load = [0] * n
+    for guid, size in sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0])):
+        k = load.index(min(load))
+        groups[k].append(guid)
+        load[k] += size
+    return groups
+
+
+class Workers:
+    """Worker processes writing segments; the parent sends jobs and collects segments."""
+
+    def __init__(self, folder: str, n: int) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        self.results = ctx.Queue()
+        self.queues = [ctx.Queue() for _ in range(n)]
+        self.procs = [ctx.Process(target=_worker, args=(folder, q, self.results),
+                                  name="sitat-index", daemon=True) for q in self.queues]
+        # The workers need only this module: they are not made to import the program's main
+        # script (a script without an `if __name__ == "__main__"` guard would run again).
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            for p in self.procs:
+                p.start()
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
+        self.docs_done = 0
+        self.segments: list = []
+        self.units = 0
+        self._finished = 0
+
+    def send(self, k: int, job: Job) -> None:
+        self.queues[k].put(job)
+
+    def close_input(self) -> None:
+        for q in self.queues:
+            q.put(None)
+
+    def poll(self, timeout: float = 0.0) -> None:
+        """Take the workers' messages; raises what a worker ran into."""
+        from app.errors import ProjectError
+        from app.i18n import _
+
+        while True:
+            try:
+                kind, value, n = self.results.get(timeout=timeout) if timeout else \
+                    self.results.get_nowait()
+            except queue.Empty:
+                break
+            timeout = 0.0
+            if kind == "doc":
+                self.docs_done += 1
+            elif kind == "done":
+                self._finished += 1
+                self.units += n
+                if value is not None:
+                    self.segments.append(value)
+            elif kind == "oserror":
+                raise OSError(*value)
+            else:
+                raise ProjectError(_("The search index could not be built: {reason}")
+                                   .format(reason=value))
+        if not self.finished() and any(p.exitcode not in (None, 0) for p in self.procs):
+            raise ProjectError(_("The search index could not be built: a worker process "
+                                 "stopped."))
+
+    def finished(self) -> bool:
+        return self._finished == len(self.procs)
+
+    def stop(self) -> None:
+        for p in self.procs:
+            if p.is_alive():
+                p.terminate()
+        for p in self.procs:
+            p.join(5)
+        for q in (*self.queues, self.results):
+            q.cancel_join_thread()
+            q.close()
+
+
+def write_parallel(ix, jobs_by_group: Callable[[list[list[str]]], Iterable[tuple[int, Job]]],
+                   sizes: dict[str, int], n: int, progress: Callable[[float], bool] | None,
+                   share_done: float, cancelled: Callable[[], BaseException]) -> int:
+    """Index the documents of `sizes` (guid -> characters) in an empty index with `n`
+    processes: this one and n - 1 workers. `jobs_by_group(groups)` yields (group, job), the
+    workers' groups first. `progress(share)` as in ProjectIndex.rebuild (up to
+    `share_done`); `cancelled()` is the exception raised when it says stop."""
+    from whoosh.writing import NO_MERGE
+
+    groups = share(sizes, n)
+    total = max(1, len(sizes))
+    pool = Workers(ix.storage.folder, n - 1)
+    writer = SegmentBuilder(ix, limitmb=LIMIT_MB)
+    units_here = own = 0
+    try:
+        for k, job in jobs_by_group(groups):
+            if k:
+                pool.send(k - 1, job)
+                continue
+            if own == 0:
+                pool.close_input()
+            units_here += add_job(writer, job)
+            own += 1
+            pool.poll()
+            if progress and not progress(share_done * (own + pool.docs_done) / total):
+                raise cancelled()
+        if own == 0:
+            pool.close_input()
+        segments = NO_MERGE(writer, writer.segments)
+        if writer._added:  # this process's segment is written while the workers write theirs
+            segments.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        while not pool.finished():
+            pool.poll(timeout=0.2)
+            if progress and not progress(share_done * (own + pool.docs_done) / total):
+                raise cancelled()
+        segments += pool.segments
+        writer._commit_toc(segments)
+        writer._finish()
+    except BaseException:
+        pool.stop()
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    pool.stop()
+    return units_here + pool.units
