@@ -1,6 +1,8 @@
 """Import transcripts off the GUI thread: files are read and checked one by one in a worker
 thread behind a progress dialog that can be cancelled; only when every file is ready are they
 written, in one transaction, as an undoable command. Cancel before that and nothing changes.
+Then the new transcripts are added to the search index in the background (Session.update_index)
+when the project has one, so the next search does not wait for a full build.
 """
 
 from __future__ import annotations
@@ -108,6 +110,7 @@ class ImportRunner(QObject):
             self.session.failed.emit(result)
             self.failed.emit(result)
         elif self.session.execute(ImportDocumentsCommand(self.session, result)):
+            self.session.update_index()  # the new transcripts become searchable meanwhile
             self.finished.emit([p.name for p in result])
         else:
             self.failed.emit("")

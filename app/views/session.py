@@ -5,6 +5,7 @@ commands (app/views/commands/) pushed with `execute`.
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -46,6 +47,7 @@ class Session(QObject):
         self.filter_mode = FILTER_ALL
         self.chosen_coders: set[int] = set()
         self._search_index = None
+        self._index_thread: threading.Thread | None = None
         # One idle connection held while the window has the project open: SQLite then does not
         # checkpoint the write-ahead log each time an action's own connection closes (some
         # 20 ms per coding in a 100 MB project); Project.close still checkpoints and closes it.
@@ -53,12 +55,36 @@ class Session(QObject):
 
     def search_index(self):
         """The project's search index, opened on first use and kept open while the project is
-        (so a search does not reopen it; it follows the project by itself)."""
+        (so a search does not reopen it; it follows the project by itself). Waits for the
+        background update after an import (`update_index`), if one is running."""
+        self.wait_for_index()
         if self._search_index is None:
             from app.core.search.index import ProjectIndex
 
             self._search_index = ProjectIndex(self.project)
         return self._search_index
+
+    def update_index(self) -> None:
+        """Add what changed (documents just imported) to the search index in a background
+        thread, so the next search finds them without building the index again. A project
+        never searched on this machine has no index yet: the first search builds it."""
+        from app.core.search.index import ProjectIndex
+
+        index = self.search_index()
+        if not index.exists():
+            return
+        # An index object of its own: the window's keeps its searcher (an open list of hits
+        # pages on from it) and reopens on the next search.
+        own = ProjectIndex(self.project, folder=index.folder)
+        self._index_thread = threading.Thread(target=_update_quietly, args=(own,),
+                                              name="sitat-index", daemon=True)
+        self._index_thread.start()
+
+    def wait_for_index(self) -> None:
+        """Wait for the background index update to finish (quick: only new documents)."""
+        thread, self._index_thread = self._index_thread, None
+        if thread is not None:
+            thread.join()
 
     @property
     def path(self) -> Path:
@@ -70,6 +96,7 @@ class Session(QObject):
 
     def close(self) -> None:
         self.undo_stack.clear()
+        self.wait_for_index()
         if self._keeper is not None:
             self._keeper.close()
             self._keeper = None
@@ -145,3 +172,14 @@ class Session(QObject):
         self.documentsChanged.emit()
         self.codingsChanged.emit(None)
         self.countsChanged.emit()
+
+
+def _update_quietly(index) -> None:
+    """Bring the index up to date; a failure is left for the next search, which tries again
+    and says what went wrong."""
+    try:
+        index.ensure()
+    except Exception:  # noqa: BLE001 - reported by the search that needs the index
+        pass
+    finally:
+        index.close()

@@ -190,6 +190,10 @@ class ProjectIndex:
 
         return f"{INDEX_VERSION}.{ANALYZER_VERSION}.{data_version()}"
 
+    def exists(self) -> bool:
+        """Sitat built (and signed) an index for this project here, up to date or not."""
+        return bool(self._state())
+
     def _state(self) -> dict:
         return storage.read_state(self.folder, self._key, self._version())
 
