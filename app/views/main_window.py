@@ -335,12 +335,12 @@ class MainWindow(QMainWindow):
     def _coding_added(self, doc_guid: str, shown: wb.ShownCoding) -> None:
         if doc_guid == self.current_doc and self._visible([shown]):
             self.transcript.add_coding(shown)
-        self.counts.follow(doc_guid, shown.code_guid, shown.coder_id, +1)
+        self.counts.follow(doc_guid, shown, +1)
 
     def _coding_removed(self, doc_guid: str, shown: wb.ShownCoding) -> None:
         if doc_guid == self.current_doc:
             self.transcript.remove_coding(shown.guid)
-        self.counts.follow(doc_guid, shown.code_guid, shown.coder_id, -1)
+        self.counts.follow(doc_guid, shown, -1)
 
     def _coding_updated(self, doc_guid: str, shown: wb.ShownCoding) -> None:
         if doc_guid == self.current_doc:

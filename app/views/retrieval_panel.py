@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from app.core.retrieval import RetrievedSegment
+from app.core.retrieval import RetrievedSegment, sort_key
 from app.i18n import _, counts
 
 QUOTE_CHARS = 160
@@ -27,6 +27,22 @@ class RetrievalModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows, self.attributes = rows, attributes
         self.endResetModel()
+
+    def add_row(self, segment: RetrievedSegment) -> None:
+        """One more segment, in its place in the list's order."""
+        import bisect
+
+        at = bisect.bisect_right(self.rows, sort_key(segment), key=sort_key)
+        self.beginInsertRows(QModelIndex(), at, at)
+        self.rows.insert(at, segment)
+        self.endInsertRows()
+
+    def remove_row(self, guid: str) -> None:
+        at = next((i for i, r in enumerate(self.rows) if r.guid == guid), -1)
+        if at >= 0:
+            self.beginRemoveRows(QModelIndex(), at, at)
+            del self.rows[at]
+            self.endRemoveRows()
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -67,6 +83,7 @@ class RetrievalPanel(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.model = RetrievalModel(self)
+        self.code_path = ""
         self.title = QLabel(_("Select a code to list its coded segments."), self)
         self.title.setWordWrap(True)
         self.table = _FittingTable(self)
@@ -91,12 +108,26 @@ class RetrievalPanel(QWidget):
     def show_segments(self, code_path: str, rows: list[RetrievedSegment],
                       attributes: list[str]) -> None:
         self.model.set_rows(rows, attributes)
-        docs = len({r.document for r in rows})
-        self.title.setText(_("{code}: {segments} in {documents}").format(
-            code=code_path, segments=counts.segments(len(rows)),
-            documents=counts.documents(docs)))
+        self.code_path = code_path
+        self._say_title()
         self.table.resizeColumnsToContents()
         self.table.fit_quote()
+
+    def _say_title(self) -> None:
+        rows = self.model.rows
+        docs = len({r.document for r in rows})
+        self.title.setText(_("{code}: {segments} in {documents}").format(
+            code=self.code_path, segments=counts.segments(len(rows)),
+            documents=counts.documents(docs)))
+
+    def add_segment(self, segment: RetrievedSegment) -> None:
+        """A coding of the listed code was made (or put back): one row more, no re-listing."""
+        self.model.add_row(segment)
+        self._say_title()
+
+    def remove_segment(self, guid: str) -> None:
+        self.model.remove_row(guid)
+        self._say_title()
 
     def clear(self) -> None:
         self.model.set_rows([], [])

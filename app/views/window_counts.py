@@ -99,13 +99,14 @@ class WindowCounts:
             if self.session is not None:
                 self.refresh_scope()
 
-    # -- following one coding --------------------------------------------------------------------
-    def follow(self, doc_guid: str, code_guid: str, coder_id: int, sign: int) -> None:
-        """One coding came (sign +1) or went (-1): every kept count follows it; the panels
-        repaint the numbers of the scope shown, and the coded segments list follows when its
-        code's count changed."""
+    # -- following one coding -----------------------------------------------------------------
+    def follow(self, doc_guid: str, shown, sign: int) -> None:
+        """One coding (a ShownCoding) came (sign +1) or went (-1): every kept count follows
+        it, the panels repaint the numbers of the scope shown, and the coded segments list
+        gains or loses that one row when it lists the coding's code."""
         if self.session is None:
             return
+        self._follow_segments(shown, sign)
         current = self._key()
         if current not in self._kept:  # the coders in view changed with this coding (the
             self.refresh_scope()  # first coding of "me only"): count them afresh
@@ -113,13 +114,31 @@ class WindowCounts:
         changes = None
         with self.session.read() as s:
             for key, counts in self._kept.items():
-                changed = counts.follow(s, doc_guid, code_guid, coder_id, sign)
+                changed = counts.follow(s, doc_guid, shown.code_guid, shown.coder_id, sign)
                 if key == current:
                     changes = changed
-        if not changes:
-            return
+        if changes:
+            self.window.codes.model.update_counts(changes.codes)
+            self.window.docs.model.set_codings(changes.documents)
+
+    def _follow_segments(self, shown, sign: int) -> None:
         w = self.window
-        w.codes.model.update_counts(changes.codes)
-        w.docs.model.set_codings(changes.documents)
-        if w.current_code in changes.codes:
-            w.show_retrieval(w.current_code)
+        listed = w.current_code
+        visible = self.session.visible_coder_ids()
+        if not listed or (visible is not None and shown.coder_id not in visible):
+            return
+        parents = {n.guid: n.parent_guid for n in w.codes.model.nodes()}
+        code = shown.code_guid
+        while code is not None and code != listed:
+            code = parents.get(code)
+        if code is None:  # not the listed code nor one of its child codes
+            return
+        if sign < 0:
+            w.retrieval.remove_segment(shown.guid)
+            return
+        from app.core.retrieval import segment
+
+        with self.session.read() as s:
+            found = segment(s, shown.guid)
+        if found is not None:
+            w.retrieval.add_segment(found)

@@ -68,6 +68,19 @@ def _recount(w):
     return tree, docs
 
 
+def _listed(w):
+    """The coded segments list as shown, and as a full retrieval gives it."""
+    from app.core.retrieval import retrieve
+
+    with w.session.read() as s:
+        fresh = retrieve(s, w.current_code, w.session.visible_coder_ids())
+
+    def seen(rows):
+        return [(r.document, r.start, r.end) for r in rows], sorted(r.guid for r in rows)
+
+    return seen(w.retrieval.model.rows), seen(fresh)
+
+
 def _code(w, name):
     return next(n.guid for n in w.codes.model.nodes() if n.name == name)
 
@@ -121,6 +134,8 @@ def test_counts_follow_a_random_session_like_a_full_recount(window):
     codes = [_code(w, n) for n in ("Respekt", "Tid", "Gjentakelse")]
     docs = [r.guid for r in w.docs.model.rows]
     applied = 0
+    w.codes.select(_code(w, "Møtet"))  # its segments and its child codes' are listed
+    w.show_retrieval(_code(w, "Møtet"))
     for step in range(80):
         move = rng.random()
         if move < 0.5:
@@ -141,4 +156,7 @@ def test_counts_follow_a_random_session_like_a_full_recount(window):
         else:
             _set_kind(w, rng.choice([CODINGS, SEGMENTS]))
         assert _shown(w) == _recount(w), step
+        shown, fresh = _listed(w)
+        assert shown == fresh, step
     assert applied >= 30  # the sequence really coded
+    assert w.retrieval.model.rows and w.retrieval.title.text().startswith("Møtet")
