@@ -179,39 +179,83 @@ def _need_docx(a) -> str:
 
 # -- search ------------------------------------------------------------------------------------
 def cmd_search(a) -> int:
-    from app.core.search.service import code_hits, search
+    """Hits a page at a time (search/stream.py): listed as they come, `--json` as an array
+    written as it goes, `--count` only the totals, `--limit` the first hits."""
+    from itertools import islice
+
+    from app.core.search.service import code_hits
+    from app.core.search.stream import open_search
+    from app.errors import InvalidInput
 
     if a.code_as and not a.coder:
-        from app.errors import InvalidInput
-
         raise InvalidInput(_("Give --coder NAME with --code-as."))
+    if a.limit is not None and a.limit < 1:
+        raise InvalidInput(_("--limit takes a number of hits, 1 or more."))
     from app.cli.codesets import with_code_sets
 
     with _open(a.project, read_only=not a.code_as) as p:
         codes = with_code_sets(p, a.in_code, a.in_codeset)
-        result = search(p, a.query, where=key_values(a.where) or None, speaker=a.speaker,
-                        coders=a.in_coder or None, codes=codes or None,
-                        uncoded=a.uncoded, exact=a.exact, scope=a.scope,
-                        compounds=a.compounds)
-        if result.warning:
-            say(f"warning: {result.warning}", err=True)
-        made = None
-        if a.code_as:
-            with p.write() as s:
-                made = code_hits(s, result.hits, a.code_as, a.coder, a.spread)
-    output(a, [h.as_json() for h in result.hits] if made is None else
-           {"hits": len(result.hits), "codings_made": made},
-           (f"{h.document}\t{h.start}-{h.end}\t{h.speaker}\t{' '.join(h.context.split())}"
-            for h in result.hits),
-           note=_("{hits} in {documents}").format(
-               hits=counts.hits(len(result.hits)),
-               documents=counts.documents(len(result.per_document()))))
-    if made is not None and not a.json:
-        say(n_("{n} coding made.", "{n} codings made.", made).format(n=made))
-    for word, near in result.suggestions.items():  # on stderr: --json stays a list of hits
+        with open_search(p, a.query, where=key_values(a.where) or None, speaker=a.speaker,
+                         coders=a.in_coder or None, codes=codes or None, uncoded=a.uncoded,
+                         exact=a.exact, scope=a.scope, compounds=a.compounds) as stream:
+            if stream.warning:
+                say(f"warning: {stream.warning}", err=True)
+            per_doc = stream.per_document()
+            note = _("{hits} in {documents}").format(hits=counts.hits(stream.total),
+                                                     documents=counts.documents(len(per_doc)))
+            if a.code_as:
+                with p.write() as s:
+                    hits = stream.iter_hits(s)
+                    made = code_hits(s, islice(hits, a.limit) if a.limit else hits, a.code_as,
+                                     a.coder, a.spread)
+                output(a, {"hits": min(stream.total, a.limit or stream.total),
+                           "codings_made": made}, (), note=note)
+                if not a.json:
+                    say(n_("{n} coding made.", "{n} codings made.", made).format(n=made))
+            elif a.count:
+                output(a, {"hits": stream.total, "documents": per_doc},
+                           [f"{name}\t{n}" for name, n in per_doc.items()], note=note)
+            else:
+                shown = _stream_hits(a, stream)
+                if not a.json:
+                    if shown < stream.total:
+                        note += " " + _("(the first {n} shown)").format(n=number(shown))
+                    say(note, err=True)
+            suggestions = stream.suggestions
+    for word, near in suggestions.items():  # on stderr: --json stays a list of hits
         say(_("Not found: {word}. Did you mean: {words}?").format(
             word=word, words=", ".join(near)), err=True)
     return 0
+
+
+def _stream_hits(a, stream) -> int:
+    """Write the hits a page at a time (a JSON array with --json, valid once it ends), flushed
+    after each page; at most `a.limit`. Returns how many were written."""
+    import json
+    import sys
+
+    from app.cli.common import _SURROGATE, printable
+
+    out, left, n = sys.stdout, a.limit or stream.total, 0
+    if a.json:
+        out.write("[")
+    for page in stream.pages():
+        for h in page[:left - n]:
+            if a.json:
+                item = json.dumps(h.as_json(), ensure_ascii=False)
+                out.write(",\n  " if n else "\n  ")
+                out.write(_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", item))
+            else:
+                out.write(printable(f"{h.document}\t{h.start}-{h.end}\t{h.speaker}\t"
+                                    f"{' '.join(h.context.split())}", keep="\t") + "\n")
+            n += 1
+        out.flush()
+        if n >= left:
+            break
+    if a.json:
+        out.write("\n]\n" if n else "]\n")
+        out.flush()
+    return n
 
 
 def cmd_reindex(a) -> int:
@@ -331,6 +375,11 @@ def add_report_commands(sub, project_arg, json_flag) -> None:
     p.add_argument("--coder", help=_("the coder of those codings"))
     p.add_argument("--spread", default="hit", choices=["hit", "sentence", "paragraph", "turn"],
                    help=_("what to code around each hit (default: the hit)"))
+    p.add_argument("--limit", type=int, metavar="N",
+                   help=_("only the first N hits (in document and text order); the count is "
+                          "still of every hit"))
+    p.add_argument("--count", action="store_true",
+                   help=_("only the number of hits, in all and per document"))
     json_flag(p)
     p = command(sub, "reindex", cmd_reindex, _("rebuild the search index"))
     project_arg(p)

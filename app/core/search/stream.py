@@ -276,14 +276,15 @@ def open_search(project, query: str, *, where: dict[str, str] | None = None,
                 speaker: str | None = None, coders: list[str] | None = None,
                 codes: list[str] | None = None, uncoded: bool = False, exact: bool = False,
                 index=None, progress=None, scope: str | None = None,
-                compounds: bool = False, page_size: int = PAGE_SIZE) -> SearchStream:
+                compounds: bool = False, page_size: int | None = None) -> SearchStream:
     """Start a search (the arguments of `service.search`): the returned stream knows the total
-    and the count per document, and gives its hits a page at a time."""
+    and the count per document, and gives its hits a page at a time (`page_size`, default
+    PAGE_SIZE)."""
     from app.core.search.index import ProjectIndex, whoosh_errors
     from app.core.search.service import _no_collector_pauses
 
     check_syntax(query)
-    if page_size < 1:
+    if not page_size or page_size < 1:
         page_size = PAGE_SIZE
     own = index is None
     index = index or ProjectIndex(project)

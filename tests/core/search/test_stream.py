@@ -1,0 +1,183 @@
+"""Paged search (search/stream.py): over random queries, filters and page sizes the pages give
+the same hits, in the same order and with the same ranges, as the full list, and the same
+totals; the first page decodes only its own passages; a closed stream holds nothing (its own
+index closed, no thread left); "code all hits" from a stream equals coding the full list."""
+
+from __future__ import annotations
+
+import random
+import threading
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.core.project import Project
+from app.core.search.index import ProjectIndex
+from app.core.search.service import search
+from app.core.search.stream import open_search
+
+WORDS = ["bruker", "brukerne", "trygg", "trygge", "hjelp", "hjelpe", "NAV", "kontaktperson",
+         "ikke", "sant", "og", "fastlegen", "tjenesten", "hjemmetjenesten", "far", "får"]
+SPEAKERS = ["Moderator", "Deltaker 1", "Deltaker 2"]
+
+
+def _text(rng: random.Random) -> tuple[str, list[tuple[int, int, str]]]:
+    """A transcript of turns, long and short (short ones share an index passage)."""
+    out, turns, pos = [], [], 0
+    for _ in range(rng.randint(8, 30)):
+        who = rng.choice(SPEAKERS)
+        n = rng.choice([2, 3, 5, 30])  # words: short turns are merged in the index
+        said = " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+        line = f"{who}: {said}\n"
+        turns.append((pos + len(who) + 2, pos + len(line) - 1, who))
+        out.append(line)
+        pos += len(line)
+    return "".join(out), turns
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    from app.core import attributes as attrs
+    from app.core import codebook as cb
+    from app.core.coding import NewCoding, add_codings_bulk, get_or_create_coder
+    from app.models import Document, SpeakerTurn
+
+    folder = tmp_path_factory.mktemp("stream")
+    rng = random.Random(19)
+    p = Project.create(folder / "p.sitat")
+    with p.write() as s:
+        code = cb.create_code(s, "Trygghet")
+        coders = [get_or_create_coder(s, name) for name in ("Hanne", "Tor")]
+        rows = []
+        for i in range(7):
+            text, turns = _text(rng)
+            doc = Document(name=f"doc-{i:02d}", text=text, length=len(text), sha256=f"s{i}")
+            s.add(doc)
+            s.flush()
+            attrs.set_values(s, doc, {"bydel": rng.choice(["Alna", "Stovner"])})
+            for a, b, who in turns:
+                s.add(SpeakerTurn(document_id=doc.id, start=a, end=b, speaker=who))
+            for _ in range(6):
+                a = rng.randrange(0, len(text) - 40)
+                rows.append(NewCoding(doc.id, code.id, rng.choice(coders).id, a,
+                                      a + rng.randint(5, 40)))
+        add_codings_bulk(s, rows)
+    index = ProjectIndex(p, folder=folder / "idx")
+    yield p, index
+    index.close()
+    p.close()
+
+
+def _rows(hits) -> list[tuple]:
+    return [(h.document, h.start, h.end, h.speaker, h.text, h.context) for h in hits]
+
+
+queries = st.one_of(
+    st.sampled_from(WORDS),
+    st.builds(lambda a, b: f'"{a} {b}"', st.sampled_from(WORDS), st.sampled_from(WORDS)),
+    st.builds(lambda a, op, b: f"{a} {op} {b}", st.sampled_from(WORDS),
+              st.sampled_from(["OG", "ELLER", "IKKE", "OR"]), st.sampled_from(WORDS)),
+    st.builds(lambda a: a[:3] + "*", st.sampled_from(WORDS)),
+)
+filters = st.sampled_from([{}, {"where": {"bydel": "Alna"}}, {"speaker": "Deltaker 1"},
+                           {"coders": ["Hanne"]}, {"codes": ["Trygghet"]}, {"uncoded": True},
+                           {"coders": ["Tor"], "uncoded": True}, {"exact": True},
+                           {"compounds": True}, {"scope": "codings", "coders": ["Tor"]}])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=queries, how=filters, size=st.integers(min_value=1, max_value=60))
+def test_pages_give_the_full_list_in_order(corpus, query, how, size):
+    p, index = corpus
+    full = search(p, query, index=index, **how)
+    with open_search(p, query, index=index, page_size=size, **how) as stream:
+        assert stream.total == len(full.hits)
+        assert stream.per_document() == full.per_document()
+        assert stream.units == full.units and stream.suggestions == full.suggestions
+        pages = []
+        while page := stream.next_page():
+            assert len(page) <= size
+            pages.append(page)
+        assert all(len(x) == size for x in pages[:-1])  # only the last page is short
+        assert _rows(h for x in pages for h in x) == _rows(full.hits)
+        assert _rows(stream.iter_hits()) == _rows(full.hits)  # again from the start
+        assert stream.exhausted and stream.next_page() == []
+
+
+def test_the_first_page_decodes_only_its_own_passages(corpus, monkeypatch):
+    from app.core.search import engine
+
+    p, index = corpus
+    full = search(p, "og", index=index)
+    decoded = []
+    real = engine._decode_characters
+    monkeypatch.setattr(engine, "_decode_characters", lambda v: decoded.append(v) or real(v))
+    with open_search(p, "og", index=index, page_size=5) as stream:
+        first = stream.next_page()
+        assert stream.total == len(full.hits) > 40
+        assert _rows(first) == _rows(full.hits[:5])
+        # counted from the postings' heads: decoded are the five hits' passages and the merged
+        # passages (split into their turns), never every passage with a hit
+        merged = len(index.parts().merged)
+        assert len(decoded) <= 5 + merged < full.units
+
+
+def test_closing_a_stream_leaves_nothing_open(corpus, monkeypatch, tmp_path):
+    p, _index = corpus
+    monkeypatch.setenv("SITAT_INDEX_DIR", str(tmp_path / "idx"))
+    threads = threading.active_count()
+    stream = open_search(p, "og", page_size=3)  # the stream opens (and owns) the index
+    own = stream._index
+    assert own._ix is not None and stream.total > 3
+    walk = stream.pages()
+    assert len(next(walk)) == 3
+    stream.next_page()
+    stream.close()
+    assert stream.closed and own._ix is None and own._searcher is None
+    assert stream.next_page() == [] and list(walk) == [] and list(stream.iter_hits()) == []
+    assert threading.active_count() == threads
+    with open_search(p, "og", page_size=3) as other:  # a `with` closes it too
+        other.next_page()
+    assert other.closed and other._index._ix is None
+    with pytest.raises(Exception):  # noqa: B017 - a typing mistake: nothing is left open
+        open_search(p, '"og', page_size=3)
+    assert threading.active_count() == threads
+
+
+def test_coding_every_hit_of_a_stream_equals_coding_the_full_list(corpus, tmp_path):
+    import shutil
+
+    from sqlalchemy import select
+
+    from app.core.search import service
+    from app.models import Coding
+
+    p, index = corpus
+    copies = []
+    for name in ("a", "b"):
+        shutil.copyfile(p.path, tmp_path / f"{name}.sitat")
+        copies.append(Project.open(tmp_path / f"{name}.sitat"))
+    a, b = copies
+    ia, ib = ProjectIndex(a, folder=tmp_path / "ia"), ProjectIndex(b, folder=tmp_path / "ib")
+    hits = search(a, "og ELLER ikke", index=ia).hits
+    with a.write() as s:
+        made_a = service.code_hits(s, hits, "Trygghet", "Lise", "sentence")
+    old = service.CODE_BATCH
+    service.CODE_BATCH = 7  # several batches, cut between documents
+    try:
+        with open_search(b, "og ELLER ikke", index=ib, page_size=11) as stream, \
+                b.write() as s:
+            made_b = service.code_hits(s, stream, "Trygghet", "Lise", "sentence")
+    finally:
+        service.CODE_BATCH = old
+    spans = []
+    for proj in copies:
+        with proj.read() as s:
+            spans.append(sorted(s.execute(select(Coding.document_id, Coding.start, Coding.end)
+                                          .where(Coding.coder.has(name="Lise"))).all()))
+    assert made_a == made_b == len(spans[0]) > 0 and spans[0] == spans[1]
+    for x in (ia, ib):
+        x.close()
+    for proj in copies:
+        proj.close()
