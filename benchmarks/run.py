@@ -205,7 +205,7 @@ from benchmarks.gui import (  # noqa: E402
     bench_viewer_scroll,
 )
 from benchmarks.merge import bench_merge  # noqa: E402
-from benchmarks.search import bench_query, bench_reindex  # noqa: E402
+from benchmarks.search import bench_query, bench_reindex, bench_search_first_page  # noqa: E402
 from benchmarks.bulk_coding import bench_bulk_code  # noqa: E402
 from benchmarks.team import bench_agreement  # noqa: E402
 
@@ -216,6 +216,7 @@ IMPLEMENTED = {"import": bench_import, "apply_coding": bench_apply_coding,
                "merge": bench_merge, "export_docx": bench_export_docx,
                "agreement": bench_agreement, "reindex": bench_reindex,
                "query": bench_query, "bulk_code": bench_bulk_code,
+               "search_first_page": bench_search_first_page,
                "open_window": bench_open_window}
 
 
