@@ -38,18 +38,18 @@ def retrieve(s: Session, code_guid: str, coder_ids: Iterable[int] | None = None,
     guids = subtree_guids(s, code_guid) if include_children else {code_guid}
     if not guids:
         return []
-    q = _segments().where(Code.guid.in_(guids)).order_by(Document.name, Coding.start,
-                                                          Coding.end, Coding.id)
+    code_ids = list(s.scalars(select(Code.id).where(Code.guid.in_(guids))))
+    q = _segments().where(Coding.code_id.in_(code_ids))
     if coder_ids is not None:
         q = q.where(Coding.coder_id.in_(list(coder_ids)))
-    return _with_quotes(s, list(s.execute(q)))
+    return _segments_of(s, q)
 
 
 def segment(s: Session, coding_guid: str) -> RetrievedSegment | None:
     """One coding as the retrieval list shows it (None if it is gone): what the list adds
     after a coding instead of retrieving every segment of the code again."""
-    rows = list(s.execute(_segments().where(Coding.guid == coding_guid)))
-    return _with_quotes(s, rows)[0] if rows else None
+    found = _segments_of(s, _segments().where(Coding.guid == coding_guid))
+    return found[0] if found else None
 
 
 def sort_key(segment: RetrievedSegment) -> tuple:
@@ -58,24 +58,32 @@ def sort_key(segment: RetrievedSegment) -> tuple:
 
 
 def _segments():
-    return (select(Coding.guid, Document.id, Document.guid, Document.name, Coding.start,
-                   Coding.end, Code.guid, Code.name, Coder.name, Coder.color, Coding.memo,
-                   Coding.valence)
-            .join(Document, Document.id == Coding.document_id)
-            .join(Code, Code.id == Coding.code_id)
-            .join(Coder, Coder.id == Coding.coder_id))
+    return select(Coding.id, Coding.guid, Coding.document_id, Coding.code_id, Coding.coder_id,
+                  Coding.start, Coding.end, Coding.memo, Coding.valence)
 
 
-def _with_quotes(s: Session, rows: list) -> list[RetrievedSegment]:
-    """The rows with their quotes cut from each document's text, read once per document
-    (cutting in SQL reads the whole text again for every segment: seconds for 20,000)."""
+def _segments_of(s: Session, q) -> list[RetrievedSegment]:
+    """The codings `q` selects as segments in list order, with names looked up in the small
+    tables and quotes cut from each document's text read once (cutting in SQL reads the
+    whole text again for every segment: seconds for 20,000)."""
+    rows = list(s.connection().execute(q))
     if not rows:
         return []
-    texts = dict(s.execute(select(Document.id, Document.text)
-                           .where(Document.id.in_(sorted({r[1] for r in rows})))).all())
+    doc_ids = sorted({r[2] for r in rows})
+    docs = {i: (g, n, t) for i, g, n, t in s.connection().execute(
+        select(Document.id, Document.guid, Document.name, Document.text)
+        .where(Document.id.in_(doc_ids)))}
+    codes = {i: (g, n) for i, g, n in s.connection().execute(
+        select(Code.id, Code.guid, Code.name))}
+    coders = {i: (n, c) for i, n, c in s.connection().execute(
+        select(Coder.id, Coder.name, Coder.color))}
     values = attrs.values_by_document(s)
-    return [
-        RetrievedSegment(guid, dguid, dname, a, b, texts[did][a:b], cguid, cname, coder, ccol,
-                         memo or "", valence, values.get(did, {}))
-        for guid, did, dguid, dname, a, b, cguid, cname, coder, ccol, memo, valence in rows
-    ]
+    rows.sort(key=lambda r: (docs[r[2]][1], r[5], r[6], r[0]))
+    out = []
+    for _id, guid, did, code_id, coder_id, a, b, memo, valence in rows:
+        dguid, dname, text = docs[did]
+        cguid, cname = codes[code_id]
+        coder, colour = coders[coder_id]
+        out.append(RetrievedSegment(guid, dguid, dname, a, b, text[a:b], cguid, cname, coder,
+                                    colour, memo or "", valence, values.get(did, {})))
+    return out
