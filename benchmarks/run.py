@@ -204,6 +204,7 @@ from benchmarks.gui import (  # noqa: E402
     bench_switch_document,
     bench_viewer_scroll,
 )
+from benchmarks.indexing import bench_import_indexed  # noqa: E402
 from benchmarks.merge import bench_merge  # noqa: E402
 from benchmarks.search import bench_query, bench_reindex, bench_search_first_page  # noqa: E402
 from benchmarks.bulk_coding import bench_bulk_code  # noqa: E402
@@ -217,6 +218,7 @@ IMPLEMENTED = {"import": bench_import, "apply_coding": bench_apply_coding,
                "agreement": bench_agreement, "reindex": bench_reindex,
                "query": bench_query, "bulk_code": bench_bulk_code,
                "search_first_page": bench_search_first_page,
+               "import_indexed": bench_import_indexed,
                "open_window": bench_open_window}
 
 
