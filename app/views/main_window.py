@@ -205,6 +205,8 @@ class MainWindow(QMainWindow):
         session.codingAdded.connect(self._coding_added)
         session.codingRemoved.connect(self._coding_removed)
         session.codingUpdated.connect(self._coding_updated)
+        session.codingsChanged.connect(lambda _guids: self.counts.forget_listing())
+        session.codingUpdated.connect(lambda *_a: self.counts.forget_listing())
         session.filterChanged.connect(self._refilter)
         session.coderChanged.connect(self._show_coder)
         stack = session.undo_stack
@@ -293,20 +295,7 @@ class MainWindow(QMainWindow):
         self.transcript.set_codings(visible, self._colour_by())
 
     def show_retrieval(self, code_guid: str | None) -> None:
-        self.current_code = code_guid
-        if self.session is None or not code_guid:
-            self.retrieval.clear()
-            return
-        from app.core import attributes as attrs
-        from app.core.codebook import code_paths
-        from app.core.retrieval import retrieve
-
-        with self.session.read() as s:
-            code = wb.get_code_by_guid(s, code_guid)
-            path = code_paths(s)[code.id]
-            rows = retrieve(s, code_guid, self.session.visible_coder_ids())
-            names = [d.name for d in attrs.definitions(s)][:3]
-        self.retrieval.show_segments(path, rows, names)
+        self.counts.list_segments(code_guid)
 
     def jump_to(self, segment) -> None:
         if segment.document_guid != self.current_doc:

@@ -18,6 +18,9 @@ class WindowCounts:
         self.window = window
         self.kind = CODINGS
         self._kept: dict[tuple, LiveCounts] = {}  # newest last
+        # the listed code's segments by every coder: a coder filter switch narrows them
+        # instead of retrieving them again
+        self._listing: tuple[str, list] | None = None
 
     @property
     def session(self):
@@ -42,6 +45,36 @@ class WindowCounts:
     def forget(self) -> None:
         """Codes, documents or many codings changed: count afresh when next asked."""
         self._kept.clear()
+        self._listing = None
+
+    def forget_listing(self) -> None:
+        self._listing = None
+
+    # -- the coded segments list ---------------------------------------------------------------
+    def list_segments(self, code_guid: str | None) -> None:
+        """List the segments of `code_guid` (and its child codes) by the coders in view."""
+        w = self.window
+        w.current_code = code_guid
+        if self.session is None or not code_guid:
+            w.retrieval.clear()
+            return
+        from app.core import attributes as attrs
+        from app.core import workbench as wb
+        from app.core.codebook import code_paths
+        from app.core.retrieval import retrieve
+
+        with self.session.read() as s:
+            path = code_paths(s)[wb.get_code_by_guid(s, code_guid).id]
+            if self._listing is None or self._listing[0] != code_guid:
+                self._listing = (code_guid, retrieve(s, code_guid))
+            names = [d.name for d in attrs.definitions(s)][:3]
+            coders = {c.id: c.name for c in wb.coders(s)}
+        visible = self.session.visible_coder_ids()
+        rows = self._listing[1]
+        if visible is not None:
+            shown = {coders[i] for i in visible if i in coders}
+            rows = [r for r in rows if r.coder in shown]
+        w.retrieval.show_segments(path, list(rows), names)
 
     # -- filling the panels ------------------------------------------------------------------
     def reload_documents(self, recount: bool = True) -> None:
@@ -124,8 +157,7 @@ class WindowCounts:
     def _follow_segments(self, shown, sign: int) -> None:
         w = self.window
         listed = w.current_code
-        visible = self.session.visible_coder_ids()
-        if not listed or (visible is not None and shown.coder_id not in visible):
+        if not listed:
             return
         parents = {n.guid: n.parent_guid for n in w.codes.model.nodes()}
         code = shown.code_guid
@@ -133,12 +165,24 @@ class WindowCounts:
             code = parents.get(code)
         if code is None:  # not the listed code nor one of its child codes
             return
+        visible = self.session.visible_coder_ids()
+        in_view = visible is None or shown.coder_id in visible
+        kept = self._listing[1] if self._listing and self._listing[0] == listed else None
         if sign < 0:
-            w.retrieval.remove_segment(shown.guid)
+            if kept is not None:
+                kept[:] = [r for r in kept if r.guid != shown.guid]
+            if in_view:
+                w.retrieval.remove_segment(shown.guid)
             return
-        from app.core.retrieval import segment
+        from app.core.retrieval import segment, sort_key
 
         with self.session.read() as s:
             found = segment(s, shown.guid)
-        if found is not None:
+        if found is None:
+            return
+        if kept is not None:
+            import bisect
+
+            kept.insert(bisect.bisect_right(kept, sort_key(found), key=sort_key), found)
+        if in_view:
             w.retrieval.add_segment(found)
