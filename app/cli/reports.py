@@ -263,6 +263,8 @@ def cmd_reindex(a) -> int:
 
     from app.core.search.index import ProjectIndex
 
+    if a.export_dir or a.import_dir:
+        return _transfer_index(a)
     with _open(a.project, read_only=True) as p:
         index = ProjectIndex(p)
         t0 = time.perf_counter()
@@ -271,6 +273,25 @@ def cmd_reindex(a) -> int:
     say(_("Search index rebuilt: {passages} in {seconds} s ({folder}).").format(
         passages=counts.passages(n), seconds=number(time.perf_counter() - t0, 1),
         folder=index.folder))
+    return 0
+
+
+def _transfer_index(a) -> int:
+    """`reindex --export DIR` / `--import DIR` (app/core/search/transfer.py)."""
+    from pathlib import Path
+
+    from app.core.search import transfer
+
+    with _open(a.project, read_only=True) as p:
+        if a.export_dir:
+            done = transfer.export_index(p, Path(a.export_dir))
+            say(_("Search index exported: {documents}, {files} files in {folder}.").format(
+                documents=counts.documents(done.documents), files=number(done.files),
+                folder=done.folder))
+        else:
+            done = transfer.import_index(p, Path(a.import_dir))
+            say(_("Search index imported and checked: {documents} ({folder}).").format(
+                documents=counts.documents(done.documents), folder=done.folder))
     return 0
 
 
@@ -383,6 +404,13 @@ def add_report_commands(sub, project_arg, json_flag) -> None:
     json_flag(p)
     p = command(sub, "reindex", cmd_reindex, _("rebuild the search index"))
     project_arg(p)
+    way = p.add_mutually_exclusive_group()
+    way.add_argument("--export", dest="export_dir", metavar="DIR",
+                     help=_("write the project's search index (built first if needed) and a "
+                            "manifest to DIR, for another machine"))
+    way.add_argument("--import", dest="import_dir", metavar="DIR",
+                     help=_("install a search index exported with --export, after checking "
+                            "that it matches the project and reading it safely"))
 
     p = command(sub, "condensation", cmd_condensation,
                 _("show a code's meaning units, condensates and synthesis"))

@@ -12,6 +12,7 @@ import queue
 import sys
 import types
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 from whoosh.writing import SegmentWriter
 
@@ -121,6 +122,20 @@ def share(sizes: dict[str, int], n: int) -> list[list[str]]:
     return groups
 
 
+@contextmanager
+def no_main():
+    """Start "spawn" processes inside this: they need only Sitat's modules and are not made to
+    import the program's main script (a script without an `if __name__ == "__main__"` guard
+    would run again in each)."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 class Workers:
     """Worker processes writing segments; the parent sends jobs and collects segments."""
 
@@ -132,16 +147,9 @@ class Workers:
         self.queues = [ctx.Queue() for _ in range(n)]
         self.procs = [ctx.Process(target=_worker, args=(folder, q, self.results),
                                   name="sitat-index", daemon=True) for q in self.queues]
-        # The workers need only this module: they are not made to import the program's main
-        # script (a script without an `if __name__ == "__main__"` guard would run again).
-        main = sys.modules.get("__main__")
-        sys.modules["__main__"] = types.ModuleType("__main__")
-        try:
+        with no_main():
             for p in self.procs:
                 p.start()
-        finally:
-            if main is not None:
-                sys.modules["__main__"] = main
         self.docs_done = 0
         self.segments: list = []
         self.units = 0
