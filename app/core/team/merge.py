@@ -15,25 +15,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.backup import backup_project, remove_database
 from app.core.project import Project
+from app.core.team import merge_codings
 from app.core.team import merge_parts as parts
 from app.core.team.merge_report import MergeReport, SourceCounts
-from app.core.team.reanchor import BOUNDARY, DELETED, Aligner
 from app.errors import InvalidInput, ProjectError
 from app.i18n import _
-from app.models import AttributeValue, Coding, Document, new_guid
-
-SNIPPET = 60
-
-
-def _reason_text(reason: str) -> str:
-    return {DELETED: _("its text was removed"),
-            BOUNDARY: _("the words at its edges were changed")}.get(
-        reason, _("its text was changed"))
+from app.models import AttributeValue, Document
 
 
 def _open_sources(target: Project, sources: list[Path]) -> list[Project]:
@@ -84,25 +76,25 @@ def merge_projects(target: Project, sources: list[Path], dry_run: bool = False) 
 
 def _merge_all(s: Session, sources: list[Project], report: MergeReport) -> None:
     t = parts.TargetIndex.load(s)
-    existing = _CodingIndex.load(s)
+    merge_codings.prepare(s)
     for src in sources:
         counts = SourceCounts(str(src.path))
         report.per_source.append(counts)
         with src.read() as r:
-            _merge_one(s, r, t, existing, counts)
+            _merge_one(s, r, t, counts)
+    merge_codings.finish(s)
     s.flush()
 
 
-def _merge_one(s: Session, r: Session, t: parts.TargetIndex, existing: "_CodingIndex",
-               counts: SourceCounts) -> None:
+def _merge_one(s: Session, r: Session, t: parts.TargetIndex, counts: SourceCounts) -> None:
     parts.merge_project_memo(s, r, counts)
     coders = parts.merge_coders(s, r, t, counts)
     logged = parts.merge_code_events(s, r, counts)
     codes = parts.merge_codes(s, r, t, counts, logged)
     attr_names = parts.merge_attribute_definitions(s, r, t, counts)
     docs, edited = _merge_documents(s, r, t, attr_names, counts)
-    _merge_codings(s, r, t, existing, docs, edited, codes, coders, counts,
-                   parts.ProvenanceMap(s, r, counts))
+    merge_codings.merge_codings(s, r, t, docs, edited, codes, coders, counts,
+                                parts.ProvenanceMap(s, r, counts))
 
 
 def _merge_documents(s: Session, r: Session, t: parts.TargetIndex, attr_names: dict[int, str],
@@ -132,135 +124,3 @@ def _merge_documents(s: Session, r: Session, t: parts.TargetIndex, attr_names: d
         parts.merge_document_memo(s, t, tid, memo or "", counts)
         parts.merge_values(s, t, tid, values.get(i, []), counts)
     return docs, edited
-
-
-class _CodingIndex:
-    """The target's codings by (document, code, coder, start, end, round id or 0) -> [guid,
-    memo, valence], and every coding guid in use."""
-
-    def __init__(self) -> None:
-        self.by_key: dict[tuple, list] = {}
-        self.guids: set[str] = set()
-
-    @classmethod
-    def load(cls, s: Session) -> "_CodingIndex":
-        out = cls()
-        for guid, doc, code, coder, start, end, memo, valence, round_id in s.execute(select(
-                Coding.guid, Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start,
-                Coding.end, Coding.memo, Coding.valence, Coding.round_id)):
-            out.by_key[(doc, code, coder, start, end, round_id or 0)] = [guid, memo or "",
-                                                                       valence]
-            out.guids.add(guid)
-        return out
-
-
-def _merge_codings(s: Session, r: Session, t: parts.TargetIndex, existing: _CodingIndex,
-                   docs: dict[int, int], edited: dict[int, str], codes: dict[int, int],
-                   coders: dict[int, int], counts: SourceCounts,
-                   provenance: parts.ProvenanceMap) -> None:
-    batch, memo_updates, valence_updates = [], [], []
-
-    def where(doc: int, code: int, coder: int, start: int, end: int) -> dict:
-        return {"document": t.doc_names[doc], "code": t.code_paths[code],
-                "coder": t.coder_names[coder], "start": start, "end": end}
-
-    rows = r.execute(select(Coding.guid, Coding.document_id, Coding.code_id, Coding.coder_id,
-                            Coding.start, Coding.end, Coding.memo, Coding.valence,
-                            Coding.created_at, Coding.round_id, Coding.codebook_version_id)
-                   .order_by(Coding.document_id, Coding.start)).all()
-    for (guid, src_doc, src_code, src_coder, start, end, memo, valence, created, src_round,
-         src_version) in rows:
-        doc, code, coder = docs[src_doc], codes[src_code], coders[src_coder]
-        on_edited = src_doc in edited
-        if on_edited:
-            aligner = t.aligners.get((edited[src_doc], doc))
-            if aligner is None:  # one per text pair, shared by sources with the same text
-                aligner = t.aligners[(edited[src_doc], doc)] = Aligner(
-                    r.scalar(select(Document.text).where(Document.id == src_doc)),
-                    s.scalar(select(Document.text).where(Document.id == doc)))
-            anchor = aligner.place(start, end)
-            if not anchor.placed:
-                counts.codings_unplaced += 1
-                snippet = aligner.old[start:end]
-                if len(snippet) > SNIPPET:
-                    snippet = snippet[:SNIPPET - 1] + "…"
-                w = where(doc, code, coder, start, end)
-                counts.conflict("coding", _(
-                    "A coding of {code} by {coder} in {document} ({start}-{end}, «{text}») "
-                    "could not be placed on the edited text: {reason}.").format(
-                    text=snippet, reason=_reason_text(anchor.reason), **w),
-                    **w, reason=anchor.reason, text=snippet)
-                continue
-            start, end = anchor.start, anchor.end
-        refused = _refusal(t, doc, code, start, end)
-        if refused:
-            counts.codings_unplaced += 1
-            w = where(doc, code, coder, start, end)
-            counts.conflict("coding", refused[1].format(**w), **w, reason=refused[0])
-            continue
-        round_id = provenance.round(src_round)
-        key = (doc, code, coder, start, end, round_id or 0)
-        have = existing.by_key.get(key)
-        if have is not None:
-            counts.codings_duplicate += 1
-            _merge_coding_notes(have, memo or "", valence, memo_updates, valence_updates,
-                                counts, where(*key[:5]))
-            continue
-        if not guid or guid in existing.guids:
-            guid = new_guid()
-        existing.guids.add(guid)
-        existing.by_key[key] = [guid, memo or "", valence]
-        batch.append({"guid": guid, "document_id": doc, "code_id": code, "coder_id": coder,
-                      "start": start, "end": end, "memo": memo or "", "valence": valence,
-                      "created_at": created, "round_id": round_id,
-                      "codebook_version_id": provenance.version(src_version)})
-        counts.codings_added += 1
-        counts.codings_reanchored += on_edited
-        provenance.added(round_id)
-    provenance.report_closed()
-    if batch:
-        s.execute(insert(Coding.__table__), batch)
-    table = Coding.__table__
-    if memo_updates:
-        s.execute(update(table).where(table.c.guid == bindparam("g"))
-                  .values(memo=bindparam("v")), memo_updates)
-    if valence_updates:
-        s.execute(update(table).where(table.c.guid == bindparam("g"))
-                  .values(valence=bindparam("v")), valence_updates)
-
-
-def _refusal(t: parts.TargetIndex, doc: int, code: int, start: int,
-             end: int) -> tuple[str, str] | None:
-    """Why a coding cannot be added here (reason, message template), or None."""
-    if not t.codable.get(code, True):
-        return "group_code", _("A coding of {code} by {coder} in {document} ({start}-{end}) was "
-                               "not added: {code} only groups other codes here.")
-    if not 0 <= start < end <= t.doc_lengths[doc]:
-        return "outside", _("A coding of {code} by {coder} in {document} ({start}-{end}) was "
-                            "not added: the range is outside the document.")
-    return None
-
-
-def _merge_coding_notes(have: list, memo: str, valence: int | None, memo_updates: list,
-                        valence_updates: list, counts: SourceCounts, w: dict) -> None:
-    """A duplicate coding: take the source's memo and valence where the target has none."""
-    guid, mine_memo, mine_valence = have
-    if memo.strip() and memo != mine_memo:
-        if mine_memo.strip():
-            counts.conflict("memo", _(
-                "The memo of a coding of {code} by {coder} in {document} ({start}-{end}) differs "
-                "in {source}; this project's memo was kept.").format(source=counts.name, **w),
-                **w)
-        else:
-            memo_updates.append({"g": guid, "v": memo})
-            have[1] = memo
-            counts.memos_added += 1
-    if valence is not None and valence != mine_valence:
-        if mine_valence is not None:
-            counts.conflict("valence", _(
-                "The valence of a coding of {code} by {coder} in {document} ({start}-{end}) "
-                "differs in {source}; this project's valence was kept.").format(
-                source=counts.name, **w), **w)
-        else:
-            valence_updates.append({"g": guid, "v": valence})
-            have[2] = valence
