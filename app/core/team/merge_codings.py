@@ -12,7 +12,6 @@ the rows that need a message, a new guid or a memo/valence merge come back to Py
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from sqlalchemy import DateTime, select
@@ -39,8 +38,9 @@ _SOURCE_QUERY = ('SELECT coding.guid, coding.document_id, coding.code_id, coding
 _SPAN_MATCH = ('SELECT c.id FROM main.coding AS c WHERE c.document_id = m.document_id AND '
                'c.code_id = m.code_id AND c.coder_id = m.coder_id AND c.start = m.start AND '
                'c."end" = m."end" AND coalesce(c.round_id, 0) = m.round_key')
-# SQLAlchemy's storage format of a DateTime in SQLite; any other text is normalised through it
-_CANONICAL_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}")
+# SQLAlchemy's storage format of a DateTime in SQLite; any other value is normalised through it
+_CANONICAL_TIME = "-".join(["[0-9]" * 4, "[0-9]" * 2, "[0-9]" * 2]) + " " + ":".join(
+    ["[0-9]" * 2] * 3) + "." + "[0-9]" * 6
 # the order of a coding's messages: placing, round, codebook version, memo, valence
 K_PLACE, K_ROUND, K_VERSION, K_MEMO, K_VALENCE = range(5)
 
@@ -108,6 +108,7 @@ def merge_codings(s: Session, r: Session, t: parts.TargetIndex, docs: dict[int, 
     cur.executemany(f"INSERT INTO {STAGE} ({_STAGE_COLUMNS}) VALUES "
                     f"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", staged)
     del staged
+    _normalise_times(s, cur)
     _add_new(cur)
     added, reanchored = cur.execute(
         f"SELECT count(*), coalesce(sum(reanchored), 0) FROM {STAGE} WHERE added").fetchone()
@@ -128,10 +129,6 @@ def _stage_rows(s: Session, r: Session, t: parts.TargetIndex, docs: dict[int, in
                 messages: _Messages) -> list[tuple]:
     """The source's codings mapped onto the target, one tuple per coding that can be placed
     (columns of the staging table); those that cannot are reported."""
-    time_type = DateTime().dialect_impl(s.get_bind().dialect)
-    from_db = time_type.result_processor(s.get_bind().dialect, None)
-    to_db = time_type.bind_processor(s.get_bind().dialect)
-    canonical = _CANONICAL_TIME.fullmatch
     rounds, versions = provenance.rounds, provenance.versions
     lengths, codable = t.doc_lengths, t.codable
     out: list[tuple] = []
@@ -160,8 +157,6 @@ def _stage_rows(s: Session, r: Session, t: parts.TargetIndex, docs: dict[int, in
             if round_id is None:
                 provenance.round(src_round)  # says once that the round is not here
                 messages.take(seq, K_ROUND)
-        if created is not None and not (type(created) is str and canonical(created)):
-            created = to_db(from_db(created))
         out.append((seq, guid, doc, code, coder, start, end, memo or "", valence, created,
                     round_id, round_id or 0,
                     None if src_version is None else versions.get(src_version), src_version,
@@ -213,6 +208,20 @@ def _where(t: parts.TargetIndex, doc: int, code: int, coder: int, start: int,
            end: int) -> dict:
     return {"document": t.doc_names[doc], "code": t.code_paths[code],
             "coder": t.coder_names[coder], "start": start, "end": end}
+
+
+def _normalise_times(s: Session, cur) -> None:
+    """Creation times stored in another form than SQLAlchemy's are rewritten as it would read
+    and write them (as the ORM did when it copied codings one by one)."""
+    odd = cur.execute(f"SELECT seq, created_at FROM {STAGE} WHERE created_at IS NOT NULL AND "
+                      f"(typeof(created_at) <> 'text' OR created_at NOT GLOB ?)",
+                      (_CANONICAL_TIME,)).fetchall()
+    if odd:
+        dialect = s.get_bind().dialect
+        kind = DateTime().dialect_impl(dialect)
+        from_db, to_db = kind.result_processor(dialect, None), kind.bind_processor(dialect)
+        cur.executemany(f"UPDATE {STAGE} SET created_at = ? WHERE seq = ?",
+                        [(to_db(from_db(value)), seq) for seq, value in odd])
 
 
 def _add_new(cur) -> None:
