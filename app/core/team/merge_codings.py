@@ -60,7 +60,7 @@ def prepare(s: Session) -> None:
                 'coder_id INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, '
                 'memo TEXT NOT NULL, valence INTEGER, created_at TEXT, round_id INTEGER, '
                 'round_key INTEGER NOT NULL, codebook_version_id INTEGER, src_version INTEGER, '
-                'reanchored INTEGER NOT NULL, target_id INTEGER, added INTEGER NOT NULL DEFAULT 0)')
+                'reanchored INTEGER NOT NULL, target_id INTEGER, added INTEGER NOT NULL DEFAULT 1)')
     cur.execute(f"PRAGMA temp.cache_size = -{CACHE_KIB // 4}")
     cur.close()
 
@@ -227,10 +227,13 @@ def _normalise_times(s: Session, cur) -> None:
 def _add_new(cur) -> None:
     """Mark and insert the staged codings the target lacks, in source order: the first of each
     span not held yet, with its own guid unless that is empty or taken (then a new one)."""
-    cur.execute(f"UPDATE {STAGE} AS m SET target_id = ({_SPAN_MATCH}) WHERE EXISTS ({_SPAN_MATCH})")
-    cur.execute(f"UPDATE {STAGE} SET added = 1 WHERE seq IN (SELECT min(seq) FROM {STAGE} "
-                f"WHERE target_id IS NULL GROUP BY document_id, code_id, coder_id, start, "
-                f"\"end\", round_key)")
+    cur.execute(f"UPDATE {STAGE} AS m SET target_id = ({_SPAN_MATCH}), added = 0 "
+                f"WHERE EXISTS ({_SPAN_MATCH})")
+    key = 'document_id, code_id, coder_id, start, "end", round_key'
+    if cur.execute(f"SELECT 1 FROM {STAGE} WHERE added GROUP BY {key} HAVING count(*) > 1 "
+                   f"LIMIT 1").fetchone():  # the same new span twice: only the first is added
+        cur.execute(f"UPDATE {STAGE} SET added = 0 WHERE added AND seq NOT IN (SELECT min(seq) "
+                    f"FROM {STAGE} WHERE added GROUP BY {key})")
     taken = {seq for (seq,) in cur.execute(
         f"SELECT seq FROM {STAGE} WHERE added AND (guid IS NULL OR guid = '' OR guid IN "
         f"(SELECT guid FROM main.coding))")}
