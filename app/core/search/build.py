@@ -20,7 +20,11 @@ from app.core.search.passages import passages as make_passages, units
 
 WORKERS_ENV = "SITAT_INDEX_WORKERS"
 PARALLEL_MIN_CHARS = 1_500_000  # below this, starting processes costs more than it saves
-LIMIT_MB = 256
+LIMIT_MB = 256  # whoosh's pool before it spills sorted runs to disk (incremental updates)
+# A build starts a new segment when the one being written holds this many bytes of postings
+# (whoosh's estimate): its pool never spills runs to disk and merges them back - which made a
+# 25-million-character share three times slower - and memory stays bounded.
+SEGMENT_MB = 512
 
 # One document to index: (guid, text, turns, {attribute field: value}, målform)
 Job = tuple[str, str, list, dict, str]
@@ -84,8 +88,49 @@ def add_job(writer, job: Job) -> int:
     return n
 
 
+class Segments:
+    """The segments one process writes in a build: a new one whenever the current one's
+    postings reach SEGMENT_MB. The first writer may be the one holding the index's lock."""
+
+    def __init__(self, ix, first=None) -> None:
+        self.ix = ix
+        self.writer = first or self._new()
+        self.first = self.writer
+        self.done: list = []
+
+    def _new(self):
+        return SegmentBuilder(self.ix, _lk=False, limitmb=2 * SEGMENT_MB + 64)
+
+    def add(self, job: Job) -> int:
+        n = add_job(self.writer, job)
+        if self.writer.pool.currentsize > SEGMENT_MB * 1024 * 1024:
+            self.done.append(self.writer._finalize_segment())
+            self.writer = self._new()
+        return n
+
+    def finish(self) -> list:
+        """Write the last segment; every segment written (temporary files are left for the
+        first writer's `_finish`, or `cleanup`)."""
+        if self.writer._added:
+            self.done.append(self.writer._finalize_segment())
+        else:
+            self.writer._close_segment()
+        return self.done
+
+    def cancel(self) -> None:
+        for w in {id(self.writer): self.writer, id(self.first): self.first}.values():
+            try:
+                if not w.is_closed:
+                    w._close_segment()
+            except Exception:  # noqa: BLE001 - already closed half way
+                pass
+
+    def cleanup(self) -> None:
+        self.first._tempstorage.destroy()
+
+
 def _worker(folder: str, jobs, results) -> None:
-    """A writing process: index the documents it is sent into a segment of its own."""
+    """A writing process: index the documents it is sent into segments of its own."""
     try:
         from whoosh.filedb.filestore import FileStorage
 
@@ -93,18 +138,19 @@ def _worker(folder: str, jobs, results) -> None:
             def temp_storage(self, name=None):
                 return super().temp_storage(f"{name or 'w'}-{os.getpid()}")
 
-        writer = SegmentBuilder(OwnTemp(folder).open_index(), _lk=False, limitmb=LIMIT_MB)
+        segs = Segments(OwnTemp(folder).open_index())
         n = 0
         try:
             while (job := jobs.get()) is not None:
-                n += add_job(writer, job)
+                n += segs.add(job)
                 results.put(("doc", None, 0))
-            segment = writer._finalize_segment() if writer._added else None
+            done = segs.finish()
         except BaseException:
-            writer.cancel()
+            segs.cancel()
             raise
-        writer._finish()
-        results.put(("done", segment, n))
+        finally:
+            segs.cleanup()
+        results.put(("done", done, n))
     except OSError as exc:
         results.put(("oserror", (exc.errno, exc.strerror or str(exc)), 0))
     except BaseException as exc:  # noqa: BLE001 - told to the parent, which raises
@@ -179,8 +225,7 @@ class Workers:
             elif kind == "done":
                 self._finished += 1
                 self.units += n
-                if value is not None:
-                    self.segments.append(value)
+                self.segments += value
             elif kind == "oserror":
                 raise OSError(*value)
             else:
@@ -216,7 +261,8 @@ def write_parallel(ix, jobs_by_group: Callable[[list[list[str]]], Iterable[tuple
     groups = share(sizes, n)
     total = max(1, len(sizes))
     pool = Workers(ix.storage.folder, n - 1)
-    writer = SegmentBuilder(ix, limitmb=LIMIT_MB)
+    writer = SegmentBuilder(ix, limitmb=2 * SEGMENT_MB + 64)  # holds the lock, writes the TOC
+    segs = Segments(ix, writer)
     units_here = own = 0
     try:
         for k, job in jobs_by_group(groups):
@@ -225,18 +271,15 @@ def write_parallel(ix, jobs_by_group: Callable[[list[list[str]]], Iterable[tuple
                 continue
             if own == 0:
                 pool.close_input()
-            units_here += add_job(writer, job)
+            units_here += segs.add(job)
             own += 1
             pool.poll()
             if progress and not progress(share_done * (own + pool.docs_done) / total):
                 raise cancelled()
         if own == 0:
             pool.close_input()
-        segments = NO_MERGE(writer, writer.segments)
-        if writer._added:  # this process's segment is written while the workers write theirs
-            segments.append(writer._finalize_segment())
-        else:
-            writer._close_segment()
+        # this process's segments are written while the workers write theirs
+        segments = NO_MERGE(writer, writer.segments) + segs.finish()
         while not pool.finished():
             pool.poll(timeout=0.2)
             if progress and not progress(share_done * (own + pool.docs_done) / total):
@@ -246,8 +289,9 @@ def write_parallel(ix, jobs_by_group: Callable[[list[list[str]]], Iterable[tuple
         writer._finish()
     except BaseException:
         pool.stop()
+        segs.cancel()
         if not writer.is_closed:
-            writer.cancel()
+            writer._finish()
         raise
     pool.stop()
     return units_here + pool.units

@@ -309,7 +309,7 @@ class ProjectIndex:
             sizes = dict(s.execute(select(Document.guid, func.length(Document.text))
                                    .where(Document.guid.in_(list(add)))).all())
         n_proc = build.workers_wanted(sum(sizes.values()), workers) if fresh else 1
-        if n_proc > 1 and len(sizes) > 1:
+        if fresh and sizes:
             n = build.write_parallel(self._ix, self._jobs, sizes, min(n_proc, len(sizes)),
                                      progress, self._ANALYSIS_SHARE, self._stopped)
         else:

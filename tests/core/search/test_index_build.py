@@ -107,6 +107,23 @@ def test_several_processes_build_the_same_index_as_one(proj, tmp_path):
         assert hits[0] == hits[1] and hits[0], query
 
 
+def test_a_build_that_outgrows_its_memory_share_writes_more_segments(proj, tmp_path,
+                                                                      monkeypatch):
+    from whoosh import index
+
+    from app.core.search import build
+
+    one = ProjectIndex(proj, folder=tmp_path / "one")
+    one.rebuild(workers=1)
+    one.close()
+    monkeypatch.setattr(build, "SEGMENT_MB", 1 / 1024)  # a new segment after ~1 kB
+    many = ProjectIndex(proj, folder=tmp_path / "many")
+    many.rebuild(workers=1)
+    many.close()
+    assert len(index.open_dir(str(tmp_path / "many")).reader().leaf_readers()) > 2
+    assert _postings(tmp_path / "one") == _postings(tmp_path / "many")
+
+
 def test_fast_analysis_equals_whoosh_analysis():
     from whoosh.fields import TEXT
 
