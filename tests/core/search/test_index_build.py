@@ -124,6 +124,21 @@ def test_a_build_that_outgrows_its_memory_share_writes_more_segments(proj, tmp_p
     assert _postings(tmp_path / "one") == _postings(tmp_path / "many")
 
 
+def test_a_stopped_build_leaves_no_process_and_is_built_again(proj, tmp_path):
+    import multiprocessing
+
+    from app.errors import Cancelled
+
+    ix = ProjectIndex(proj)
+    with pytest.raises(Cancelled):
+        ix.rebuild(progress=lambda share: False, workers=2)
+    assert multiprocessing.active_children() == []
+    assert not ix.exists()
+    assert ix.ensure() == "rebuilt"
+    assert len(search(proj, "kontaktperson", index=ix).hits) == 2
+    ix.close()
+
+
 def test_fast_analysis_equals_whoosh_analysis():
     from whoosh.fields import TEXT
 
