@@ -101,6 +101,20 @@ def fingerprints(s, with_names: bool = False):
     return (out, {guid: name for _i, guid, _sha, name in rows}) if with_names else out
 
 
+def document_jobs(s, guids, values: dict[int, dict[str, str]]):
+    """Each document's (guid, text, turns, attribute fields, målform), as build.py indexes
+    it; `values` as values_by_document gives them."""
+    from app.models import Document, SpeakerTurn
+
+    for doc_id, guid, text in s.execute(select(Document.id, Document.guid, Document.text)
+                                        .where(Document.guid.in_(list(guids)))):
+        turns = list(s.execute(select(SpeakerTurn.start, SpeakerTurn.end, SpeakerTurn.speaker)
+                               .where(SpeakerTurn.document_id == doc_id)).all())
+        mine = values.get(doc_id, {})
+        yield (guid, text, [tuple(t) for t in turns],
+               {attr_field(k): v for k, v in mine.items()}, malform(mine))
+
+
 class ProjectIndex:
     """Open (and maintain) the index of one project. Use `searcher()` after `ensure()`."""
 
@@ -334,21 +348,11 @@ class ProjectIndex:
                     yield k, job
 
     def _read_jobs(self, s, guids):
-        """Each document's (guid, text, turns, attribute fields, målform)."""
-        from app.core.attributes import values_by_document
-        from app.models import Document, SpeakerTurn
-
         if self._values is None:
+            from app.core.attributes import values_by_document
+
             self._values = values_by_document(s)
-        values = self._values
-        for doc_id, guid, text in s.execute(select(Document.id, Document.guid, Document.text)
-                                            .where(Document.guid.in_(list(guids)))):
-            turns = list(s.execute(select(SpeakerTurn.start, SpeakerTurn.end,
-                                          SpeakerTurn.speaker)
-                                   .where(SpeakerTurn.document_id == doc_id)).all())
-            mine = values.get(doc_id, {})
-            yield (guid, text, [tuple(t) for t in turns],
-                   {attr_field(k): v for k, v in mine.items()}, malform(mine))
+        return document_jobs(s, guids, self._values)
 
     def _write_here(self, add: set[str], delete: set[str], progress: Progress | None) -> int:
         from app.core.search.build import LIMIT_MB, SegmentBuilder, add_job

@@ -96,6 +96,7 @@ def import_index(project, src: Path) -> Transferred:
                                      "exported; it was not installed.")
                                    .format(name=name, folder=src))
         passages = _sanitise(work / "in", work / "out")
+        _verify(project, work / "out")
         storage.clear_folder(ix.folder)
         for f in (work / "out").iterdir():
             if f.is_file() and f.name not in ("MAIN_WRITELOCK",):
@@ -174,6 +175,57 @@ def _matches(project, manifest: dict) -> None:
             "This index does not match the project: {n} documents were added, changed or "
             "removed since it was exported. Build the index here with `sitat reindex` "
             "instead.", differ).format(n=differ))
+
+
+SAMPLE_PER_DOCUMENT = 2
+
+
+def _verify(project, folder: Path) -> None:
+    """The copied index holds exactly the project's passages (every document's, with their
+    ranges), and a sample of them (SAMPLE_PER_DOCUMENT a document) is indexed under the
+    terms, positions and characters this machine's analysis gives their text. (The copy was
+    written by Sitat from checked values: it is safe to open.)"""
+    import random
+
+    from whoosh import index as whoosh_index
+
+    from app.core.attributes import values_by_document
+    from app.core.search.index import document_jobs, schema
+    from app.core.search.passages import passages, units
+
+    fields = schema()
+    wrong = IndexRefused(_("The exported index does not hold what the project's text gives; it "
+                           "was not installed. Build it here with `sitat reindex`."))
+    ix = whoosh_index.open_dir(str(folder))
+    rng = random.Random(0)
+    try:
+        with ix.searcher() as searcher, project.read() as s:
+            r = searcher.reader()
+            stored: dict[str, list] = {}
+            for d, f in r.iter_docs():
+                stored.setdefault(f["doc"], []).append((f["start"], f["end"], d))
+            values = values_by_document(s)
+            guids = list(fingerprints(s))
+            for guid, text, turns, _attrs, form in document_jobs(s, guids, values):
+                want = passages(units(text, turns))
+                have = sorted(stored.pop(guid, []))
+                if [(p.start, p.end) for p in want] != [(a, b) for a, b, _d in have]:
+                    raise wrong
+                pairs = list(zip(want, have))
+                for ps, (_a, _b, d) in rng.sample(pairs, min(SAMPLE_PER_DOCUMENT, len(pairs))):
+                    body = ps.body(text)
+                    for name in ("content_nn" if form == "nn" else "content", "exact"):
+                        for term, _freq, _weight, value in fields[name].index(body):
+                            if (name, term) not in r:
+                                raise wrong
+                            m = r.postings(name, term)
+                            m.skip_to(d)
+                            if not m.is_active() or m.id() != d or m.value() != value:
+                                raise wrong
+            if stored:  # passages of documents the project does not have
+                raise wrong
+    finally:
+        ix.close()
 
 
 def _sanitise(src: Path, dst: Path) -> int:

@@ -155,6 +155,27 @@ def test_a_planted_pickle_is_never_unpickled_even_with_a_matching_manifest(proj,
     assert not marker.exists()
 
 
+def test_a_well_formed_index_that_lacks_a_passage_is_refused(proj, tmp_path):
+    from whoosh import index
+
+    out = tmp_path / "export"
+    export_index(proj, out)
+    ix = index.open_dir(str(out))  # doctored by someone who can run whoosh
+    w = ix.writer()
+    w.delete_by_term("speaker", "Intervjuer")
+    w.commit(optimize=True)
+    ix.close()
+    manifest = json.loads((out / MANIFEST).read_text())
+    manifest["files"] = {p.name: {"size": p.stat().st_size,
+                                  "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+                         for p in out.iterdir() if p.suffix in (".seg", ".toc")}
+    for p in out.iterdir():
+        if p.name != MANIFEST and p.name not in manifest["files"]:
+            p.unlink()
+    (out / MANIFEST).write_text(json.dumps(manifest))
+    _refused(proj, out, "does not hold what the project's text gives")
+
+
 def test_the_command_exports_imports_and_refuses(proj, tmp_path):
     out = tmp_path / "export"
     r = run_cli("reindex", proj.path, "--export", out)
