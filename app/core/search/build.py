@@ -1,9 +1,12 @@
-"""Writing passages into a project's whoosh index, with both (all) cores: the parent process
-reads the project in one snapshot and sends each worker process its share of the documents
-(balanced by length); every process writes a segment of its own into the same folder, and
-the parent, which holds whoosh's write lock, lists them all in one table of contents - no
-final merge. Workers are started with "spawn" (safe beside Qt and threads) and read nothing
-but what the parent sends them and the index folder the parent just created."""
+"""Writing passages into a project's whoosh index, with every core: the parent process reads
+the project in one snapshot and sends each worker process its share of the documents (balanced
+by length); every process writes segments of its own into the same folder (a new one each
+SEGMENT_MB of postings), and the parent, which holds whoosh's write lock, lists them all in one
+table of contents - no final merge. Workers are started with "spawn" (safe beside Qt and
+threads) and read nothing but what the parent sends them and the index folder the parent just
+created. National size (50 M characters, 2 cores): 46 s, against 94 s for bare single-process
+whoosh with one field and 237 s before (one process, whoosh's token pipeline, sorted runs
+spilled to disk and merged back)."""
 
 from __future__ import annotations
 
