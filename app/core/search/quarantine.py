@@ -18,8 +18,9 @@ import sys
 
 # (module, name) the strict unpickler may look up; besides these, classes (not functions)
 # defined in the modules of _CLASS_MODULES.
-_ALLOWED = {("builtins", "int"), ("__builtin__", "long"), ("builtins", "set"),
-            ("builtins", "frozenset"), ("builtins", "object"), ("copyreg", "_reconstructor"),
+_SAFE_BUILTINS = ("int", "long", "float", "bytes", "bytearray", "set", "frozenset", "object")
+_ALLOWED = {*((m, n) for m in ("builtins", "__builtin__") for n in _SAFE_BUILTINS),
+            ("copyreg", "_reconstructor"), ("copy_reg", "_reconstructor"),
             ("collections", "defaultdict"), ("_codecs", "encode"), ("re", "_compile"),
             ("array", "array"), ("array", "_array_reconstructor")}
 _CLASS_MODULES = ("whoosh.fields", "whoosh.formats", "whoosh.columns", "whoosh.codec.whoosh3",

@@ -30,7 +30,12 @@ def proj(project, tmp_path, monkeypatch):
     monkeypatch.setattr(storage, "_process_key", None)
     src = tmp_path / "fg.txt"
     src.write_text(TEXT, encoding="utf-8")
-    import_files(project, [src])
+    more = tmp_path / "more.txt"  # passages of their own: terms in several passages
+    more.write_text("".join(f"Deltaker {i % 2}: Om tjenesten {i} sier jeg at hjelpen kom, men "
+                            f"kontakten med tjenesten var {'god' if i % 3 else 'dårlig'} og "
+                            "ventetiden lang, som for de fleste.\n" for i in range(40)),
+                    encoding="utf-8")
+    import_files(project, [src, more])
     return project
 
 
@@ -53,9 +58,9 @@ class _Marker:
 def test_export_then_import_gives_an_index_that_answers_at_once(proj, tmp_path, monkeypatch):
     out = tmp_path / "export"
     done = export_index(proj, out)
-    assert done.documents == 1 and (out / MANIFEST).is_file()
+    assert done.documents == 2 and (out / MANIFEST).is_file()
     manifest = json.loads((out / MANIFEST).read_text())
-    assert manifest["project"] == proj.id and len(manifest["documents"]) == 1
+    assert manifest["project"] == proj.id and len(manifest["documents"]) == 2
     key = storage.index_key()
     assert all(key not in p.read_bytes() and key.hex().encode() not in p.read_bytes()
                for p in out.iterdir())  # the signing key never leaves the machine
@@ -65,9 +70,10 @@ def test_export_then_import_gives_an_index_that_answers_at_once(proj, tmp_path, 
     monkeypatch.setattr(storage, "_process_key", None)
     before = file_digest(proj.path)
     got = import_index(proj, out)
-    assert got.documents == 1 and got.passages == 1  # two short turns: one passage
+    assert got.documents == 2 and got.passages == 41  # two short turns share one passage
     r = search(proj, "bruker")
     assert r.index_status == "fresh" and _texts(r) == ["brukerne", "Brukere"]
+    assert len(search(proj, '"med tjenesten"').hits) == 40
     assert file_digest(proj.path) == before
 
 
@@ -176,12 +182,30 @@ def test_a_well_formed_index_that_lacks_a_passage_is_refused(proj, tmp_path):
     _refused(proj, out, "does not hold what the project's text gives")
 
 
+def test_the_strict_unpickler_reads_plain_values_only(tmp_path):
+    import io
+
+    from app.core.search.quarantine import StrictUnpickler
+
+    def strict(data):
+        return StrictUnpickler(io.BytesIO(data)).load()
+
+    for value in (b"", b"\x00\xff", {1, 2}, frozenset({3}), (1, 2.5, "æ"), [b"a", None], 10**30):
+        for protocol in (2, 4):
+            assert strict(pickle.dumps(value, protocol)) == value
+    marker = tmp_path / "ran"
+    for evil in (_Marker(str(marker)), print, pytest.raises):
+        with pytest.raises(pickle.UnpicklingError, match="not allowed"):
+            strict(pickle.dumps(evil, 2))
+    assert not marker.exists()
+
+
 def test_the_command_exports_imports_and_refuses(proj, tmp_path):
     out = tmp_path / "export"
     r = run_cli("reindex", proj.path, "--export", out)
-    assert r.code == 0 and "Search index exported: 1 document" in r.out
+    assert r.code == 0 and "Search index exported: 2 documents" in r.out
     r = run_cli("reindex", proj.path, "--import", out)
-    assert r.code == 0 and "Search index imported and checked: 1 document" in r.out
+    assert r.code == 0 and "Search index imported and checked: 2 documents" in r.out
     r = run_cli("reindex", proj.path, "--import", tmp_path)
     assert r.code == 1 and r.err.startswith("error: ") and "not a search index" in r.err
     r = run_cli("reindex", proj.path)
