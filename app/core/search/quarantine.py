@@ -64,12 +64,15 @@ def _positions(value: bytes) -> list[tuple[int, int, int]]:
     if len(value) <= _INT_SIZE:
         raise ValueError("a damaged posting")
     codes = pickle.loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
-    if (not isinstance(codes, list) or len(codes) != unpack_uint(value[:_INT_SIZE])[0]
-            or not all(type(c) is tuple and len(c) == 3 and all(type(x) is int for x in c)
-                       for c in codes)):
+    if type(codes) is not list or len(codes) != unpack_uint(value[:_INT_SIZE])[0]:
         raise ValueError("a damaged posting")
     out, pos, end = [], 0, 0
-    for dp, ds, length in codes:
+    for code in codes:
+        if type(code) is not tuple or len(code) != 3:
+            raise ValueError("a damaged posting")
+        dp, ds, length = code
+        if type(dp) is not int or type(ds) is not int or type(length) is not int:
+            raise ValueError("a damaged posting")
         pos += dp
         start = end + ds
         end = start + length
