@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.core.search import storage
-from app.core.search.passages import Parts, Unit, locate, passages as make_passages, units
+from app.core.search.passages import Parts, Unit, locate, units
 from app.core.search.storage import ENV_DIR, cache_root
 from app.errors import Cancelled, ProjectError
 from app.i18n import _

@@ -107,6 +107,25 @@ def test_several_processes_build_the_same_index_as_one(proj, tmp_path):
         assert hits[0] == hits[1] and hits[0], query
 
 
+def test_a_segment_a_worker_wrote_is_signed_too(proj, tmp_path):
+    from whoosh import index
+
+    ix = ProjectIndex(proj, folder=tmp_path / "two")
+    ix.rebuild(workers=2)
+    ix.close()
+    toc = index.open_dir(str(tmp_path / "two"))
+    worker_segment = toc._segments()[1].segment_id()  # the parent's comes first
+    toc.close()
+    seg = next((tmp_path / "two").glob(f"*{worker_segment}*.seg"))
+    data = bytearray(seg.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    seg.write_bytes(bytes(data))
+    again = ProjectIndex(proj, folder=tmp_path / "two")
+    assert again.ensure() == "rebuilt"  # changed behind Sitat's back: never loaded
+    assert len(search(proj, "kontaktperson", index=again).hits) == 2
+    again.close()
+
+
 def test_a_build_that_outgrows_its_memory_share_writes_more_segments(proj, tmp_path,
                                                                       monkeypatch):
     from whoosh import index
