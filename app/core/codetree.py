@@ -6,7 +6,6 @@ merge, delete - can be undone and redone with the same guids.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Iterable
 
 from sqlalchemy import delete, func, select
