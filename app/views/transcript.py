@@ -7,7 +7,7 @@ computed once per change (app.core.highlights), so thousands of codings cost not
 from __future__ import annotations
 
 import html
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from typing import Callable, Sequence
 
 from PySide6.QtCore import QMimeData, QPoint, QRect, QRectF, Qt, Signal

@@ -18,7 +18,6 @@ from typing import Iterable, Sequence
 
 from app.core.export import layout
 from app.core.files import save_atomic, xml_safe
-from app.errors import InvalidInput
 from app.i18n import _, current_language
 from app.i18n.numbers import number as _number
 
