@@ -33,6 +33,29 @@ SEGMENT_MB = 512
 Job = tuple[str, str, list, dict, str]
 
 
+def _blocks_in_protocol_5() -> None:
+    """Make whoosh write its posting blocks (and term infos) as protocol-5 pickles instead of
+    protocol 2, where every posting's value (bytes) is rebuilt on reading by a call of
+    `codecs.encode`: a common word's blocks then load five times faster (national: 21 -> 4 ms
+    for "kontaktperson") and compress smaller. whoosh reads any protocol; INDEX_VERSION 5
+    marks indexes written this way. Every process that writes an index imports this module."""
+    import pickle
+
+    from whoosh.codec import whoosh3
+
+    if getattr(whoosh3.dumps, "sitat", False):
+        return
+
+    def dumps(obj, protocol=2):
+        return pickle.dumps(obj, 5)
+
+    dumps.sitat = True
+    whoosh3.dumps = dumps
+
+
+_blocks_in_protocol_5()
+
+
 def workers_wanted(chars: int, workers: int | None = None) -> int:
     """How many processes write: `workers` if given, else SITAT_INDEX_WORKERS, else one per
     core (at most 4) - and one for a build too small to gain from more."""

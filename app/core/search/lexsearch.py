@@ -30,12 +30,17 @@ def run(match, searcher, query: str, exact: bool, compounds: bool, filter_terms:
     if exact or not has_nynorsk(searcher.reader()):
         return match(searcher, parse(query, schema, exact, compounds), filter_terms, parts)
     matched: set[int] = set()
-    spans: dict = {}
+    spans = None  # a dict of ranges, or (columns.match) a list of columns
     for field, form in (("content", "nb"), ("content_nn", "nn")):
         q = parse(query, schema, False, compounds, field)
         got, ranges = match(searcher, q, [*filter_terms, ("malform", form)], parts)
         matched |= got
-        spans.update(ranges)
+        if spans is None:
+            spans = ranges
+        elif isinstance(spans, list):
+            spans = spans + ranges
+        else:
+            spans.update(ranges)
     return matched, spans
 
 

@@ -1,12 +1,13 @@
 """Searches that answer with the first screen: the first page of hits in text order with the
 total and the count per document, further pages on demand (`open_search`, `SearchStream`).
 
-One pass over the postings finds every matched passage; a passage matched by one term is
-counted from the head of its posting, without decoding its positions (engine.py, `lazy`).
-Hits - their ranges decoded, their document's text read, `Hit` objects made - exist only for
-the page asked for: memory follows the page, not the hit count. Pages list exactly the hits of
-`service.search`, in the same order (document name, then text order), with the same ranges.
-"""
+The matches are counted a column at a time (columns.py): a passage matched by one term counts
+from the term's posting weights, a phrase from sets of (passage, position) keys, without a
+Python step per posting; ranges are decoded only for the passages matched by several columns
+and, when a document is first shown, for its own passages. Hits - their document's text read,
+`Hit` objects made - exist only for the page asked for: memory follows the page, not the hit
+count. Pages list exactly the hits of `service.search`, in the same order (document name, then
+text order), with the same ranges."""
 
 from __future__ import annotations
 
@@ -41,8 +42,10 @@ def _window_statement():
 _doc_tables: WeakKeyDictionary = WeakKeyDictionary()
 
 
-def doc_table(searcher) -> tuple[array, list[str]]:
-    """(docnum -> document number or -1, document guids) of an open searcher."""
+def doc_table(searcher) -> tuple[array, list[str], list, dict]:
+    """(docnum -> document number or -1, document guids, runs, runs by document) of an open
+    searcher: a run is a stretch of consecutive passages of one document, (first, after the
+    last, document number) in `runs`, (first, after the last) in its document's list."""
     got = _doc_tables.get(searcher)
     if got is None:
         reader = searcher.reader()
@@ -54,18 +57,30 @@ def doc_table(searcher) -> tuple[array, list[str]]:
             guids.append(guid)
             for d in reader.postings("doc", guid).all_ids():
                 table[d] = n
-        got = _doc_tables[searcher] = (table, guids)
+        runs: list[tuple[int, int, int]] = []
+        start, last = 0, -1
+        for d, g in enumerate(table):
+            if g != last:
+                if last >= 0:
+                    runs.append((start, d, last))
+                start, last = d, g
+        if last >= 0:
+            runs.append((start, len(table), last))
+        by_doc: dict[int, list[tuple[int, int]]] = {}
+        for lo, hi, g in runs:
+            by_doc.setdefault(g, []).append((lo, hi))
+        got = _doc_tables[searcher] = (table, guids, runs, by_doc)
     return got
 
 
 class _Doc:
     """A document with hits: its keys (search units) in text order once it is reached."""
 
-    __slots__ = ("id", "guid", "name", "keys", "hits", "ordered")
+    __slots__ = ("id", "guid", "name", "g", "keys", "hits", "ordered")
 
-    def __init__(self, doc_id: int, guid: str, name: str) -> None:
-        self.id, self.guid, self.name = doc_id, guid, name
-        self.keys: list[int] = []
+    def __init__(self, doc_id: int, guid: str, name: str, g: int) -> None:
+        self.id, self.guid, self.name, self.g = doc_id, guid, name, g
+        self.keys: list[int] | None = None  # filled when the document is first reached
         self.hits = 0
         self.ordered = False
 
@@ -78,13 +93,13 @@ class SearchStream:
     its index closes it."""
 
     def __init__(self, project, index, own: bool, status: str, spans: dict, docs: list[_Doc],
-                 final: set[int], units: int, suggestions: dict, page_size: int) -> None:
+                 final: set[int], units: int, suggestions: dict, fill, page_size: int) -> None:
         self.project, self._index, self._own = project, index, own
         self.index_status, self.warning = status, index.warning
         self.suggestions = suggestions
         self.units = units
         self.page_size = page_size
-        self._spans, self._docs, self._final = spans, docs, final
+        self._spans, self._docs, self._final, self._fill = spans, docs, final, fill
         self._searcher = index.current()
         self.total = sum(d.hits for d in docs)
         self._values: dict | None = None
@@ -191,6 +206,7 @@ class SearchStream:
     def _order(self, doc: _Doc) -> dict:
         """(guid, start, end, speaker) of the document's keys, which are put in text order the
         first time the document is reached."""
+        self._fill(doc)
         where = self._index.passages(doc.keys)
         if not doc.ordered:
             doc.keys.sort(key=lambda key: where[key][1])
@@ -308,51 +324,51 @@ def open_search(project, query: str, *, where: dict[str, str] | None = None,
 def _match(project, index, query, where, speaker, coders, codes, uncoded, exact, scope,
            compounds):
     """(spans by key, documents with hits in order, keys whose ranges are final, units
-    matched, suggestions)."""
-    from functools import partial
-
-    from app.core.search import lexsearch
-    from app.core.search.service import _coded, _filter_terms, match
+    matched, suggestions, the settled matches that fill a document's keys when reached)."""
+    from app.core.search import columns, lexsearch
+    from app.core.search.service import _coded, _filter_terms
     from app.models import Document
 
     searcher = index.current()
     with project.read() as s:
-        matched, spans = lexsearch.run(partial(match, lazy=True), searcher, query, exact,
-                                       compounds, _filter_terms(s, where, speaker),
-                                       index.parts())
+        matched, entries = lexsearch.run(columns.match, searcher, query, exact, compounds,
+                                         _filter_terms(s, where, speaker), index.parts())
         coded = _coded(s, coders, codes, scope) if (coders or codes or uncoded) else None
         rows = s.execute(select(Document.guid, Document.id, Document.name)).all() \
-            if spans else []
-    table, guids = doc_table(searcher)
+            if entries else []
+    found = columns.Found(entries)
+    table, guids, runs, by_doc = doc_table(searcher)
     known = {g: (i, n) for g, i, n in rows}
+    hits = found.per_document(table, runs, len(guids))
     by_guid: dict[int, _Doc] = {}
-    final: set[int] = set()
-    for key, items in spans.items():
-        g = table[key if key < SUB else locate(key)[0]]
-        doc = by_guid.get(g)
-        if doc is None:
+    for g, n in enumerate(hits):
+        if n:
             doc_id, name = known[guids[g]]
-            doc = by_guid[g] = _Doc(doc_id, guids[g], name)
-        doc.keys.append(key)
+            doc = by_guid[g] = _Doc(doc_id, guids[g], name, g)
+            doc.hits = n
+    spans: dict = {}
+    final: set[int] = set()
+    filler = _Filler(found, by_doc, spans, final)
     if coded is not None:
-        _narrow(index, spans, by_guid, coded, final, uncoded, bool(coders or codes))
-    for doc in list(by_guid.values()):
-        n = 0
-        for key in doc.keys:
-            c = engine.count(spans[key]) if key not in final else len(spans[key])
-            if c is None:
-                got = engine.ranges(spans[key])
-                spans[key] = _keep_outer(got)
-                final.add(key)
-                c = len(spans[key])
-            n += c
-        doc.hits = n
+        _narrow(index, spans, by_guid, coded, final, uncoded, bool(coders or codes), filler)
     docs = sorted((d for d in by_guid.values() if d.hits), key=lambda d: d.name)
-    return spans, docs, final, len(matched), lexsearch.suggestions(searcher, query)
+    return spans, docs, final, len(matched), lexsearch.suggestions(searcher, query), filler
+
+
+class _Filler:
+    """Puts a document's keys and their ranges in place when the document is first needed."""
+
+    def __init__(self, found, by_doc: dict, spans: dict, final: set) -> None:
+        self.found, self.by_doc, self.spans, self.final = found, by_doc, spans, final
+
+    def __call__(self, doc: _Doc) -> None:
+        if doc.keys is None:
+            doc.keys = self.found.fill(doc.g, self.by_doc.get(doc.g, []), self.spans,
+                                       self.final)
 
 
 def _narrow(index, spans: dict, by_guid: dict, coded: dict, final: set, uncoded: bool,
-            inside: bool) -> None:
+            inside: bool, fill) -> None:
     """Keep the hits inside (or, `uncoded`, outside) the coded passages: only the documents
     with coded text are decoded; without any, a document keeps every hit (uncoded) or none."""
     from app.core.search.service import _inside, _touches
@@ -361,10 +377,9 @@ def _narrow(index, spans: dict, by_guid: dict, coded: dict, final: set, uncoded:
         mine = coded.get(doc.id)
         if not mine:
             if not uncoded and inside:
-                for key in doc.keys:
-                    spans[key] = []
-                    final.add(key)
+                doc.keys, doc.hits = [], 0
             continue
+        fill(doc)
         where = index.passages(doc.keys)
         for key in doc.keys:
             lo = where[key][1]
@@ -375,5 +390,5 @@ def _narrow(index, spans: dict, by_guid: dict, coded: dict, final: set, uncoded:
                           if (not _touches(mine, lo + a, lo + b) if uncoded
                               else _inside(mine, lo + a, lo + b))]
             final.add(key)
-    for doc in by_guid.values():
-        doc.keys = [k for k in doc.keys if k not in final or spans[k]]
+        doc.keys = [k for k in doc.keys if spans[k]]
+        doc.hits = sum(len(spans[k]) for k in doc.keys)

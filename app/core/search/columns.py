@@ -1,0 +1,437 @@
+"""A query's matches as columns - sorted passage numbers, hits per passage, encoded postings -
+so a paged search (stream.py) counts its hits, in all and per document, without a Python step
+per posting, and decodes ranges only for the documents it shows.
+
+A term's column comes from whoosh's posting blocks as they are (ids delta-decoded by
+`accumulate`, hits per passage from the block's weights, which are the term's frequency in
+the Characters format); a phrase's from the positions of its words in the passages holding
+them all, decoded in one `pickle.loads` per word and matched as sets of (passage, position)
+keys. A passage matched by one column counts that column's hits (a term's words, or a phrase
+whose hits cannot overlap, never overlap); a passage matched by several (AND, or two terms of
+an OR) has its ranges decoded and joined, as `service.search` does. Merged passages are split
+into their turns as in engine.py. Anything this module does not evaluate falls back to
+`service.match`, decoded. The result is the same as `service.search`'s (tests/core/search/
+test_stream.py checks it over random queries).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from itertools import accumulate, chain, compress, repeat
+from operator import add, itemgetter, mul, not_, sub
+from pickle import loads  # noqa: S403 - whoosh's own postings, written and signed by Sitat
+
+from app.core.search import engine
+from app.core.search.engine import Unsupported, _decode_characters
+from app.core.search.passages import SLOTS, SUB
+from app.core.search.query import _keep_outer
+
+SPAN = 1 << 24  # positions per passage in the (passage, position) keys of phrase matching
+_BODY = itemgetter(slice(6, -1))  # a posting's pickle without its count, header and STOP
+_FIRST = itemgetter(0)
+_HEAD, _PROTO, _LAST = itemgetter(4), itemgetter(5), itemgetter(-1)  # b"\x80\x02" ... b"."
+
+
+class Col:
+    """Sorted keys (passage numbers, or turn keys of merged passages), the hits of each, and
+    where their ranges come from: `kind` "term" (values: encoded postings), "phrase"
+    (values: (passages, postings per word)), or "ranges" (values: final ranges)."""
+
+    __slots__ = ("ids", "counts", "values", "kind")
+
+    def __init__(self, ids: list, counts: list, values, kind: str) -> None:
+        self.ids, self.counts, self.values, self.kind = ids, counts, values, kind
+
+    @classmethod
+    def of_ranges(cls, spans: dict) -> Col:
+        ids = sorted(k for k, v in spans.items() if v)
+        ranges = [_keep_outer(spans[k]) for k in ids]
+        return cls(ids, [len(r) for r in ranges], ranges, "ranges")
+
+    def select(self, mask: list) -> Col:
+        values = self.values if self.kind == "phrase" else list(compress(self.values, mask))
+        return Col(list(compress(self.ids, mask)), list(compress(self.counts, mask)), values,
+                   self.kind)
+
+    def keep(self, keys: set) -> Col:
+        mask = list(map(keys.__contains__, self.ids))
+        return self if all(mask) else self.select(mask)
+
+    def drop(self, keys: set) -> Col:
+        if keys.isdisjoint(self.ids):
+            return self
+        return self.select(list(map(not_, map(keys.__contains__, self.ids))))
+
+    def find(self, key: int) -> int | None:
+        i = bisect_left(self.ids, key)
+        return i if i < len(self.ids) and self.ids[i] == key else None
+
+    def ranges(self, i: int) -> list[tuple[int, int]]:
+        if self.kind == "term":
+            return [(a, b) for _p, a, b in _decode_characters(self.values[i])]
+        if self.kind == "phrase":
+            passages, words = self.values
+            j = bisect_left(passages, self.ids[i])
+            return phrase_ranges([w[j] for w in words])
+        return self.values[i]
+
+    def items(self, i: int) -> list:
+        """What stream.py keeps for key `i` until shown: a term's posting stays encoded."""
+        return [self.values[i]] if self.kind == "term" else self.ranges(i)
+
+
+def phrase_ranges(values: list[bytes]) -> list[tuple[int, int]]:
+    """The ranges of a phrase in one passage from its words' postings there (engine.py)."""
+    n = len(values) - 1
+    ends = {p: b for p, _a, b in _decode_characters(values[-1])}
+    starts = [(p, a) for p, a, _b in _decode_characters(values[0]) if p + n in ends]
+    for k in range(1, n):
+        if not starts:
+            break
+        at = {p for p, _a, _b in _decode_characters(values[k])}
+        starts = [(p, a) for p, a in starts if p + k in at]
+    return [(a, ends[p + n]) for p, a in starts]
+
+
+def _codes(values: list[bytes]) -> list[list[tuple[int, int, int]]]:
+    """The decoded (position step, gap, length) lists of many postings, in one `loads`: their
+    pickles (protocol 2, as whoosh and terms.py write them) are joined into one list."""
+    n = len(values)
+    if bytes(map(_LAST, values)).count(46) == n and bytes(map(_PROTO, values)).count(2) == n \
+            and bytes(map(_HEAD, values)).count(0x80) == n:
+        got = loads(b"\x80\x02](" + b"".join(map(_BODY, values)) + b"e.")
+        if len(got) == len(values):
+            return got
+    return [loads(v[4:] if v[-1] == 46 else v[4:] + b".") for v in values]
+
+
+def _keys(passages: list[int], values: list[bytes], shift: int) -> set[int]:
+    """{passage * SPAN + position - shift} over every occurrence in the postings `values`
+    (one per passage of `passages`), computed a column at a time."""
+    codes = _codes(values)
+    counts = list(map(len, codes))
+    steps = list(accumulate(map(_FIRST, chain.from_iterable(codes))))
+    ends = list(accumulate(counts))
+    before = [0]
+    before += map(steps.__getitem__, map((-1).__add__, ends[:-1]))
+    base = map(sub, map(mul, passages, repeat(SPAN)), before)
+    if shift:
+        base = map(add, base, repeat(-shift))
+    return set(map(add, steps, chain.from_iterable(map(repeat, base, counts))))
+
+
+def _self_overlapping(words: list) -> bool:
+    """Two hits of the phrase can overlap ("ha ha" in "ha ha ha"): they are then joined."""
+    n = len(words)
+    return any(words[s:] == words[:n - s] for s in range(1, n))
+
+
+def _collect(m, offset: int, ids: list, weights: list, values: list) -> None:
+    """Append the postings of matcher `m` (ids shifted by `offset`): whoosh 2.7's blocks as
+    they are read, segments of a multi-segment reader and deletions handled a column at a
+    time; any other matcher a posting at a time."""
+    kind = type(m).__name__
+    if kind == "W3LeafMatcher" and m._fixedsize is None and not m._byteids and all(
+            hasattr(m, a) for a in ("_read_data", "_data", "_next_block", "_i", "_blocklength")):
+        while m.is_active():
+            if m._data is None:
+                m._read_data()
+            raw, w, v = m._data
+            i, n = m._i, m._blocklength
+            block = list(accumulate(raw))
+            if offset:
+                block = list(map(add, block, repeat(offset)))
+            if w is None or isinstance(w, float):
+                w = repeat(int(w or 1), n)
+            else:
+                w = map(int, w)
+            if i:
+                block, w, v = block[i:], list(w)[i:], v[i:]
+            ids += block
+            weights += w
+            values += v
+            m._next_block()
+        return
+    if kind == "MultiMatcher" and hasattr(m, "matchers") and hasattr(m, "offsets") \
+            and getattr(m, "current", 0) == 0:
+        for sub_m, off in zip(m.matchers, m.offsets):
+            _collect(sub_m, offset + off, ids, weights, values)
+        return
+    if kind == "FilterMatcher" and getattr(m, "_exclude", None) is True:
+        more: tuple[list, list, list] = ([], [], [])
+        _collect(m.child, 0, *more)
+        keep = list(map(not_, map(m._ids.__contains__, more[0])))
+        if offset:
+            ids += map(add, compress(more[0], keep), repeat(offset))
+        else:
+            ids += compress(more[0], keep)
+        weights += compress(more[1], keep)
+        values += compress(more[2], keep)
+        return
+    while m.is_active():
+        ids.append(m.id() + offset)
+        weights.append(int(m.weight()))
+        values.append(m.value())
+        m.next()
+
+
+class _Eval(engine._Eval):
+    """engine.py's evaluation, with columns for results: (keys matched, [(column, filters)]),
+    a key's ranges coming from the columns holding it that it passes every filter of."""
+
+    def __init__(self, reader, restrict=None, parts=None) -> None:
+        super().__init__(reader, restrict, parts, lazy=True)
+
+    def run(self, q):
+        from whoosh import query as Q
+
+        if q is Q.NullQuery or isinstance(q, type(Q.NullQuery)):
+            return set(), []
+        kind = type(q)
+        if kind is Q.Term:
+            return self.term(q.fieldname, q.text)
+        if kind is Q.Phrase:
+            return self.phrase(q)
+        if kind in (Q.Prefix, Q.Wildcard, Q.FuzzyTerm):
+            terms = sorted(q.existing_terms(self.reader, phrases=True, expand=True))
+            return self.disj([(f, t.decode("utf-8") if isinstance(t, bytes) else t)
+                              for f, t in terms], self.term_pair)
+        if kind is Q.And:
+            return self.conj(q.subqueries)
+        if kind is Q.Or:
+            if getattr(q, "minmatch", 0) or getattr(q, "scale", None):
+                raise Unsupported(q)
+            return self.disj(q.subqueries, self.run)
+        if kind is Q.Not:
+            return self.all_docs() - self.run(q.query)[0], []
+        if kind is Q.AndNot:
+            docs, cols = self.run(q.a)
+            return _narrowed(docs, docs - self.run(q.b)[0], cols)
+        if kind is Q.AndMaybe:
+            docs, cols = self.run(q.a)
+            more, extra = self.run(q.b)
+            return docs, cols + _narrowed(more, more & docs, extra)[1]
+        raise Unsupported(q)
+
+    def term_pair(self, pair):
+        return self.term(*pair)
+
+    def disj(self, items, run):
+        docs: set[int] = set()
+        cols: list = []
+        for item in items:
+            d, c = run(item)
+            docs |= d
+            cols += c
+        return docs, cols
+
+    def conj(self, subqueries):
+        from whoosh import query as Q
+
+        positive = [s for s in subqueries if not isinstance(s, Q.Not)]
+        negative = [s.query for s in subqueries if isinstance(s, Q.Not)]
+        if not positive:
+            docs, cols = self.all_docs().copy(), []
+        else:
+            results = [self.run(s) for s in positive]
+            docs = set.intersection(*(r[0] for r in results))
+            cols = []
+            for d, c in results:
+                cols += _narrowed(d, docs, c)[1]
+        before = set(docs) if negative and cols else docs
+        for s in negative:
+            if not docs:
+                break
+            docs = docs - self.run(s)[0]
+        return _narrowed(before, docs, cols)
+
+    def read(self, fieldname: str, text) -> Col | None:
+        """A term's postings within the filter, as a column of passage numbers."""
+        from whoosh.formats import Characters
+
+        fmt = self.reader.schema[fieldname].format
+        if type(fmt) is not Characters or fmt.field_boost != 1.0:
+            raise Unsupported(fieldname)
+        m = self.postings(fieldname, text)
+        if m is None:
+            return None
+        ids: list[int] = []
+        counts: list[int] = []
+        values: list[bytes] = []
+        _collect(m, 0, ids, counts, values)
+        col = Col(ids, counts, values, "term")
+        if self.keep_docs is not None:
+            col = col.keep(self.keep_docs)
+        return col if col.ids else None
+
+    def split(self, col: Col, ranges) -> tuple[Col, Col | None]:
+        """(the column without merged passages, their turns' ranges by key)."""
+        merged = self.parts.merged if self.parts is not None else None
+        if not merged or merged.isdisjoint(col.ids):
+            return col, None
+        mask = list(map(merged.__contains__, col.ids))
+        inside = col.select(mask)
+        spans = {d: ranges(inside, i) for i, d in enumerate(inside.ids)}
+        keyed = engine.to_keys(spans, self.parts, self.restrict)
+        return col.select(list(map(not_, mask))), Col.of_ranges(keyed)
+
+    def term(self, fieldname: str, text):
+        col = self.read(fieldname, text)
+        if col is None:
+            return set(), []
+        col, turns = self.split(col, Col.ranges)
+        cols = [c for c in (col, turns) if c is not None and c.ids]
+        docs = set(col.ids)
+        if turns is not None:
+            docs.update(turns.ids)
+        return docs, [(c, ()) for c in cols]
+
+    def phrase(self, q):
+        if q.slop != 1 or not q.words:
+            raise Unsupported(q)
+        if len(q.words) == 1:
+            return self.term(q.fieldname, q.words[0])
+        cols = []
+        for w in q.words:
+            col = self.read(q.fieldname, w)
+            if col is None:
+                return set(), []
+            cols.append(col)
+        common = set(min(cols, key=lambda c: len(c.ids)).ids)
+        for col in cols:
+            common.intersection_update(col.ids)
+        if not common:
+            return set(), []
+        cols = [c.keep(common) for c in cols]
+        passages = cols[0].ids
+        words = [c.values for c in cols]
+        whole = Col(passages, [1] * len(passages), (passages, words), "phrase")
+        whole, turns = self.split(whole, Col.ranges)
+        out = [] if turns is None or not turns.ids else [(turns, ())]
+        docs = set(turns.ids) if turns is not None else set()
+        if whole.ids:
+            col = self.phrase_col(whole, passages, words, q.words)
+            if col.ids:
+                docs.update(col.ids)
+                out.insert(0, (col, ()))
+        return docs, out
+
+    @staticmethod
+    def phrase_col(whole: Col, passages: list, words: list, texts: list) -> Col:
+        """The passages of `whole` where the phrase occurs, with its hits in each."""
+        if _self_overlapping(list(texts)):
+            got = [len(_keep_outer(whole.ranges(i))) for i in range(len(whole.ids))]
+            mask = list(map(bool, got))
+            return Col(list(compress(whole.ids, mask)), list(compress(got, mask)),
+                       (passages, words), "phrase")
+        at = {d: j for j, d in enumerate(passages)} if len(whole.ids) != len(passages) \
+            else None
+        idx = whole.ids if at is None else [at[d] for d in whole.ids]
+        starts: set[int] | None = None
+        for k, w in enumerate(words):
+            vals = w if at is None else [w[j] for j in idx]
+            keys = _keys(whole.ids, vals, k)
+            starts = keys if starts is None else starts & keys
+            if not starts:
+                return Col([], [], (passages, words), "phrase")
+        per = Counter(map(SPAN.__rfloordiv__, starts))
+        ids = sorted(per)
+        return Col(ids, list(map(per.__getitem__, ids)), (passages, words), "phrase")
+
+
+def _narrowed(docs: set, keep: set, cols: list):
+    """(keep, cols) with `keep` added to the filters of `cols` when it is narrower."""
+    if len(keep) == len(docs):
+        return keep, cols
+    return keep, [(c, f + (keep,)) for c, f in cols]
+
+
+def match(searcher, q, filter_terms: list[tuple], parts=None) -> tuple[set[int], list]:
+    """(matched keys, [(column, filters)]) for `q` (service.match's arguments)."""
+    from app.core.search.service import match as decoded
+
+    reader = searcher.reader()
+    restrict = engine.filter_docs(reader, filter_terms, parts) if filter_terms else None
+    try:
+        return _Eval(reader, restrict, parts).run(q)
+    except Unsupported:
+        docs, spans = decoded(searcher, q, filter_terms, parts)
+        return docs, [(Col.of_ranges(spans), ())]
+
+
+class Found:
+    """A search's hits settled: `cols` each count the keys only they hold; `joined` holds the
+    final ranges of the keys several columns matched."""
+
+    def __init__(self, entries: list) -> None:
+        cols = []
+        for col, filters in entries:
+            for f in filters:
+                col = col.keep(f)
+            if col.ids:
+                cols.append(col)
+        multi: set[int] = set()
+        if len(cols) > 1:
+            seen: set[int] = set()
+            for col in cols:
+                these = set(col.ids)
+                multi |= seen & these
+                seen |= these
+        self.joined: dict[int, list[tuple[int, int]]] = {}
+        for key in multi:
+            got: list = []
+            for col in cols:
+                i = col.find(key)
+                if i is not None:
+                    got += col.ranges(i)
+            self.joined[key] = _keep_outer(got)
+        self.cols = [c.drop(multi) for c in cols] if multi else cols
+        self._joined_by_doc: dict[int, list[int]] = {}
+
+    def per_document(self, table, runs: list[tuple[int, int, int]], n: int) -> list[int]:
+        """Hits per document number (`table`: passage -> document number, `runs`: the
+        (first passage, passage after the last, document number) of each stretch)."""
+        from app.core.search.passages import locate
+
+        out = [0] * n
+        for col in self.cols:
+            ids, counts = col.ids, col.counts
+            if len(ids) < 4 * len(runs) or ids[-1] >= SUB:
+                for key, c in zip(ids, counts):
+                    out[table[key if key < SUB else locate(key)[0]]] += c
+                continue
+            a = 0
+            for lo, hi, g in runs:
+                a = bisect_left(ids, lo, a)
+                b = bisect_left(ids, hi, a)
+                if b > a:
+                    out[g] += sum(counts[a:b])
+                    a = b
+        for key, ranges in self.joined.items():
+            g = table[key if key < SUB else locate(key)[0]]
+            out[g] += len(ranges)
+            self._joined_by_doc.setdefault(g, []).append(key)
+        return out
+
+    def fill(self, g: int, runs: list[tuple[int, int]], spans: dict, final: set) -> list[int]:
+        """The keys of document number `g` (its passages: `runs` of passage numbers), their
+        ranges put in `spans` (`final` when already joined); after `per_document`."""
+        keys: list[int] = []
+        for col in self.cols:
+            ids = col.ids
+            for lo, hi in runs:
+                for a, b in ((lo, hi), (SUB + lo * SLOTS, SUB + hi * SLOTS)):
+                    i = bisect_left(ids, a)
+                    j = bisect_left(ids, b, i)
+                    for x in range(i, j):
+                        key = ids[x]
+                        spans[key] = col.items(x)
+                        if col.kind == "ranges":
+                            final.add(key)
+                        keys.append(key)
+        for key in self._joined_by_doc.get(g, ()):
+            spans[key] = self.joined[key]
+            final.add(key)
+            keys.append(key)
+        return keys
