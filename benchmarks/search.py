@@ -151,6 +151,43 @@ def _built_index(folder: Path, tmp: Path) -> Path:
     return where
 
 
+_PEAK = """
+import resource, sys, json
+from pathlib import Path
+from app.core.project import Project
+from app.core.search.index import ProjectIndex
+from app.core.search.stream import open_search
+from benchmarks.search import QUERIES
+
+def rss():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+with Project.open(Path(sys.argv[1]), read_only=True) as p:
+    ix = ProjectIndex(p, folder=Path(sys.argv[2]))
+    ix.ensure()
+    before = rss()
+    for kind, queries in QUERIES.items():
+        for item in queries:
+            query, where = item if isinstance(item, tuple) else (item, None)
+            with open_search(p, query, where=where, index=ix,
+                             compounds=kind == "compounds") as s:
+                s.next_page()
+                s.per_document()
+    print(json.dumps([before, rss()]))
+"""
+
+
+def _search_peak(project: Path, where_ix: Path) -> tuple[float, float]:
+    """(MB before the first search, peak MB after every query's first page) of a process that
+    opens the project and its index and runs only the paged searches."""
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", _PEAK, str(project), str(where_ix)],
+                         check=True, cwd=ROOT, capture_output=True, text=True).stdout
+    before, after = json.loads(out.strip().splitlines()[-1])
+    return before, after
+
+
 def bench_search_first_page(folder: Path, repeat: int, tmp: Path) -> dict:
     """Each query of `bench_query` through a paged search (search/stream.py), timed until the
     first page of 200 hits in text order and the totals (in all, per document) are there; the
@@ -164,6 +201,7 @@ def bench_search_first_page(folder: Path, repeat: int, tmp: Path) -> dict:
     from app.core.search.stream import open_search
 
     where_ix = _built_index(folder, tmp)
+    peak_before, peak = _search_peak(tmp / "search.sitat", where_ix)
     times, base, per_kind, hits, full = [], [], {}, {}, {}
     with Project.open(tmp / "search.sitat", read_only=True) as p:
         ix = ProjectIndex(p, folder=where_ix)
@@ -209,7 +247,9 @@ def bench_search_first_page(folder: Path, repeat: int, tmp: Path) -> dict:
     return {"times": times, "baseline_name": "bare whoosh query, same index and filter",
             "baseline_times": base,
             "note": f"p95 ms by kind: {p95}; every page walked, slowest per kind (ms): "
-                    f"{slowest}; cold first search {cold * 1000:.0f} ms; hits: {hits}"}
+                    f"{slowest}; cold first search {cold * 1000:.0f} ms; peak memory of the "
+                    f"searches alone (a process of their own): {peak:.0f} MB, "
+                    f"{peak - peak_before:.0f} MB over the open project and index; hits: {hits}"}
 
 
 def main(argv: list[str] | None = None) -> int:
