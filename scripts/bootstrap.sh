@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Shared set-up for ./start.sh and ./test.sh: Debian packages Qt needs, a Python >= 3.11,
 # the .venv with Sitat and its test tools. Safe to run again; does only what is missing.
+# --with-postgres (./test.sh): also Debian's PostgreSQL server programs, for the tests'
+# throwaway cluster (tests/pg.py); Sitat itself only needs a server to connect to.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -73,5 +75,19 @@ ensure_venv() {
   fi
 }
 
+ensure_postgres() {
+  # initdb and pg_ctl from any installed version are enough; the system cluster is never used
+  if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1; then
+    return 0
+  fi
+  if command -v dpkg-query >/dev/null 2>&1; then
+    apt_install postgresql
+  else
+    say "not a Debian-like system: install PostgreSQL's server programs (initdb, pg_ctl) for the tests"
+    exit 1
+  fi
+}
+
 ensure_debs
+if [ "${1:-}" = "--with-postgres" ]; then ensure_postgres; fi
 ensure_venv

@@ -15,7 +15,7 @@ def cmd_new(a) -> int:
     from app.core.project import Project
 
     with Project.create(a.project, a.title or "") as p:
-        say(_("Created project {name} ({id}).").format(name=Path(a.project).name, id=p.id))
+        say(_("Created project {name} ({id}).").format(name=p.path.name, id=p.id))
     return 0
 
 

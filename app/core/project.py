@@ -1,4 +1,5 @@
-"""Create and open project files: validation, SQLite pragmas, schema upgrades, transactions."""
+"""Create and open projects - a .sitat file, or a shared project at a PostgreSQL URL (see
+app.core.server) - validation, SQLite pragmas, schema upgrades, transactions."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy.pool import NullPool
 
 from app.core.project_file import (ProjectReadOnly, _full_error, _inspect, _inspect_file,
                                    _refuse_linked_companions, disk_full, file_uri)
+from app.core.server import ServerLocation, is_server_url
 from app.errors import ProjectError
 from app.i18n import _
 from app.models import ProjectInfo
@@ -109,11 +111,26 @@ def _make_engine(path: Path, read_only: bool, immutable: bool = False) -> Engine
     return engine
 
 
+def _init_schema(conn, title: str) -> None:
+    """Sitat's schema (the Alembic migrations) and the project row, on a new database."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(conn), "head")
+    conn.execute(
+        ProjectInfo.__table__.insert().values(
+            id=_new_id(), title=title, memo="", revision=0, created_at=_now(),
+        )
+    )
+
+
 class Project:
-    """An open project file. Use `read()` for queries and `write()` for one user action."""
+    """An open project file (or shared project: `shared`, and `path` is then a
+    app.core.server.ServerLocation). Use `read()` for queries and `write()` for one user
+    action."""
 
     def __init__(self, path: Path, engine: Engine, read_only: bool) -> None:
         self.path = path
+        self.shared = engine.dialect.name == "postgresql"
         self.engine = engine
         self.read_only = read_only
         with self.read() as s:
@@ -126,6 +143,14 @@ class Project:
     # -- lifecycle ---------------------------------------------------------------------
     @classmethod
     def create(cls, path: str | os.PathLike, title: str = "", program: str = "Sitat") -> "Project":
+        """A new project: a file at `path`, or Sitat's schema in the empty database a
+        PostgreSQL URL names."""
+        if is_server_url(path):
+            from app.core.server.connect import create_project
+
+            location = ServerLocation.parse(path)
+            return cls(location, create_project(location, _init_schema, title),
+                       read_only=False)
         path = Path(path)
         if os.path.lexists(path):
             raise ProjectError(
@@ -143,15 +168,7 @@ class Project:
         try:
             with engine.begin() as conn:
                 conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-                from alembic import command
-
-                command.upgrade(_alembic_config(conn), "head")
-                conn.execute(
-                    ProjectInfo.__table__.insert().values(
-                        id=_new_id(), title=title or path.stem, memo="", revision=0,
-                        created_at=_now(),
-                    )
-                )
+                _init_schema(conn, title or path.stem)
         except (OSError, DBAPIError) as exc:
             engine.dispose()
             locking.release(path)
@@ -168,7 +185,20 @@ class Project:
     def open(cls, path: str | os.PathLike, read_only: bool = False,
              program: str = "Sitat") -> "Project":
         """Open a project. For writing, the project is locked for this program until close();
-        a second writer gets a message naming who has it (see app.core.locking)."""
+        a second writer gets a message naming who has it (see app.core.locking).
+        A PostgreSQL URL opens a shared project: no lock file, as many writers as connect,
+        their actions applied one after another (see write())."""
+        if is_server_url(path):
+            from app.core.server.connect import open_project
+
+            location = ServerLocation.parse(path)
+            engine = open_project(location, read_only, known_revisions(), schema_head(),
+                                  lambda conn: command_upgrade(conn))
+            try:
+                return cls(location, engine, read_only=read_only)
+            except BaseException:
+                engine.dispose()
+                raise
         path = Path(path)
         if not path.exists():
             raise ProjectError(_("The project file {name} does not exist.").format(name=path.name))
@@ -254,6 +284,10 @@ class Project:
     @staticmethod
     def needs_upgrade(path: str | os.PathLike) -> bool:
         """True for a Sitat project written by an older (known) schema."""
+        if is_server_url(path):
+            from app.core.server.connect import needs_upgrade
+
+            return needs_upgrade(ServerLocation.parse(path), known_revisions(), schema_head())
         path = Path(path)
         try:
             app_id, revision, has_project = _inspect_file(path)
@@ -264,19 +298,20 @@ class Project:
 
     @staticmethod
     def _upgrade(engine: Engine) -> None:
-        from alembic import command
-
         token = _begin_mode.set("IMMEDIATE")
         try:
             with engine.begin() as conn:
-                command.upgrade(_alembic_config(conn), "head")
+                command_upgrade(conn)
         finally:
             _begin_mode.reset(token)
 
     def close(self) -> None:
         """Close the project: a writable one first moves its write-ahead log into the file
         (so the .sitat file alone holds everything), every connection still open is closed,
-        and SQLite removes its -wal and -shm files; then the lock is released."""
+        and SQLite removes its -wal and -shm files; then the lock is released. A shared
+        project has no write-ahead log of ours and no lock file: its connections are closed."""
+        if self.shared:
+            self._released = True
         if not self.read_only and not getattr(self, "_released", False):
             self._checkpoint()
         for record in list(getattr(self.engine, "sitat_connections", ())):
@@ -329,6 +364,10 @@ class Project:
             with Session(self.engine, expire_on_commit=False, autoflush=True) as s:
                 try:
                     s.connection()  # BEGIN IMMEDIATE now: take the write lock up front
+                    if self.shared:  # PostgreSQL: the project row's lock instead
+                        from app.core.server.connect import lock_for_write
+
+                        lock_for_write(s)
                 except OperationalError as exc:
                     raise _locked_error(self.path, exc) from exc
                 try:
@@ -337,7 +376,8 @@ class Project:
                     s.commit()
                 except BaseException as exc:
                     s.rollback()
-                    if isinstance(exc, DBAPIError) and disk_full(self.path.parent):
+                    if isinstance(exc, DBAPIError) and not self.shared \
+                            and disk_full(self.path.parent):
                         raise _full_error(self.path) from exc
                     raise
         finally:
@@ -361,13 +401,22 @@ class Project:
 
 
 def _locked_error(path: Path, exc: Exception) -> ProjectError:
-    if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+    from app.core.server.connect import is_lock_timeout
+
+    if "locked" in str(exc).lower() or "busy" in str(exc).lower() or is_lock_timeout(exc):
         return ProjectError(
             _("{name} is being changed by another program right now; try again shortly.").format(
                 name=path.name
             )
         )
     return ProjectError(_("Cannot write to {name}: {reason}").format(name=path.name, reason=exc))
+
+
+def command_upgrade(conn) -> None:
+    """Run the migrations up to the newest schema on `conn` (inside its transaction)."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(conn), "head")
 
 
 def _new_id() -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import BigInteger, String, cast, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput, NotFound
@@ -270,8 +270,10 @@ def passage_counts(s: Session, scope=None, *, code_ids: set[int] | None = None,
             if key[1] is not None:
                 out[key] = out.get(key, 0) + n
         return out
-    # start and end packed into one number (start * 2**32 + end) sort as (start, end) pairs
-    rows = _packed(s, r, code_ids, doc_ids, [Coding.start * _SHIFT + Coding.end])
+    # start and end packed into one number (start * 2**32 + end) sort as (start, end) pairs;
+    # 64-bit arithmetic (PostgreSQL's integer is 32 bits)
+    packed = cast(Coding.start, BigInteger) * _SHIFT + Coding.end
+    rows = _packed(s, r, code_ids, doc_ids, [packed])
     if code_map is not None and all(k == v for k, v in code_map.items()):
         rows = (row for row in rows if row[1] in code_map)  # no roll-up: codes on their own
     elif code_map is not None:
