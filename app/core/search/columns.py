@@ -106,19 +106,37 @@ def _codes(values: list[bytes]) -> list[list[tuple[int, int, int]]]:
     return [loads(v[4:] if v[-1] == 46 else v[4:] + b".") for v in values]
 
 
-def _keys(passages: list[int], values: list[bytes], shift: int) -> set[int]:
-    """{passage * SPAN + position - shift} over every occurrence in the postings `values`
-    (one per passage of `passages`), computed a column at a time."""
+def _keys(passages, values: list[bytes], shift: int):
+    """The sorted numpy array of passage * SPAN + position - shift over every occurrence in
+    the postings `values` (one per passage of `passages`): one `loads` for the lot, then
+    whole-array arithmetic (numpy) instead of a Python step per position."""
+    import numpy as np
+
     codes = _codes(values)
-    counts = list(map(len, codes))
-    steps = list(accumulate(map(_FIRST, chain.from_iterable(codes))))
-    ends = list(accumulate(counts))
-    before = [0]
-    before += map(steps.__getitem__, map((-1).__add__, ends[:-1]))
-    base = map(sub, map(mul, passages, repeat(SPAN)), before)
+    counts = np.fromiter(map(len, codes), np.int64, len(codes))
+    total = int(counts.sum())
+    pos = np.fromiter(map(_FIRST, chain.from_iterable(codes)), np.int64, total)
+    np.cumsum(pos, out=pos)  # position steps -> positions, running across postings
+    ends = np.cumsum(counts)
+    before = np.zeros(len(codes), np.int64)  # the running sum where each posting starts
+    if len(codes) > 1:
+        before[1:] = pos[ends[:-1] - 1]
+    base = np.asarray(passages, np.int64) * SPAN - before
     if shift:
-        base = map(add, base, repeat(-shift))
-    return set(map(add, steps, chain.from_iterable(map(repeat, base, counts))))
+        base -= shift
+    pos += np.repeat(base, counts)
+    return pos
+
+
+def _within(keys, other):
+    """The items of sorted array `keys` also in sorted array `other`."""
+    import numpy as np
+
+    if not len(keys) or not len(other):
+        return keys[:0]
+    at = np.searchsorted(other, keys)
+    np.minimum(at, len(other) - 1, out=at)
+    return keys[other[at] == keys]
 
 
 def _self_overlapping(words: list) -> bool:
@@ -298,12 +316,17 @@ class _Eval(engine._Eval):
             if col is None:
                 return set(), []
             cols.append(col)
-        common = set(min(cols, key=lambda c: len(c.ids)).ids)
-        for col in cols:
-            common.intersection_update(col.ids)
-        if not common:
+        import numpy as np
+
+        arrays = [np.fromiter(c.ids, np.int64, len(c.ids)) for c in cols]
+        common = min(arrays, key=len)
+        for ids in arrays:
+            common = _within(common, ids)
+        if not len(common):
             return set(), []
-        cols = [c.keep(common) for c in cols]
+        cols = [c if len(ids) == len(common) else
+                c.select(np.isin(ids, common, assume_unique=True).tolist())
+                for c, ids in zip(cols, arrays)]
         passages = cols[0].ids
         words = [c.values for c in cols]
         whole = Col(passages, [1] * len(passages), (passages, words), "phrase")
@@ -325,19 +348,22 @@ class _Eval(engine._Eval):
             mask = list(map(bool, got))
             return Col(list(compress(whole.ids, mask)), list(compress(got, mask)),
                        (passages, words), "phrase")
-        at = {d: j for j, d in enumerate(passages)} if len(whole.ids) != len(passages) \
-            else None
-        idx = whole.ids if at is None else [at[d] for d in whole.ids]
-        starts: set[int] | None = None
+        import numpy as np
+
+        mask = None if len(whole.ids) == len(passages) else np.isin(
+            np.fromiter(passages, np.int64, len(passages)),
+            np.fromiter(whole.ids, np.int64, len(whole.ids)), assume_unique=True).tolist()
+        starts = None
         for k, w in enumerate(words):
-            vals = w if at is None else [w[j] for j in idx]
+            vals = w if mask is None else list(compress(w, mask))
             keys = _keys(whole.ids, vals, k)
-            starts = keys if starts is None else starts & keys
-            if not starts:
+            starts = keys if starts is None else _within(starts, keys)
+            if not len(starts):
                 return Col([], [], (passages, words), "phrase")
-        per = Counter(map(SPAN.__rfloordiv__, starts))
-        ids = sorted(per)
-        return Col(ids, list(map(per.__getitem__, ids)), (passages, words), "phrase")
+        if (np.diff(starts) == 0).any():  # a word with two of its terms at one position
+            starts = np.unique(starts)
+        ids, per = np.unique(starts // SPAN, return_counts=True)
+        return Col(ids.tolist(), per.tolist(), (passages, words), "phrase")
 
 
 def _narrowed(docs: set, keep: set, cols: list):
