@@ -387,37 +387,58 @@ def match(searcher, q, filter_terms: list[tuple], parts=None) -> tuple[set[int],
 
 
 class Found:
-    """A search's hits settled: `cols` each count the keys only they hold; `joined` holds the
-    final ranges of the keys several columns matched."""
+    """A search's hits settled: `cols` each count the keys only they hold; the keys several
+    columns matched (`multi`) count their joined ranges - computed over arrays unless a
+    column is a phrase's, their ranges then joined only when their document is shown."""
 
     def __init__(self, entries: list) -> None:
+        import numpy as np
+
         cols = []
         for col, filters in entries:
             for f in filters:
                 col = col.keep(f)
             if col.ids:
                 cols.append(col)
-        multi: set[int] = set()
+        self.src = cols
+        self.multi = np.zeros(0, np.int64)
+        self.multi_counts = np.zeros(0, np.int64)
+        self._joined: dict[int, list[tuple[int, int]]] = {}
+        self._joined_by_doc: dict[int, list[int]] = {}
         if len(cols) > 1:
-            seen: set[int] = set()
-            for col in cols:
-                these = set(col.ids)
-                multi |= seen & these
-                seen |= these
-        self.joined: dict[int, list[tuple[int, int]]] = {}
-        for key in multi:
-            got: list = []
-            for col in cols:
+            arrays = [np.fromiter(c.ids, np.int64, len(c.ids)) for c in cols]
+            keys, seen = np.unique(np.concatenate(arrays), return_counts=True)
+            self.multi = keys[seen > 1]
+        if not len(self.multi):
+            self.cols = cols
+            return
+        if all(c.kind in ("term", "ranges") for c in cols):
+            self.multi_counts = _joined_counts(cols, arrays, self.multi)
+        else:
+            for key in self.multi.tolist():
+                self._joined[key] = self.join(key)
+            self.multi_counts = np.fromiter(
+                (len(self._joined[k]) for k in self.multi.tolist()), np.int64, len(self.multi))
+        multi = set(self.multi.tolist())
+        self.cols = [c.drop(multi) for c in cols]
+
+    def join(self, key: int) -> list[tuple[int, int]]:
+        """The ranges of a key several columns matched, joined."""
+        got = self._joined.get(key)
+        if got is None:
+            ranges: list = []
+            for col in self.src:
                 i = col.find(key)
                 if i is not None:
-                    got += col.ranges(i)
-            self.joined[key] = _keep_outer(got)
-        self.cols = [c.drop(multi) for c in cols] if multi else cols
-        self._joined_by_doc: dict[int, list[int]] = {}
+                    ranges += col.ranges(i)
+            got = self._joined[key] = _keep_outer(ranges)
+        return got
 
     def per_document(self, table, runs: list[tuple[int, int, int]], n: int) -> list[int]:
         """Hits per document number (`table`: passage -> document number, `runs`: the
         (first passage, passage after the last, document number) of each stretch)."""
+        import numpy as np
+
         from app.core.search.passages import locate
 
         out = [0] * n
@@ -434,10 +455,14 @@ class Found:
                 if b > a:
                     out[g] += sum(counts[a:b])
                     a = b
-        for key, ranges in self.joined.items():
-            g = table[key if key < SUB else locate(key)[0]]
-            out[g] += len(ranges)
-            self._joined_by_doc.setdefault(g, []).append(key)
+        if len(self.multi):
+            keys = self.multi
+            passages = np.where(keys < SUB, keys, (keys - SUB) // SLOTS)
+            docs = np.frombuffer(table, dtype=np.dtype(table.typecode))[passages]
+            got = np.bincount(docs, weights=self.multi_counts, minlength=n)
+            out = [a + int(b) for a, b in zip(out, got.tolist())]
+            for g, key in zip(docs.tolist(), keys.tolist()):
+                self._joined_by_doc.setdefault(g, []).append(key)
         return out
 
     def fill(self, g: int, runs: list[tuple[int, int]], spans: dict, final: set) -> list[int]:
@@ -457,7 +482,50 @@ class Found:
                             final.add(key)
                         keys.append(key)
         for key in self._joined_by_doc.get(g, ()):
-            spans[key] = self.joined[key]
+            spans[key] = self.join(key)
             final.add(key)
             keys.append(key)
         return keys
+
+
+def _joined_counts(cols: list[Col], arrays: list, multi):
+    """The number of joined ranges (`_keep_outer`) of each key of `multi` (sorted), from the
+    term and ranges columns holding it: every occurrence's (key, start, end) decoded into arrays, sorted,
+    and a range counted when it starts at or after the furthest end before it in its key."""
+    import numpy as np
+
+    ks, ss, es = [], [], []
+    for col, ids in zip(cols, arrays):
+        mask = np.isin(ids, multi, assume_unique=True)
+        if not mask.any():
+            continue
+        values = list(compress(col.values, mask.tolist()))
+        if col.kind == "ranges":  # already decoded: (start, end) pairs
+            counts = np.fromiter(map(len, values), np.int64, len(values))
+            flat = np.fromiter(chain.from_iterable(chain.from_iterable(values)), np.int64,
+                               2 * int(counts.sum())).reshape(-1, 2)
+            ks.append(np.repeat(ids[mask], counts))
+            ss.append(flat[:, 0])
+            es.append(flat[:, 1])
+            continue
+        codes = _codes(values)
+        counts = np.fromiter(map(len, codes), np.int64, len(codes))
+        flat = np.fromiter(chain.from_iterable(chain.from_iterable(codes)), np.int64,
+                           3 * int(counts.sum())).reshape(-1, 3)
+        lengths = flat[:, 2]
+        end = np.cumsum(flat[:, 1] + lengths)  # running across postings: reset at each start
+        before = np.zeros(len(codes), np.int64)
+        if len(codes) > 1:
+            before[1:] = end[np.cumsum(counts)[:-1] - 1]
+        end -= np.repeat(before, counts)
+        ks.append(np.repeat(ids[mask], counts))
+        ss.append(end - lengths)
+        es.append(end)
+    key, start, end = np.concatenate(ks), np.concatenate(ss), np.concatenate(es)
+    order = np.lexsort((end, start, key))
+    key, start, end = key[order], start[order], end[order]
+    rank = np.searchsorted(multi, key)
+    reach = np.maximum.accumulate(rank * (1 << 40) + end) - rank * (1 << 40)
+    new = np.ones(len(key), bool)
+    new[1:] = (rank[1:] != rank[:-1]) | (start[1:] >= reach[:-1])
+    return np.bincount(rank, weights=new, minlength=len(multi)).astype(np.int64)

@@ -17,9 +17,10 @@ count at the head of its posting, and decodes ranges only for the passages of th
 
 from __future__ import annotations
 
+from itertools import accumulate, filterfalse, islice
 from pickle import loads  # noqa: S403 - whoosh's own postings, written and signed by Sitat
 
-from app.core.search.passages import locate
+from app.core.search.passages import SUB, locate
 
 Spans = dict[int, list[tuple[int, int]]]  # search key -> ranges relative to its unit
 
@@ -55,8 +56,8 @@ class _Eval:
         self.parts = parts if parts is not None and parts.merged else None
         self._all: set[int] | None = restrict
         # The passages a leaf must read: those of the restricting keys.
-        self.keep_docs = restrict if self.parts is None or restrict is None else \
-            {locate(k)[0] for k in restrict}
+        self.keep_docs = restrict if self.parts is None or restrict is None or \
+            not restrict or max(restrict) < SUB else {locate(k)[0] for k in restrict}
 
     def all_docs(self) -> set[int]:
         if self._all is None:
@@ -319,8 +320,32 @@ def _filter_passages(reader, terms: list[tuple[str, str]]) -> set[int]:
         from whoosh.reading import TermNotFound
 
         try:
-            ids = set(reader.postings(fieldname, text).all_ids())
+            ids = set(_all_ids(reader.postings(fieldname, text)))
         except TermNotFound:
             return set()
         out = ids if out is None else out & ids
     return out if out is not None else set(reader.all_doc_ids())
+
+
+def _all_ids(m, offset: int = 0) -> list[int]:
+    """The passage numbers of matcher `m` (plus `offset`): whoosh 2.7's posting blocks read a
+    block at a time (ids delta-decoded by `accumulate`, as columns.py reads them), segments
+    and deletions as whole lists; any other matcher through `all_ids`."""
+    kind = type(m).__name__
+    ids: list[int] = []
+    if kind == "W3LeafMatcher" and not m._byteids and all(
+            hasattr(m, a) for a in ("_read_data", "_data", "_next_block", "_i")):
+        while m.is_active():
+            if m._data is None:
+                m._read_data()
+            block = accumulate(m._data[0])
+            ids += islice(block, m._i, None) if m._i else block
+            m._next_block()
+    elif kind == "MultiMatcher" and hasattr(m, "offsets") and getattr(m, "current", 0) == 0:
+        for sub_m, off in zip(m.matchers, m.offsets):
+            ids += _all_ids(sub_m, off)
+    elif kind == "FilterMatcher" and getattr(m, "_exclude", None) is True:
+        ids = list(filterfalse(m._ids.__contains__, _all_ids(m.child)))
+    else:
+        return [i + offset for i in m.all_ids()]
+    return list(map(offset.__add__, ids)) if offset else ids

@@ -223,6 +223,21 @@ def test_an_index_of_several_segments_with_deletions_counts_the_same(corpus, tmp
                 assert stream.total == len(full.hits) > 0
                 assert stream.per_document() == full.per_document()
                 assert _rows(stream.iter_hits()) == _rows(full.hits)
+        # filters read their passages a block at a time, through segments and deletions
+        from app.core.search.engine import _all_ids
+        from app.core.search.index import attr_field
+
+        values = [v.decode() for v in reader.lexicon(attr_field("bydel"))]
+        assert len(values) > 1
+        for value in values:
+            ids = _all_ids(reader.postings(attr_field("bydel"), value))
+            assert ids == list(reader.postings(attr_field("bydel"), value).all_ids())
+            for query in ("og", "kontaktperson ELLER trygg"):
+                full = search(c, query, index=index, where={"bydel": value})
+                with open_search(c, query, index=index, where={"bydel": value}) as stream:
+                    assert stream.total == len(full.hits)
+                    assert stream.per_document() == full.per_document()
+                    assert _rows(stream.iter_hits()) == _rows(full.hits)
         index.close()
 
 
