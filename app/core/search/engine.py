@@ -20,7 +20,7 @@ from __future__ import annotations
 from itertools import accumulate, filterfalse, islice
 from pickle import loads  # noqa: S403 - whoosh's own postings, written and signed by Sitat
 
-from app.core.search.passages import SUB, locate
+from app.core.search.passages import SLOTS, SUB, locate
 
 Spans = dict[int, list[tuple[int, int]]]  # search key -> ranges relative to its unit
 
@@ -57,7 +57,7 @@ class _Eval:
         self._all: set[int] | None = restrict
         # The passages a leaf must read: those of the restricting keys.
         self.keep_docs = restrict if self.parts is None or restrict is None or \
-            not restrict or max(restrict) < SUB else {locate(k)[0] for k in restrict}
+            not restrict or max(restrict) < SUB else _passages_of(restrict)
 
     def all_docs(self) -> set[int]:
         if self._all is None:
@@ -296,6 +296,16 @@ def to_keys(spans: Spans, parts, restrict: set[int] | None = None) -> Spans:
     return out
 
 
+def _passages_of(keys: set[int]) -> set[int]:
+    """The passages of search keys (a turn's key names its merged passage), over arrays."""
+    import numpy as np
+
+    arr = np.fromiter(keys, np.int64, len(keys))
+    out = set(arr[arr < SUB].tolist())
+    out.update(np.unique((arr[arr >= SUB] - SUB) // SLOTS).tolist())
+    return out
+
+
 def filter_docs(reader, terms: list[tuple[str, str]], parts=None) -> set[int]:
     """Passages holding every (field, value) of a filter; with `parts`, search keys: only the
     turns of a merged passage whose speaker is the one asked for."""
@@ -303,11 +313,9 @@ def filter_docs(reader, terms: list[tuple[str, str]], parts=None) -> set[int]:
     if parts is None or not parts.merged:
         return docs
     speakers = {v for f, v in terms if f == "speaker"}
-    out: set[int] = set()
-    for d in docs:
-        if d not in parts.merged:
-            out.add(d)
-        elif not speakers:
+    out: set[int] = docs - parts.merged
+    for d in docs & parts.merged:
+        if not speakers:
             out.update(parts.keys(d))
         elif len(speakers) == 1:
             out.update(parts.speaker_keys(d, next(iter(speakers))))
