@@ -4,33 +4,30 @@ per posting, and decodes ranges only for the documents it shows.
 
 A term's column comes from whoosh's posting blocks as they are (ids delta-decoded by
 `accumulate`, hits per passage from the block's weights, which are the term's frequency in
-the Characters format); a phrase's from the positions of its words in the passages holding
-them all, decoded in one `pickle.loads` per word and matched as sets of (passage, position)
-keys. A passage matched by one column counts that column's hits (a term's words, or a phrase
-whose hits cannot overlap, never overlap); a passage matched by several (AND, or two terms of
-an OR) has its ranges decoded and joined, as `service.search` does. Merged passages are split
-into their turns as in engine.py. Anything this module does not evaluate falls back to
-`service.match`, decoded. The result is the same as `service.search`'s (tests/core/search/
-test_stream.py checks it over random queries).
+the `PackedCharacters` format, terms.py); a phrase's from the positions of its words in the
+passages holding them all, each word's postings read as one numpy array (their raw 32-bit
+numbers joined) and matched as sorted arrays of (passage, position) keys. A passage matched by
+one column counts that column's hits (a term's words, or a phrase whose hits cannot overlap,
+never overlap); a passage matched by several (AND, or two terms of an OR) has its ranges decoded
+and joined, as `service.search` does. Merged passages are split into their turns as in
+engine.py. Anything this module does not evaluate falls back to `service.match`, decoded. The
+result is the same as `service.search`'s (tests/core/search/test_stream.py checks it over
+random queries).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import Counter
 from itertools import accumulate, chain, compress, repeat
-from operator import add, itemgetter, mul, not_, sub
-from pickle import loads  # noqa: S403 - whoosh's own postings, written and signed by Sitat
+from operator import add, not_
 
 from app.core.search import engine
 from app.core.search.engine import Unsupported, _decode_characters
 from app.core.search.passages import SLOTS, SUB
 from app.core.search.query import _keep_outer
+from app.core.search.terms import PackedCharacters
 
 SPAN = 1 << 24  # positions per passage in the (passage, position) keys of phrase matching
-_BODY = itemgetter(slice(6, -1))  # a posting's pickle without its count, header and STOP
-_FIRST = itemgetter(0)
-_HEAD, _PROTO, _LAST = itemgetter(4), itemgetter(5), itemgetter(-1)  # b"\x80\x02" ... b"."
 
 
 class Col:
@@ -94,38 +91,27 @@ def phrase_ranges(values: list[bytes]) -> list[tuple[int, int]]:
     return [(a, ends[p + n]) for p, a in starts]
 
 
-def _codes(values: list[bytes]) -> list[list[tuple[int, int, int]]]:
-    """The decoded (position step, gap, length) lists of many postings, in one `loads`: their
-    pickles (protocol 2, as whoosh and terms.py write them) are joined into one list."""
-    n = len(values)
-    if bytes(map(_LAST, values)).count(46) == n and bytes(map(_PROTO, values)).count(2) == n \
-            and bytes(map(_HEAD, values)).count(0x80) == n:
-        got = loads(b"\x80\x02](" + b"".join(map(_BODY, values)) + b"e.")
-        if len(got) == len(values):
-            return got
-    return [loads(v[4:] if v[-1] == 46 else v[4:] + b".") for v in values]
+def _triples(values: list[bytes]):
+    """(occurrences per posting, every occurrence's (position, start, end)) of many
+    `PackedCharacters` postings as numpy arrays: their bytes joined and read in one call."""
+    import numpy as np
+
+    counts = np.fromiter(map(len, values), np.int64, len(values))
+    counts //= 12
+    flat = np.frombuffer(b"".join(values), "<u4").reshape(-1, 3).astype(np.int64)
+    return counts, flat
 
 
 def _keys(passages, values: list[bytes], shift: int):
     """The sorted numpy array of passage * SPAN + position - shift over every occurrence in
-    the postings `values` (one per passage of `passages`): one `loads` for the lot, then
-    whole-array arithmetic (numpy) instead of a Python step per position."""
+    the postings `values` (one per passage of `passages`)."""
     import numpy as np
 
-    codes = _codes(values)
-    counts = np.fromiter(map(len, codes), np.int64, len(codes))
-    total = int(counts.sum())
-    pos = np.fromiter(map(_FIRST, chain.from_iterable(codes)), np.int64, total)
-    np.cumsum(pos, out=pos)  # position steps -> positions, running across postings
-    ends = np.cumsum(counts)
-    before = np.zeros(len(codes), np.int64)  # the running sum where each posting starts
-    if len(codes) > 1:
-        before[1:] = pos[ends[:-1] - 1]
-    base = np.asarray(passages, np.int64) * SPAN - before
+    counts, flat = _triples(values)
+    base = np.asarray(passages, np.int64) * SPAN
     if shift:
         base -= shift
-    pos += np.repeat(base, counts)
-    return pos
+    return flat[:, 0] + np.repeat(base, counts)
 
 
 def _within(keys, other):
@@ -266,10 +252,8 @@ class _Eval(engine._Eval):
 
     def read(self, fieldname: str, text) -> Col | None:
         """A term's postings within the filter, as a column of passage numbers."""
-        from whoosh.formats import Characters
-
         fmt = self.reader.schema[fieldname].format
-        if type(fmt) is not Characters or fmt.field_boost != 1.0:
+        if type(fmt) is not PackedCharacters or fmt.field_boost != 1.0:
             raise Unsupported(fieldname)
         m = self.postings(fieldname, text)
         if m is None:
@@ -508,19 +492,10 @@ def _joined_counts(cols: list[Col], arrays: list, multi):
             ss.append(flat[:, 0])
             es.append(flat[:, 1])
             continue
-        codes = _codes(values)
-        counts = np.fromiter(map(len, codes), np.int64, len(codes))
-        flat = np.fromiter(chain.from_iterable(chain.from_iterable(codes)), np.int64,
-                           3 * int(counts.sum())).reshape(-1, 3)
-        lengths = flat[:, 2]
-        end = np.cumsum(flat[:, 1] + lengths)  # running across postings: reset at each start
-        before = np.zeros(len(codes), np.int64)
-        if len(codes) > 1:
-            before[1:] = end[np.cumsum(counts)[:-1] - 1]
-        end -= np.repeat(before, counts)
+        counts, flat = _triples(values)
         ks.append(np.repeat(ids[mask], counts))
-        ss.append(end - lengths)
-        es.append(end)
+        ss.append(flat[:, 1])
+        es.append(flat[:, 2])
     key, start, end = np.concatenate(ks), np.concatenate(ss), np.concatenate(es)
     order = np.lexsort((end, start, key))
     key, start, end = key[order], start[order], end[order]

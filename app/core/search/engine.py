@@ -11,16 +11,16 @@ give the same hits).
 
 With `lazy`, a term's postings are kept as they are stored (bytes) instead of being decoded into
 ranges: a paged search (stream.py) counts the hits of a passage matched by one term from the
-count at the head of its posting, and decodes ranges only for the passages of the page shown
+count of its posting (its length), and decodes ranges only for the passages of the page shown
 (`ranges`, `count`).
 """
 
 from __future__ import annotations
 
 from itertools import accumulate, filterfalse, islice
-from pickle import loads  # noqa: S403 - whoosh's own postings, written and signed by Sitat
 
 from app.core.search.passages import SLOTS, SUB, locate
+from app.core.search.terms import PackedCharacters, decode
 
 Spans = dict[int, list[tuple[int, int]]]  # search key -> ranges relative to its unit
 
@@ -119,10 +119,8 @@ class _Eval:
 
     def decoder(self, fieldname: str):
         """The function turning a posting's value into [(position, start, end), ...]."""
-        from whoosh.formats import Characters
-
         fmt = self.reader.schema[fieldname].format
-        return _decode_characters if type(fmt) is Characters else fmt.decode_characters
+        return _decode_characters if type(fmt) is PackedCharacters else fmt.decode_characters
 
     def term(self, fieldname: str, text) -> tuple[set[int], Spans]:
         m = self.postings(fieldname, text)
@@ -207,23 +205,7 @@ class _Eval:
         return docs, spans
 
 
-def _decode_characters(value: bytes) -> list[tuple[int, int, int]]:
-    """[(position, start, end), ...] of one posting in whoosh's `Characters` format: a 4-byte
-    count, then a pickled list of (position step, gap after the previous word, length). The
-    same arithmetic as `Characters.decode_characters`, without its per-call overhead (this
-    runs once per matched passage and word)."""
-    codes = loads(value[4:] if value[-1] == 46 else value[4:] + b".")  # 46 is pickle's STOP
-    if len(codes) == 1:
-        pos, start, length = codes[0]
-        return [(pos, start, start + length)]
-    out = []
-    pos = end = 0
-    for step, gap, length in codes:
-        pos += step
-        start = end + gap
-        end = start + length
-        out.append((pos, start, end))
-    return out
+_decode_characters = decode  # [(position, start, end), ...] of a text field's posting
 
 
 def ranges(items: list) -> list[tuple[int, int]]:
@@ -241,10 +223,10 @@ def ranges(items: list) -> list[tuple[int, int]]:
 
 def count(items: list) -> int | None:
     """How many hits a lazy unit holds when that is known without decoding: one term's posting
-    (its words never overlap) counts at its head; None when ranges must be joined first."""
+    (its words never overlap) counts by its length; None when ranges must be joined first."""
     if len(items) == 1:
         x = items[0]
-        return int.from_bytes(x[:4], "big") if type(x) is bytes else 1
+        return len(x) // 12 if type(x) is bytes else 1
     return None
 
 

@@ -58,25 +58,15 @@ def _strict() -> None:
 
 
 def _positions(value: bytes) -> list[tuple[int, int, int]]:
-    """A Characters posting's (position, start, end) list, checked to be only that."""
-    from whoosh.system import _INT_SIZE, unpack_uint
+    """A text field's posting (terms.PackedCharacters: 32-bit position, start, end of each
+    occurrence) as that list, checked to be well formed."""
+    from app.core.search.terms import decode
 
-    if len(value) <= _INT_SIZE:
+    if not value or len(value) % 12:
         raise ValueError("a damaged posting")
-    codes = pickle.loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
-    if type(codes) is not list or len(codes) != unpack_uint(value[:_INT_SIZE])[0]:
+    out = decode(bytes(value))
+    if any(a > b for _p, a, b in out):
         raise ValueError("a damaged posting")
-    out, pos, end = [], 0, 0
-    for code in codes:
-        if type(code) is not tuple or len(code) != 3:
-            raise ValueError("a damaged posting")
-        dp, ds, length = code
-        if type(dp) is not int or type(ds) is not int or type(length) is not int:
-            raise ValueError("a damaged posting")
-        pos += dp
-        start = end + ds
-        end = start + length
-        out.append((pos, start, end))
     return out
 
 
@@ -89,6 +79,7 @@ def sanitise(src: str, dst: str, results) -> None:
 
         from app.core.search.build import LIMIT_MB, SegmentBuilder
         from app.core.search.index import schema
+        from app.core.search.terms import PackedCharacters
 
         class Copier(SegmentBuilder):
             def _process_posts(self, items, startdoc, docmap):
@@ -97,7 +88,7 @@ def sanitise(src: str, dst: str, results) -> None:
                     if fieldname not in fields or type(text) is not bytes:
                         continue
                     fmt = fields[fieldname].format
-                    if isinstance(fmt, formats.Characters):
+                    if type(fmt) is PackedCharacters:
                         vbytes = fmt.encode(_positions(vbytes))
                     elif isinstance(fmt, formats.Frequency):
                         if len(vbytes) != 4:

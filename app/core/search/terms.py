@@ -7,20 +7,29 @@ Profiling a build (cProfile, oslo corpus) showed the token pipeline - a generato
 a Token object written per token and term, a dictionary of lists per field - taking about a
 third of the time; this path keeps only the per-word lookups and the encoding whoosh needs.
 The terms of a word come from running the field's own analyser on the word alone, so they
-are the analyser's by construction (a word is one token: the tokenizer matches it whole)."""
+are the analyser's by construction (a word is one token: the tokenizer matches it whole).
+
+The text fields' postings are written in `PackedCharacters`, whoosh's Characters format with
+each posting's value as raw little-endian 32-bit numbers (position, start, end of every occurrence)
+instead of a pickle: one C call decodes a posting, or a whole block (numpy, columns.py)."""
 
 from __future__ import annotations
 
 import re
+import sys
+from array import array
 from collections import defaultdict
-from pickle import dumps
+from itertools import chain
 
 from whoosh.fields import TEXT
-from whoosh.system import pack_uint
+from whoosh.formats import Characters
 
 from app.core.search.norwegian import TOKEN_PATTERN, exact_analyzer, norwegian_analyzer
 
-__all__ = ["PassageText", "word_terms"]
+__all__ = ["PackedCharacters", "PassageText", "decode", "word_terms"]
+
+U32 = "I" if array("I").itemsize == 4 else "L"  # array's typecode of 32-bit unsigned numbers
+_SWAP = sys.byteorder == "big"  # postings are little-endian everywhere
 
 _WORD = re.compile(TOKEN_PATTERN)
 _last: tuple = (None, None)  # (text, its words): one passage, analysed for two fields
@@ -34,6 +43,7 @@ class PassageText(TEXT):
     def __init__(self, kind: str) -> None:
         analyzer = exact_analyzer() if kind == "exact" else norwegian_analyzer(kind)
         super().__init__(analyzer=analyzer, phrase=True, chars=True)
+        self.format = PackedCharacters(field_boost=self.format.field_boost)
         self.kind = kind
 
     def index(self, value, **kwargs):
@@ -41,6 +51,42 @@ class PassageText(TEXT):
             return super().index(value, **kwargs)
         got = _postings(value, self.kind, self.analyzer, self.format.field_boost)
         return super().index(value) if got is None else got
+
+
+class PackedCharacters(Characters):
+    """whoosh's Characters format (frequency, positions, characters) with a posting's value
+    the raw little-endian unsigned 32-bit numbers position, start, end of each occurrence in
+    turn (12 bytes an occurrence, no header: the frequency is the length / 12)."""
+
+    def encode(self, poslist) -> bytes:
+        return encode(poslist)
+
+    def decode_characters(self, valuestring) -> list[tuple[int, int, int]]:
+        return decode(valuestring)
+
+    def decode_positions(self, valuestring) -> list[int]:
+        return [p for p, _a, _b in decode(valuestring)]
+
+    def decode_frequency(self, valuestring) -> int:
+        return len(valuestring) // 12
+
+
+def encode(poslist) -> bytes:
+    """A `PackedCharacters` posting of [(position, start, end), ...]."""
+    a = array(U32, chain.from_iterable(poslist))
+    if _SWAP:
+        a.byteswap()
+    return a.tobytes()
+
+
+def decode(value: bytes) -> list[tuple[int, int, int]]:
+    """[(position, start, end), ...] of a `PackedCharacters` posting."""
+    a = array(U32)
+    a.frombytes(value)
+    if _SWAP:
+        a.byteswap()
+    it = iter(a)
+    return list(zip(it, it, it))
 
 
 def word_terms(word: str, kind: str, analyzer) -> tuple[bytes, ...] | None:
@@ -77,7 +123,7 @@ def _words(text: str) -> list[tuple[str, int, int]]:
 
 def _postings(text: str, kind: str, analyzer, boost: float):
     """(term, frequency, weight, encoded positions and characters) per distinct term, as
-    whoosh's Characters format writes them; None if a word needs the slow path."""
+    `PackedCharacters` writes them; None if a word needs the slow path."""
     seen: dict[bytes, list] = defaultdict(list)
     cache = _terms.get(kind) or {}
     for pos, (word, start, end) in enumerate(_words(text)):
@@ -93,11 +139,6 @@ def _postings(text: str, kind: str, analyzer, boost: float):
                 seen[term].append(item)
     out = []
     for term, poslist in seen.items():
-        deltas = []
-        posbase = charbase = 0
-        for pos, start, end in poslist:
-            deltas.append((pos - posbase, start - charbase, end - start))
-            posbase, charbase = pos, end
         n = len(poslist)
-        out.append((term, n, float(n) * boost, pack_uint(n) + dumps(deltas, 2)))
+        out.append((term, n, float(n) * boost, encode(poslist)))
     return out

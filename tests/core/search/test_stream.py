@@ -242,23 +242,19 @@ def test_an_index_of_several_segments_with_deletions_counts_the_same(corpus, tmp
 
 
 def test_postings_decoded_together_equal_each_decoded_alone():
-    from whoosh.formats import Characters
-
     from app.core.search import columns, engine
     from app.core.search.norwegian import exact_analyzer
-    from app.core.search.terms import _postings
+    from app.core.search.terms import PackedCharacters, _postings
 
     values = [v for *_x, v in _postings("ikke sant ikke sant hjelp ikke", "exact",
                                         exact_analyzer(), 1.0)]
-    values.append(Characters().encode([(0, 5, 9), (3, 20, 24), (70000, 900000, 900004)]))
-    got = columns._codes(values)
-    assert len(got) == len(values)
-    for codes, value in zip(got, values):
-        pos = end = 0
-        decoded = []
-        for step, gap, length in codes:
-            pos += step
-            start = end + gap
-            end = start + length
-            decoded.append((pos, start, end))
-        assert decoded == engine._decode_characters(value)
+    big = [(0, 5, 9), (3, 20, 24), (70000, 900000, 900004), (2**32 - 2, 2**32 - 9, 2**32 - 1)]
+    values.append(PackedCharacters().encode(big))
+    counts, flat = columns._triples(values)
+    assert counts.tolist() == [len(engine._decode_characters(v)) for v in values]
+    assert [tuple(t) for t in flat.tolist()] == [
+        t for v in values for t in engine._decode_characters(v)]
+    assert engine._decode_characters(values[-1]) == big
+    assert engine._decode_characters(values[0]) == [(0, 0, 4), (2, 10, 14), (5, 26, 30)]
+    assert PackedCharacters().decode_frequency(values[-1]) == 4
+    assert PackedCharacters().decode_positions(values[-1]) == [p for p, _a, _b in big]
