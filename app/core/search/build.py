@@ -37,8 +37,9 @@ def _blocks_in_protocol_5() -> None:
     """Make whoosh write its posting blocks (and term infos) as protocol-5 pickles instead of
     protocol 2, where every posting's value (bytes) is rebuilt on reading by a call of
     `codecs.encode`: a common word's blocks then load five times faster (national: 21 -> 4 ms
-    for "kontaktperson") and compress smaller. whoosh reads any protocol; INDEX_VERSION 5
-    marks indexes written this way. Every process that writes an index imports this module."""
+    for "kontaktperson"). whoosh reads any protocol; INDEX_VERSION 5 marks indexes written
+    this way. And without zlib (below). Every process that writes an index imports this
+    module."""
     import pickle
 
     from whoosh.codec import whoosh3
@@ -51,6 +52,11 @@ def _blocks_in_protocol_5() -> None:
 
     dumps.sitat = True
     whoosh3.dumps = dumps
+    # Blocks are written without zlib (each block says whether it is compressed; whoosh reads
+    # both): inflating was the largest single cost of a common word's postings once they are
+    # raw numbers (terms.PackedCharacters). National: index 198 -> 419 MB, build time the
+    # same, "hver eneste gang" ~110 -> ~78 ms, "kontakt*" ~54 -> ~41 ms.
+    whoosh3.W3Codec.__init__.__defaults__ = (128, 0, 1)
 
 
 _blocks_in_protocol_5()

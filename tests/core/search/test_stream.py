@@ -258,3 +258,37 @@ def test_postings_decoded_together_equal_each_decoded_alone():
     assert engine._decode_characters(values[0]) == [(0, 0, 4), (2, 10, 14), (5, 26, 30)]
     assert PackedCharacters().decode_frequency(values[-1]) == 4
     assert PackedCharacters().decode_positions(values[-1]) == [p for p, _a, _b in big]
+
+def test_text_postings_are_raw_numbers_in_uncompressed_blocks_whoosh_reads(corpus):
+    from whoosh import query as Q
+
+    from app.core.search.terms import PackedCharacters
+
+    p, index = corpus
+    index.ensure()
+    with index.searcher() as searcher:
+        reader = searcher.reader()
+        assert type(reader.schema["exact"].format) is PackedCharacters
+        m = reader.postings("exact", "og")
+        postings = 0
+        while m.is_active():
+            if getattr(m, "_data", None) is None and hasattr(m, "_read_data"):
+                m._read_data()
+            assert not getattr(m, "_compression", False)  # zlib left out (build.py)
+            postings += 1
+            value = m.value()
+            assert len(value) == 12 * m.weight()  # (position, start, end) of each "og"
+            m.next()
+        assert postings > 20
+        # whoosh's own phrase matcher (positions) and characters read through the format
+        got = {hit.docnum for hit in searcher.search(Q.Phrase("exact", ["trygg", "hjelp"]),
+                                                     limit=None)}
+        first = dict(reader.postings("exact", "trygg").items_as("characters"))
+        second = dict(reader.postings("exact", "hjelp").items_as("characters"))
+        want = {d for d in first.keys() & second.keys()
+                if {x + 1 for x, _a, _b in first[d]} & {x for x, _a, _b in second[d]}}
+        assert got == want and got
+        assert all(b - a == len("trygg") for d in first for _p, a, b in first[d])
+    full = search(p, '"trygg hjelp"', index=index)
+    with open_search(p, '"trygg hjelp"', index=index) as stream:
+        assert stream.total == len(full.hits)
