@@ -1,4 +1,5 @@
-"""Consistent copies of an open project file through SQLite's online backup API."""
+"""Consistent copies of an open project: a project file through SQLite's online backup API,
+a shared project (PostgreSQL) row by row from one snapshot into a new project file."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.core.project import PROJECT_SUFFIX, Project
+from app.core.server import is_server_url
 from app.core.files.own import create_exclusive, is_link, refuse_link
 from app.errors import ProjectError
 from app.i18n import _
@@ -19,8 +21,12 @@ def copy_database(project: Project, dest: Path) -> None:
     """Write a consistent copy of `project` (as last committed) into the file `dest`.
 
     `dest` must be absent or an empty file the caller has just created. The copy is a complete
-    SQLite file of its own (no -wal beside it); the source is only read.
+    SQLite file of its own (no -wal beside it); the source is only read. A shared project is
+    copied into a new project file (same schema, same rows, same ids and guids).
     """
+    if project.shared:
+        _copy_from_server(project, dest)
+        return
     raw = project.engine.raw_connection()
     target = None
     try:
@@ -37,6 +43,41 @@ def copy_database(project: Project, dest: Path) -> None:
         if target is not None:
             target.close()
         raw.close()
+
+
+def _copy_from_server(project: Project, dest: Path) -> None:
+    """Every row of a shared project, read in one snapshot (REPEATABLE READ, read-only, so the
+    copy is consistent while others work), written into a new project file at `dest`."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import DBAPIError
+
+    from app.core.project import APPLICATION_ID, _make_engine, command_upgrade
+    from app.models import Base
+
+    tables = Base.metadata.sorted_tables  # parents before children
+    target = _make_engine(Path(dest), read_only=False)
+    try:
+        with project.engine.connect().execution_options(
+                isolation_level="REPEATABLE READ") as src, target.begin() as dst:
+            src.exec_driver_sql("SET TRANSACTION READ ONLY")
+            dst.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+            command_upgrade(dst)
+            dst.exec_driver_sql("PRAGMA defer_foreign_keys = ON")  # a code before its parent
+            for table in reversed(tables):
+                dst.execute(table.delete())  # nothing is expected: the schema alone
+            for table in tables:
+                order = list(table.primary_key.columns) or list(table.columns)
+                rows = src.execution_options(yield_per=5000).execute(
+                    select(table).order_by(*order))
+                for part in rows.mappings().partitions():
+                    dst.execute(table.insert(), [dict(r) for r in part])
+        with target.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    except (DBAPIError, OSError) as exc:
+        raise ProjectError(_("Could not copy {name}: {reason}").format(
+            name=project.path.name, reason=getattr(exc, "orig", exc))) from exc
+    finally:
+        target.dispose()
 
 
 def companions(path: Path) -> list[Path]:
@@ -79,9 +120,14 @@ def _reserve(folder: Path, stem: str) -> Path:
 
 def backup_project(project: Project, folder: Path | None = None) -> Path:
     """Back up the open project to `<stem>.backup-YYYYmmdd-HHMMSS.sitat` beside it (or in
-    `folder`), never overwriting a file. Returns the backup's path."""
+    `folder`), never overwriting a file. Returns the backup's path. A shared project has no
+    folder of its own: it is copied into a project file in `folder`, which must be given."""
+    if project.shared and folder is None:
+        raise ProjectError(_("{name} is a shared project on a server: its backups are the "
+                             "server's (pg_dump). Choose a folder to save a copy of it as a "
+                             "project file.").format(name=project.path.name))
     folder = Path(folder) if folder is not None else project.path.parent
-    if folder != project.path.parent:
+    if project.shared or folder != project.path.parent:
         refuse_link(folder)
     if not folder.is_dir():
         raise ProjectError(_("The folder {folder} does not exist.").format(folder=str(folder)))
@@ -103,6 +149,8 @@ def backups_folder(project_path: Path) -> Path:
 def list_backups(project_path: Path) -> list[Path]:
     """The rotating backups of a project, newest first: only regular files named as Sitat names
     them, in a backups folder that is a real folder (not a symbolic link to somewhere else)."""
+    if is_server_url(project_path):
+        return []  # a shared project's backups are the server's
     project_path = Path(project_path)
     folder = backups_folder(project_path)
     if is_link(folder) or not folder.is_dir():
@@ -118,8 +166,9 @@ def list_backups(project_path: Path) -> list[Path]:
 
 def rotate_backup(project: Project, keep: int = 10) -> Path | None:
     """A consistent copy of the project in `<stem>.backups/`, keeping the newest `keep`
-    (0 turns rotating backups off). Returns the new backup's path."""
-    if keep <= 0:
+    (0 turns rotating backups off). Returns the new backup's path. A shared project gets none:
+    it has no folder, and the server keeps its backups."""
+    if keep <= 0 or project.shared:
         return None
     folder = backups_folder(project.path)
     refuse_link(folder)

@@ -1,4 +1,6 @@
-"""Integrity check of a project: SQLite health, foreign keys, offsets, text hashes, code tree."""
+"""Integrity check of a project: the database's own health (SQLite's quick_check on a project
+file; on a shared project, PostgreSQL's catalogue: every constraint of Sitat's schema present,
+validated and enforced), foreign keys, offsets, text hashes, code tree."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import text
+
+from app.core.server.integrity import constraint_problems, orphans
 
 from app.core.project import Project
 from app.i18n import _, counts
@@ -25,12 +29,16 @@ def check_project(project: Project) -> list[Problem]:
     problems: list[Problem] = []
     with project.read() as s:
         conn = s.connection()
-        result = conn.exec_driver_sql("PRAGMA quick_check").fetchall()
-        if [r[0] for r in result] != ["ok"]:
-            problems.append(Problem("sqlite", _("The database file is damaged: {detail}").format(
-                detail="; ".join(str(r[0]) for r in result[:5]))))
-            return problems
-        for table, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check"):
+        if project.shared:
+            for detail in constraint_problems(conn):
+                problems.append(Problem("constraint", detail))
+        else:
+            result = conn.exec_driver_sql("PRAGMA quick_check").fetchall()
+            if [r[0] for r in result] != ["ok"]:
+                problems.append(Problem("sqlite", _("The database file is damaged: {detail}")
+                                        .format(detail="; ".join(str(r[0]) for r in result[:5]))))
+                return problems
+        for table, rowid, parent, _key in _missing_parents(conn, project.shared):
             problems.append(Problem("foreign_key", _(
                 "Row {rowid} of {table} refers to a missing row in {parent}.").format(
                     rowid=rowid, table=table, parent=parent)))
@@ -85,8 +93,13 @@ def repair_project(project: Project) -> list[str]:
     done: list[str] = []
     with project.write() as s:
         conn = s.connection()
-        for table, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check").all():
-            conn.exec_driver_sql(f'DELETE FROM "{table}" WHERE rowid = ?', (rowid,))  # noqa: S608
+        for table, rowid, parent, key in _missing_parents(conn, project.shared):
+            if project.shared:  # the row's physical address, as SQLite's rowid
+                conn.execute(text(f'DELETE FROM "{table}" WHERE ctid = CAST(:k AS tid)'),  # noqa: S608
+                             {"k": key})
+            else:
+                conn.exec_driver_sql(f'DELETE FROM "{table}" WHERE rowid = ?',  # noqa: S608
+                                     (rowid,))
             done.append(_("Removed row {rowid} of {table}, which referred to a missing row in "
                           "{parent}.").format(rowid=rowid, table=table, parent=parent))
         docs = conn.execute(text("SELECT id, name, text, length, sha256 FROM document")).all()
@@ -117,3 +130,12 @@ def repair_project(project: Project) -> list[str]:
                 done.append(_("The code tree had a cycle; code {id} was moved to the top "
                               "level.").format(id=cur))
     return done
+
+
+def _missing_parents(conn, shared: bool) -> list[tuple]:
+    """(table, row, parent table, key to delete it by) of every row that refers to a missing
+    row: SQLite's foreign_key_check, or the same found by query on PostgreSQL."""
+    if shared:
+        return orphans(conn)
+    return [(t, rowid, parent, rowid)
+            for t, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check").all()]

@@ -355,9 +355,11 @@ def _replace_speakers(s: Session, items: list[Term], used: Counter | None = None
 
 def scrub_free_space(project) -> None:
     """After a committed apply: rewrite the SQLite file so the replaced text does not linger
-    in free pages or the write-ahead log (VACUUM cannot run inside a transaction). Other
-    databases are left to their own housekeeping."""
-    if project.engine.dialect.name != "sqlite":
+    in free pages or the write-ahead log (VACUUM cannot run inside a transaction). On
+    PostgreSQL, VACUUM FULL rewrites each of Sitat's tables into new files and removes the old
+    ones (what the server's own WAL archive and backups hold is the administrator's)."""
+    if project.engine.dialect.name == "postgresql":
+        _vacuum_full(project)
         return
     raw = project.engine.raw_connection()
     try:
@@ -365,6 +367,20 @@ def scrub_free_space(project) -> None:
         cur.execute("VACUUM")
         cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         cur.close()
+    finally:
+        raw.close()
+
+
+def _vacuum_full(project) -> None:
+    from app.models import Base
+
+    raw = project.engine.raw_connection()
+    try:
+        con = raw.driver_connection
+        con.rollback()
+        con.autocommit = True  # VACUUM runs outside a transaction
+        for table in Base.metadata.sorted_tables:  # one at a time: each locked only briefly
+            con.execute(f'VACUUM FULL "{table.name}"')
     finally:
         raw.close()
 

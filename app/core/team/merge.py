@@ -36,7 +36,8 @@ def _open_sources(target: Project, sources: list[Path]) -> list[Project]:
     try:
         for raw in sources:
             path = Path(raw)
-            if path.exists() and target.path.exists() and os.path.samefile(path, target.path):
+            if path.exists() and not target.shared and target.path.exists() \
+                    and os.path.samefile(path, target.path):
                 raise ProjectError(_("{name} is the project itself; choose another project to "
                                      "merge into it.").format(name=path.name))
             opened.append(Project.open(path, read_only=True))
@@ -60,13 +61,14 @@ def merge_projects(target: Project, sources: list[Path], dry_run: bool = False) 
             with target.read() as s:  # the same writes, rolled back when the block ends
                 _merge_all(s, opened, report)
             return report
-        backup = backup_project(target)
-        report.backup = str(backup)
+        backup = None if target.shared else backup_project(target)  # the server's backups
+        report.backup = str(backup) if backup is not None else None
         try:
             with target.write() as s:
                 _merge_all(s, opened, report)
         except BaseException:
-            remove_database(backup)  # nothing changed, so the backup is not needed
+            if backup is not None:  # nothing changed, so the backup is not needed
+                remove_database(backup)
             raise
         return report
     finally:
