@@ -33,7 +33,7 @@ SPAN = 1 << 24  # positions per passage in the (passage, position) keys of phras
 class Col:
     """Sorted keys (passage numbers, or turn keys of merged passages), the hits of each, and
     where their ranges come from: `kind` "term" (values: encoded postings), "phrase"
-    (values: (passages, postings per word)), or "ranges" (values: final ranges)."""
+    (values: the term column of each word), or "ranges" (values: final ranges)."""
 
     __slots__ = ("ids", "counts", "values", "kind")
 
@@ -67,10 +67,9 @@ class Col:
     def ranges(self, i: int) -> list[tuple[int, int]]:
         if self.kind == "term":
             return [(a, b) for _p, a, b in _decode_characters(self.values[i])]
-        if self.kind == "phrase":
-            passages, words = self.values
-            j = bisect_left(passages, self.ids[i])
-            return phrase_ranges([w[j] for w in words])
+        if self.kind == "phrase":  # each word's term column holds the passage
+            key = self.ids[i]
+            return phrase_ranges([w.values[w.find(key)] for w in self.values])
         return self.values[i]
 
     def items(self, i: int) -> list:
@@ -302,52 +301,25 @@ class _Eval(engine._Eval):
             cols.append(col)
         import numpy as np
 
-        arrays = [np.fromiter(c.ids, np.int64, len(c.ids)) for c in cols]
-        common = min(arrays, key=len)
-        for ids in arrays:
-            common = _within(common, ids)
-        if not len(common):
-            return set(), []
-        cols = [c if len(ids) == len(common) else
-                c.select(np.isin(ids, common, assume_unique=True).tolist())
-                for c, ids in zip(cols, arrays)]
-        passages = cols[0].ids
-        words = [c.values for c in cols]
-        whole = Col(passages, [1] * len(passages), (passages, words), "phrase")
-        whole, turns = self.split(whole, Col.ranges)
-        out = [] if turns is None or not turns.ids else [(turns, ())]
-        docs = set(turns.ids) if turns is not None else set()
-        if whole.ids:
-            col = self.phrase_col(whole, passages, words, q.words)
-            if col.ids:
-                docs.update(col.ids)
-                out.insert(0, (col, ()))
-        return docs, out
-
-    @staticmethod
-    def phrase_col(whole: Col, passages: list, words: list, texts: list) -> Col:
-        """The passages of `whole` where the phrase occurs, with its hits in each."""
-        if _self_overlapping(list(texts)):
-            got = [len(_keep_outer(whole.ranges(i))) for i in range(len(whole.ids))]
-            mask = list(map(bool, got))
-            return Col(list(compress(whole.ids, mask)), list(compress(got, mask)),
-                       (passages, words), "phrase")
-        import numpy as np
-
-        mask = None if len(whole.ids) == len(passages) else np.isin(
-            np.fromiter(passages, np.int64, len(passages)),
-            np.fromiter(whole.ids, np.int64, len(whole.ids)), assume_unique=True).tolist()
-        starts = None
-        for k, w in enumerate(words):
-            vals = w if mask is None else list(compress(w, mask))
-            keys = _keys(whole.ids, vals, k)
-            starts = keys if starts is None else _within(starts, keys)
+        # every occurrence of word k as passage * SPAN + position - k: the phrase starts where
+        # all the words' keys meet (the fewest first)
+        keys = sorted((_keys(c.ids, c.values, k) for k, c in enumerate(cols)), key=len)
+        starts = keys[0]
+        for other in keys[1:]:
+            starts = _within(starts, other)
             if not len(starts):
-                return Col([], [], (passages, words), "phrase")
+                return set(), []
         if (np.diff(starts) == 0).any():  # a word with two of its terms at one position
             starts = np.unique(starts)
         ids, per = np.unique(starts // SPAN, return_counts=True)
-        return Col(ids.tolist(), per.tolist(), (passages, words), "phrase")
+        whole = Col(ids.tolist(), per.tolist(), cols, "phrase")
+        whole, turns = self.split(whole, Col.ranges)
+        if whole.ids and _self_overlapping(list(q.words)):  # overlapping hits are joined
+            whole.counts = [len(_keep_outer(whole.ranges(i))) for i in range(len(whole.ids))]
+        docs = set(whole.ids)
+        if turns is not None:
+            docs.update(turns.ids)
+        return docs, [(c, ()) for c in (whole, turns) if c is not None and c.ids]
 
 
 def _narrowed(docs: set, keep: set, cols: list):
