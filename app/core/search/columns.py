@@ -3,16 +3,15 @@ so a paged search (stream.py) counts its hits, in all and per document, without 
 per posting, and decodes ranges only for the documents it shows.
 
 A term's column comes from whoosh's posting blocks as they are (ids delta-decoded by
-`accumulate`, hits per passage from the block's weights, which are the term's frequency in
-the `PackedCharacters` format, terms.py); a phrase's from the positions of its words in the
-passages holding them all, each word's postings read as one numpy array (their raw 32-bit
-numbers joined) and matched as sorted arrays of (passage, position) keys. A passage matched by
-one column counts that column's hits (a term's words, or a phrase whose hits cannot overlap,
-never overlap); a passage matched by several (AND, or two terms of an OR) has its ranges decoded
-and joined, as `service.search` does. Merged passages are split into their turns as in
-engine.py. Anything this module does not evaluate falls back to `service.match`, decoded. The
-result is the same as `service.search`'s (tests/core/search/test_stream.py checks it over
-random queries).
+`accumulate`, hits per passage from the length of its posting in the `PackedCharacters` format,
+terms.py); a phrase's from every occurrence of its words, each word's postings read as one numpy
+array (their raw 32-bit numbers joined) and matched as sorted arrays of (passage, position)
+keys. A passage matched by one column counts that column's hits (a term's words, or a phrase
+whose hits cannot overlap, never overlap); a passage matched by several (AND, or two terms of an
+OR) has its ranges decoded and joined, as `service.search` does. Merged passages are split into
+their turns as in engine.py. Anything this module does not evaluate falls back to
+`service.match`, decoded. The result is the same as `service.search`'s
+(tests/core/search/test_stream.py checks it over random queries).
 """
 
 from __future__ import annotations
@@ -130,51 +129,48 @@ def _self_overlapping(words: list) -> bool:
     return any(words[s:] == words[:n - s] for s in range(1, n))
 
 
-def _collect(m, offset: int, ids: list, weights: list, values: list) -> None:
+def _collect(m, offset: int, ids: list, values: list) -> None:
     """Append the postings of matcher `m` (ids shifted by `offset`): whoosh 2.7's blocks as
     they are read, segments of a multi-segment reader and deletions handled a column at a
     time; any other matcher a posting at a time."""
     kind = type(m).__name__
     if kind == "W3LeafMatcher" and m._fixedsize is None and not m._byteids and all(
-            hasattr(m, a) for a in ("_read_data", "_data", "_next_block", "_i", "_blocklength")):
+            hasattr(m, a) for a in ("_read_data", "_data", "_next_block", "_i")):
         while m.is_active():
             if m._data is None:
                 m._read_data()
-            raw, w, v = m._data
-            i, n = m._i, m._blocklength
-            block = list(accumulate(raw))
-            if offset:
-                block = list(map(add, block, repeat(offset)))
-            if w is None or isinstance(w, float):
-                w = repeat(int(w or 1), n)
+            raw, _w, v = m._data
+            i = m._i
+            if offset:  # the running sum starts at the offset, which is then left out
+                block = list(accumulate(raw, initial=offset))
+                i += 1
             else:
-                w = map(int, w)
+                block = list(accumulate(raw))
             if i:
-                block, w, v = block[i:], list(w)[i:], v[i:]
-            ids += block
-            weights += w
-            values += v
+                ids += block[i:]
+                values += v[i - 1 if offset else i:]
+            else:
+                ids += block
+                values += v
             m._next_block()
         return
     if kind == "MultiMatcher" and hasattr(m, "matchers") and hasattr(m, "offsets") \
             and getattr(m, "current", 0) == 0:
         for sub_m, off in zip(m.matchers, m.offsets):
-            _collect(sub_m, offset + off, ids, weights, values)
+            _collect(sub_m, offset + off, ids, values)
         return
     if kind == "FilterMatcher" and getattr(m, "_exclude", None) is True:
-        more: tuple[list, list, list] = ([], [], [])
+        more: tuple[list, list] = ([], [])
         _collect(m.child, 0, *more)
         keep = list(map(not_, map(m._ids.__contains__, more[0])))
         if offset:
             ids += map(add, compress(more[0], keep), repeat(offset))
         else:
             ids += compress(more[0], keep)
-        weights += compress(more[1], keep)
-        values += compress(more[2], keep)
+        values += compress(more[1], keep)
         return
     while m.is_active():
         ids.append(m.id() + offset)
-        weights.append(int(m.weight()))
         values.append(m.value())
         m.next()
 
@@ -257,11 +253,14 @@ class _Eval(engine._Eval):
         m = self.postings(fieldname, text)
         if m is None:
             return None
+        import numpy as np
+
         ids: list[int] = []
-        counts: list[int] = []
         values: list[bytes] = []
-        _collect(m, 0, ids, counts, values)
-        col = Col(ids, counts, values, "term")
+        _collect(m, 0, ids, values)
+        counts = np.fromiter(map(len, values), np.int64, len(values))
+        counts //= 12  # a posting's occurrences (PackedCharacters: 12 bytes each)
+        col = Col(ids, counts.tolist(), values, "term")
         if self.keep_docs is not None:
             col = col.keep(self.keep_docs)
         return col if col.ids else None
