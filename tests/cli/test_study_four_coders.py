@@ -151,7 +151,12 @@ def run_round(proj: Path, tmp: Path, name: str, docs: list[str], version: str, p
 @pytest.fixture(scope="module")
 def study(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("studie")
-    proj = tmp / "studie.sitat"
+    return build_study(tmp / "studie.sitat", tmp)
+
+
+def build_study(proj, tmp: Path) -> dict:
+    """The whole study in the project `proj` (a new .sitat path, or an empty database's URL:
+    tests/cli/test_study_on_postgresql.py), files in `tmp`."""
     sitat("new", proj, "--title", "Fire analytikere, tre runder")
     for doc, (bydel, _turns) in DOCS.items():
         src = tmp / f"{doc}.txt"

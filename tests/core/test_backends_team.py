@@ -108,6 +108,7 @@ def test_check_reports_a_rule_the_server_no_longer_enforces(pg_url):
 
 def test_pseudonymise_permanently_on_both(project_target, tmp_path):
     _coded(project_target, tmp_path)
+    files_before = _table_files(project_target)
     sitat("pseudonyms", project_target, "add", "Per", "--as", "Ola")
     sitat("pseudonyms", project_target, "add", "Alna", "--as", "[bydel]", "--kind", "place")
     applied = run_cli("pseudonyms", project_target, "apply", "--key-out", tmp_path / "key.csv")
@@ -120,6 +121,18 @@ def test_pseudonymise_permanently_on_both(project_target, tmp_path):
     found = run_cli("search", project_target, "Per", "--json")
     assert found.code == 0 and found.json() == []
     assert "Per" in (tmp_path / "key.csv").read_text(encoding="utf-8")
+    if files_before:  # the old text's pages went with the old files (VACUUM FULL)
+        assert _table_files(project_target).isdisjoint(files_before)
+
+
+def _table_files(target: str) -> set[int]:
+    """The files PostgreSQL keeps the text tables in (none for a project file)."""
+    if not is_server_url(target):
+        return set()
+    dbname, host = _where(target)
+    with psycopg.connect(host=host, user=SUPERUSER, dbname=dbname) as con:
+        return {r[0] for r in con.execute(
+            "SELECT relfilenode FROM pg_class WHERE relname IN ('document', 'speaker_turn')")}
 
 
 def test_blind_copies_from_a_project_merge_back_the_same_on_both(project_target, tmp_path):
