@@ -1,5 +1,5 @@
-"""`sitat` commands for the project file as a whole: new, check, summary and demo.
-Thin over app/core.project, check, report and demo."""
+"""`sitat` commands for the project file as a whole: new, check, backup, summary and demo.
+Thin over app/core.project, check, backup, report and demo."""
 
 from __future__ import annotations
 
@@ -40,6 +40,15 @@ def cmd_check(a) -> int:
     return 0 if not problems else 1
 
 
+def cmd_backup(a) -> int:
+    from app.core.backup import backup_project
+
+    with _open(a.project, read_only=True) as p:
+        path = backup_project(p, Path(a.folder) if a.folder else None)
+    output(a, {"backup": str(path)}, _("Backup written: {path}").format(path=str(path)))
+    return 0
+
+
 def cmd_summary(a) -> int:
     from app.core.report import project_report
 
@@ -69,11 +78,19 @@ def add_new_command(sub, project_arg) -> None:
 
 
 def add_project_commands(sub, project_arg, json_flag) -> None:
-    """Register check, summary and demo."""
+    """Register check, backup, summary and demo."""
     p = command(sub, "check", cmd_check, _("check the project file's integrity"))
     project_arg(p)
     p.add_argument("--repair", action="store_true",
                    help=_("repair what can be repaired and say what was done"))
+    json_flag(p)
+
+    p = command(sub, "backup", cmd_backup, _("save a copy of the project as a project file "
+                                             "(.sitat), never overwriting one"))
+    project_arg(p)
+    p.add_argument("--folder", metavar="FOLDER",
+                   help=_("where to save it (default: beside the project file; required for "
+                          "a shared project)"))
     json_flag(p)
 
     p = command(sub, "summary", cmd_summary, _("summarise a project: documents, codes, coders"))

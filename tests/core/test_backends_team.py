@@ -183,6 +183,22 @@ def test_a_shared_project_is_backed_up_only_into_a_chosen_folder(pg_url, tmp_pat
         assert c.title == "Test" and c.summary().documents == 0
 
 
+def test_sitat_backup_saves_a_project_file_with_the_same_codings(project_target, tmp_path):
+    _coded(project_target, tmp_path)
+    folder = tmp_path / "kopier"
+    folder.mkdir()
+    bare = run_cli("backup", project_target, "--json")
+    if is_server_url(project_target):
+        assert bare.code == 1 and "pg_dump" in bare.err and "Choose a folder" in bare.err
+    else:
+        assert bare.code == 0 and bare.json()["backup"].endswith(".sitat")
+    saved = sitat("backup", project_target, "--folder", folder, "--json").json()["backup"]
+    assert saved.startswith(str(folder)) and saved.endswith(".sitat")
+    assert _codings(saved) == _codings(project_target)
+    assert sitat("check", saved).code == 0
+    assert sitat("summary", saved, "--json").json()["documents"] == 1
+
+
 def test_server_failures_have_the_users_words():
     lost = psycopg.OperationalError("server closed the connection unexpectedly")
     assert "connection to the server was lost" in storage_failure(lost)
