@@ -34,9 +34,10 @@ def cmd_check(a) -> int:
                 say(line)
     with _open(a.project, read_only=True) as p:
         problems = check_project(p)
+        name = p.path.name  # a shared project's database, not its URL's last part
     output(a, {"ok": not problems, "problems": [x.as_json() for x in problems],
                "repaired": repaired},
-           [x.message for x in problems] or _("{name} is sound.").format(name=Path(a.project).name))
+           [x.message for x in problems] or _("{name} is sound.").format(name=name))
     return 0 if not problems else 1
 
 

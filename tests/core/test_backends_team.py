@@ -75,7 +75,8 @@ def _raw(target: str, sql: str) -> None:
 
 def test_check_finds_and_repair_removes_the_same_on_both(project_target, tmp_path):
     _coded(project_target, tmp_path)
-    assert sitat("check", project_target).out.strip()
+    name = _where(project_target)[0] if is_server_url(project_target) else "p.sitat"
+    assert sitat("check", project_target).out.strip() == f"{name} is sound."
     _raw(project_target, 'INSERT INTO coding (guid, document_id, code_id, coder_id, start, "end", '
          "memo, created_at) VALUES ('g-orphan', 999, 1, 1, 0, 5, '', '2026-01-01 00:00:00')")
     _raw(project_target, 'UPDATE coding SET "end" = 9999 WHERE memo = \'\' AND start > 0 '
