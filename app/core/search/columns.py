@@ -179,8 +179,24 @@ class _Eval(engine._Eval):
     """engine.py's evaluation, with columns for results: (keys matched, [(column, filters)]),
     a key's ranges coming from the columns holding it that it passes every filter of."""
 
-    def __init__(self, reader, restrict=None, parts=None) -> None:
-        super().__init__(reader, restrict, parts, lazy=True)
+    def __init__(self, reader, filter_terms=None, parts=None) -> None:
+        """A filter naming no speaker takes every turn of a merged passage it holds: its leaves
+        read the filter's passages (`keep_docs`) and its search keys are made only when a NOT
+        needs them (`all_docs`), not for every merged passage of the filter first."""
+        self._filter = None
+        if not filter_terms or parts is None or not parts.merged \
+                or any(f == "speaker" for f, _v in filter_terms):
+            restrict = engine.filter_docs(reader, filter_terms, parts) if filter_terms else None
+            super().__init__(reader, restrict, parts, lazy=True)
+            return
+        super().__init__(reader, None, parts, lazy=True)
+        self.keep_docs = engine._filter_passages(reader, filter_terms)
+        self._filter = filter_terms
+
+    def all_docs(self) -> set[int]:
+        if self._all is None and self._filter is not None:
+            self._all = engine.filter_docs(self.reader, self._filter, self.parts)
+        return super().all_docs()
 
     def run(self, q):
         from whoosh import query as Q
@@ -333,9 +349,8 @@ def match(searcher, q, filter_terms: list[tuple], parts=None) -> tuple[set[int],
     from app.core.search.service import match as decoded
 
     reader = searcher.reader()
-    restrict = engine.filter_docs(reader, filter_terms, parts) if filter_terms else None
     try:
-        return _Eval(reader, restrict, parts).run(q)
+        return _Eval(reader, filter_terms, parts).run(q)
     except Unsupported:
         docs, spans = decoded(searcher, q, filter_terms, parts)
         return docs, [(Col.of_ranges(spans), ())]

@@ -292,3 +292,19 @@ def test_text_postings_are_raw_numbers_in_uncompressed_blocks_whoosh_reads(corpu
     full = search(p, '"trygg hjelp"', index=index)
     with open_search(p, '"trygg hjelp"', index=index) as stream:
         assert stream.total == len(full.hits)
+
+
+@pytest.mark.parametrize("how", [{"where": {"bydel": "Alna"}},
+                                 {"where": {"bydel": "Stovner"}, "speaker": "Deltaker 1"}])
+@pytest.mark.parametrize("query", ["IKKE trygg", "hjelp", "trygg ELLER NAV", "NAV OG IKKE bruker"])
+def test_a_filter_keeps_every_turn_of_its_merged_passages_also_under_not(corpus, how, query):
+    p, index = corpus
+    index.ensure()
+    assert index.parts().merged  # the corpus has merged passages (short turns)
+    full = search(p, query, index=index, **how)
+    assert full.units  # passages matched (a NOT alone matches passages without ranges)
+    with open_search(p, query, index=index, **how) as stream:
+        assert stream.units == full.units
+        assert stream.total == len(full.hits)
+        assert stream.per_document() == full.per_document()
+        assert _rows(stream.iter_hits()) == _rows(full.hits)
