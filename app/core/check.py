@@ -95,8 +95,8 @@ def repair_project(project: Project) -> list[str]:
         conn = s.connection()
         for table, rowid, parent, key in _missing_parents(conn, project.shared):
             if project.shared:  # the row's physical address, as SQLite's rowid
-                conn.execute(text(f'DELETE FROM "{table}" WHERE ctid = CAST(:k AS tid)'),  # noqa: S608
-                             {"k": key})
+                sql = f'DELETE FROM "{table}" WHERE ctid = CAST(:k AS tid)'  # noqa: S608
+                conn.execute(text(sql), {"k": key})
             else:
                 conn.exec_driver_sql(f'DELETE FROM "{table}" WHERE rowid = ?',  # noqa: S608
                                      (rowid,))

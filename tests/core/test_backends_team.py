@@ -16,7 +16,7 @@ from app.core.server import is_server_url
 from app.core.storage_errors import storage_failure
 from app.errors import ProjectError
 from tests.conftest import run_cli
-from tests.pg import SUPERUSER, any_project, pg_cluster, pg_url, project_target  # noqa: F401
+from tests.pg import SUPERUSER, pg_cluster, pg_url, project_target  # noqa: F401
 
 TEXT = ("Intervjuer: Hvordan ble du møtt hos NAV i Alna? 😀\n"
         "Kari: Jeg ble møtt med respekt av Per, ærlig talt.\n"

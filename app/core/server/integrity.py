@@ -124,9 +124,9 @@ def orphans(conn) -> list[tuple[str, str, str, str]]:
             present = " AND ".join(f'c."{a}" IS NOT NULL' for a, _b in pairs)
             match = " AND ".join(f'p."{b}" = c."{a}"' for a, b in pairs)
             label = " || ', ' || ".join(f'c."{k}"::text' for k in pk) or "c.ctid::text"
-            rows = conn.execute(text(
-                f'SELECT {label}, c.ctid::text FROM "{table.name}" AS c WHERE {present} '  # noqa: S608
-                f'AND NOT EXISTS (SELECT 1 FROM "{parent}" AS p WHERE {match}) '
-                f"ORDER BY c.ctid")).all()
+            sql = (f'SELECT {label}, c.ctid::text FROM "{table.name}" AS c '  # noqa: S608
+                   f'WHERE {present} AND NOT EXISTS (SELECT 1 FROM "{parent}" AS p '
+                   f"WHERE {match}) ORDER BY c.ctid")
+            rows = conn.execute(text(sql)).all()
             out.extend((table.name, row, parent, ctid) for row, ctid in rows)
     return out
