@@ -129,16 +129,28 @@ def _self_overlapping(words: list) -> bool:
     return any(words[s:] == words[:n - s] for s in range(1, n))
 
 
-def _collect(m, offset: int, ids: list, values: list) -> None:
+def _collect(m, offset: int, ids: list, values: list, allowed=None) -> None:
     """Append the postings of matcher `m` (ids shifted by `offset`): whoosh 2.7's blocks as
     they are read, segments of a multi-segment reader and deletions handled a column at a
-    time; any other matcher a posting at a time."""
+    time; any other matcher a posting at a time. With `allowed` (a sorted numpy array of
+    passage numbers: a filter's), a block whose range of ids holds none of them is skipped
+    unread (its ids lie above the previous block's last id, up to its own last id); the
+    caller still keeps only the allowed ids of the blocks read."""
     kind = type(m).__name__
     if kind == "W3LeafMatcher" and m._fixedsize is None and not m._byteids and all(
-            hasattr(m, a) for a in ("_read_data", "_data", "_next_block", "_i")):
+            hasattr(m, a) for a in ("_read_data", "_data", "_next_block", "_i", "_maxid")):
+        below = -1  # the last id of the previous block
         while m.is_active():
+            last = m._maxid
             if m._data is None:
+                if allowed is not None:
+                    j = allowed.searchsorted(below + offset, "right")
+                    if j == len(allowed) or allowed[j] > last + offset:
+                        below = last
+                        m._next_block()
+                        continue
                 m._read_data()
+            below = last
             raw, _w, v = m._data
             i = m._i
             if offset:  # the running sum starts at the offset, which is then left out
@@ -157,7 +169,7 @@ def _collect(m, offset: int, ids: list, values: list) -> None:
     if kind == "MultiMatcher" and hasattr(m, "matchers") and hasattr(m, "offsets") \
             and getattr(m, "current", 0) == 0:
         for sub_m, off in zip(m.matchers, m.offsets):
-            _collect(sub_m, offset + off, ids, values)
+            _collect(sub_m, offset + off, ids, values, allowed)
         return
     if kind == "FilterMatcher" and getattr(m, "_exclude", None) is True:
         more: tuple[list, list] = ([], [])
@@ -184,6 +196,7 @@ class _Eval(engine._Eval):
         read the filter's passages (`keep_docs`) and its search keys are made only when a NOT
         needs them (`all_docs`), not for every merged passage of the filter first."""
         self._filter = None
+        self._allowed = None
         if not filter_terms or parts is None or not parts.merged \
                 or any(f == "speaker" for f, _v in filter_terms):
             restrict = engine.filter_docs(reader, filter_terms, parts) if filter_terms else None
@@ -192,6 +205,16 @@ class _Eval(engine._Eval):
         super().__init__(reader, None, parts, lazy=True)
         self.keep_docs = engine._filter_passages(reader, filter_terms)
         self._filter = filter_terms
+
+    def allowed(self):
+        """The filter's passages as a sorted numpy array (for skipping blocks), or None."""
+        if self.keep_docs is None:
+            return None
+        if self._allowed is None:
+            import numpy as np
+
+            self._allowed = np.sort(np.fromiter(self.keep_docs, np.int64, len(self.keep_docs)))
+        return self._allowed
 
     def all_docs(self) -> set[int]:
         if self._all is None and self._filter is not None:
@@ -273,7 +296,7 @@ class _Eval(engine._Eval):
 
         ids: list[int] = []
         values: list[bytes] = []
-        _collect(m, 0, ids, values)
+        _collect(m, 0, ids, values, self.allowed())
         counts = np.fromiter(map(len, values), np.int64, len(values))
         counts //= 12  # a posting's occurrences (PackedCharacters: 12 bytes each)
         col = Col(ids, counts.tolist(), values, "term")

@@ -308,3 +308,41 @@ def test_a_filter_keeps_every_turn_of_its_merged_passages_also_under_not(corpus,
         assert stream.total == len(full.hits)
         assert stream.per_document() == full.per_document()
         assert _rows(stream.iter_hits()) == _rows(full.hits)
+
+
+def test_a_filter_skips_posting_blocks_without_its_passages_and_counts_the_same(
+        corpus, tmp_path, monkeypatch):
+    """Blocks of four postings (so that a term has many): a filter's search reads fewer of a
+    word's blocks than the unfiltered one, and gives the full list's hits and counts."""
+    from whoosh.codec import whoosh3
+
+    import app.core.search.build  # noqa: F401 - its codec settings first, then these
+
+    p, _index = corpus
+    monkeypatch.setattr(whoosh3.W3Codec.__init__, "__defaults__", (4, 0, 1))
+    index = ProjectIndex(p, folder=tmp_path / "idx")
+    index.rebuild(workers=1)
+    reads: list[bool] = []
+    real = whoosh3.W3LeafMatcher._read_data
+    TEXT = ("content", "content_nn", "exact")  # noqa: N806
+    monkeypatch.setattr(whoosh3.W3LeafMatcher, "_read_data",  # a text field's blocks
+                        lambda m: reads.append(m.term()[0] in TEXT) or real(m))
+
+    def blocks_read(query: str, **how) -> int:
+        reads.clear()
+        with open_search(p, query, index=index, **how) as stream:
+            stream.next_page()
+        return sum(reads)
+
+    assert blocks_read("og") >= 8
+    for value in ("Alna", "Stovner"):
+        assert blocks_read("og", where={"bydel": value}) < blocks_read("og")
+        for query in ("og", "hjelp ELLER trygg", '"trygg hjelp"', "NAV OG IKKE bruker"):
+            for how in ({"where": {"bydel": value}},
+                        {"where": {"bydel": value}, "speaker": "Deltaker 1"}):
+                full = search(p, query, index=index, **how)
+                with open_search(p, query, index=index, page_size=7, **how) as stream:
+                    assert stream.total == len(full.hits)
+                    assert stream.per_document() == full.per_document()
+                    assert _rows(stream.iter_hits()) == _rows(full.hits)
+    index.close()
