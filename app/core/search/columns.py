@@ -207,13 +207,15 @@ class _Eval(engine._Eval):
         self._filter = filter_terms
 
     def allowed(self):
-        """The filter's passages as a sorted numpy array (for skipping blocks), or None."""
-        if self.keep_docs is None:
+        """The filter's passages as a sorted numpy array (for skipping blocks), or None - also
+        for a filter of most passages, which leaves few blocks to skip."""
+        if self.keep_docs is None or 2 * len(self.keep_docs) > self.reader.doc_count_all():
             return None
         if self._allowed is None:
             import numpy as np
 
-            self._allowed = np.sort(np.fromiter(self.keep_docs, np.int64, len(self.keep_docs)))
+            got = np.fromiter(self.keep_docs, np.int64, len(self.keep_docs))
+            self._allowed = np.sort(got, kind="stable")  # a set of ints comes nearly sorted
         return self._allowed
 
     def all_docs(self) -> set[int]:
