@@ -1,5 +1,5 @@
-"""`sitat` commands for the project file as a whole: new, check, backup, summary and demo.
-Thin over app/core.project, check, backup, report and demo."""
+"""`sitat` commands for the project file as a whole: new, check, backup, publish, checkout,
+summary and demo. Thin over app/core.project, check, backup, server.publish, report and demo."""
 
 from __future__ import annotations
 
@@ -50,6 +50,38 @@ def cmd_backup(a) -> int:
     return 0
 
 
+def cmd_publish(a) -> int:
+    from app.core.server.publish import publish_project
+
+    with _open(a.project, read_only=True) as p:
+        report = publish_project(p, a.url)
+    output(a, report.as_json(), _("Published {name}: {rows} rows.").format(
+        name=report.name, rows=sum(report.rows.values())))
+    return 0
+
+
+def cmd_checkout(a) -> int:
+    from app.errors import InvalidInput
+
+    if a.blind and not a.coder:
+        raise InvalidInput(_("A blind copy is made for one coder: name them with --coder."))
+    with _open(a.url, read_only=True) as p:
+        if a.coder:
+            from app.core.team.copies import coder_copy
+
+            report = coder_copy(p, a.coder, Path(a.out), blind=a.blind)
+            output(a, report.as_json(), _("Copy for {coder} written: {path} ({codings} "
+                                          "codings).").format(coder=report.coder,
+                                                              path=report.path,
+                                                              codings=report.codings))
+            return 0
+        from app.core.server.publish import checkout_project
+
+        path = checkout_project(p, Path(a.out))
+    output(a, {"path": path}, _("Project file written: {path}").format(path=path))
+    return 0
+
+
 def cmd_summary(a) -> int:
     from app.core.report import project_report
 
@@ -79,7 +111,7 @@ def add_new_command(sub, project_arg) -> None:
 
 
 def add_project_commands(sub, project_arg, json_flag) -> None:
-    """Register check, backup, summary and demo."""
+    """Register check, backup, publish, checkout, summary and demo."""
     p = command(sub, "check", cmd_check, _("check the project file's integrity"))
     project_arg(p)
     p.add_argument("--repair", action="store_true",
@@ -92,6 +124,22 @@ def add_project_commands(sub, project_arg, json_flag) -> None:
     p.add_argument("--folder", metavar="FOLDER",
                    help=_("where to save it (default: beside the project file; required for "
                           "a shared project)"))
+    json_flag(p)
+
+    p = command(sub, "publish", cmd_publish, _("copy a project file exactly into an empty "
+                                               "database on a server (a shared project)"))
+    project_arg(p)
+    p.add_argument("url", metavar="URL", help=_("the empty database (postgresql://...)"))
+    json_flag(p)
+
+    p = command(sub, "checkout", cmd_checkout, _("save a shared project as a new project file "
+                                                 "(.sitat), never overwriting one"))
+    p.add_argument("url", metavar="URL", help=_("the shared project (postgresql://...)"))
+    p.add_argument("out", metavar="FILE", help=_("the new project file"))
+    p.add_argument("--coder", metavar="NAME",
+                   help=_("a copy for this coder to work in and merge back"))
+    p.add_argument("--blind", action="store_true",
+                   help=_("with --coder: only that coder's own codings"))
     json_flag(p)
 
     p = command(sub, "summary", cmd_summary, _("summarise a project: documents, codes, coders"))
