@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.core.project import Project
+from app.core.server import ServerLocation, is_server_url
 from app.errors import SitatError
 from app.i18n import _, set_language
 from app.views import settings
@@ -19,10 +20,14 @@ def default_coder() -> str:
     return settings.coder_name()
 
 
-def open_session(path: Path, parent: QWidget | None = None):
-    """A Session on `path`, or None after telling the user why it cannot be opened."""
+def open_session(path, parent: QWidget | None = None):
+    """A Session on `path` (a project file, or a shared project's URL or location), or None
+    after telling the user why it cannot be opened."""
     from app.views.session import Session
 
+    if is_server_url(path):
+        return open_shared_session(path, parent)
+    path = Path(path)
     try:
         project = Project.open(path, program=_("Sitat (window)"))
     except SitatError as exc:
@@ -59,6 +64,28 @@ def open_session(path: Path, parent: QWidget | None = None):
     return Session(project, default_coder())
 
 
+def open_shared_session(target, parent: QWidget | None = None):
+    """A Session on a shared project (a URL, or a location that may carry a password in
+    memory), or None after saying why not; the password is in no message and no setting.
+    A shared project gets no backup file: the server keeps its backups."""
+    from app.views.session import Session
+    from app.views.shared_dialog import scrub
+
+    password = ""
+    try:
+        location = ServerLocation.parse(target)
+        password = location.url.password or ""
+        project = Project.open(location, program=_("Sitat (window)"))
+    except SitatError as exc:
+        QMessageBox.warning(parent, _("Cannot open shared project"),
+                            scrub(str(exc), password)
+                            + ("\n\n" + _("The project that was open stays open.")
+                               if getattr(parent, "session", None) is not None else ""))
+        return None
+    settings.add_recent(location)
+    return Session(project, default_coder())
+
+
 def create_session(target: Path, parent: QWidget | None = None):
     """A Session on a new project at `target`, or None after telling the user why not."""
     from app.views.session import Session
@@ -83,7 +110,9 @@ def new_window():
         if session is not None:
             window.set_session(session)
 
-    window.projectRequested.connect(lambda path: show(open_session(Path(path), window)))
+    window.projectRequested.connect(lambda path: show(open_session(path, window)))
+    window.sharedProjectRequested.connect(
+        lambda location: show(open_shared_session(location, window)))
     window.newProjectRequested.connect(lambda path: show(create_session(Path(path), window)))
     window.languageChanged.connect(lambda code: replace_window(window, code))
     return window

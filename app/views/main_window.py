@@ -37,6 +37,7 @@ from app.views.window_layout import DEFAULT_SIZE, fit_panels, remember_place
 class MainWindow(QMainWindow):
     projectRequested = Signal(str)  # path of a project file to open instead of this one
     newProjectRequested = Signal(str)  # path where a new project should be made and opened
+    sharedProjectRequested = Signal(object)  # ServerLocation (password in memory only)
     languageChanged = Signal(str)  # language code: show the window again in that language
 
     def __init__(self, session: Session | None = None) -> None:
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         f = bar.addMenu(_("&File"))
         add(f, _("&New project..."), project.new_project, QKeySequence.New)
         add(f, _("&Open project..."), project.open_project, QKeySequence.Open)
+        add(f, _("Open s&hared project..."), project.open_shared_project)
         self.recent_menu = f.addMenu(_("Open &recent"))
         self.recent_menu.aboutToShow.connect(project.fill_recent_menu)
         f.addSeparator()

@@ -1,5 +1,5 @@
-"""Project actions of the main window: new, open, open recent, restore from a backup, how many
-backups to keep. Which project the window shows is the application's business: the window asks
+"""Project actions of the main window: new, open, open a shared project, open recent, restore
+from a backup, how many backups to keep. Which project the window shows is the application's business: the window asks
 for it with its projectRequested / newProjectRequested signals."""
 
 from __future__ import annotations
@@ -34,11 +34,39 @@ class ProjectActions(WindowActions):
         if path:
             self.window.projectRequested.emit(path)
 
+    def open_shared_project(self, url: str = "") -> None:
+        """Ask for a shared project's address and password, and ask the application to open
+        it (the window keeps its project when that fails). The password travels only inside
+        the location handed over, never as text of its own."""
+        from app.views.shared_dialog import SharedProjectDialog, location_with_password
+
+        dialog = SharedProjectDialog(self.window, url)
+        try:
+            if dialog.exec() != SharedProjectDialog.Accepted:
+                return
+            try:
+                location = location_with_password(dialog.url(), dialog.password())
+            except SitatError as exc:
+                QMessageBox.warning(self.window, _("Cannot open shared project"), str(exc))
+                return
+        finally:
+            dialog.password_edit.clear()
+            dialog.deleteLater()
+        self.window.sharedProjectRequested.emit(location)
+
     def fill_recent_menu(self) -> None:
+        from app.core.server import ServerLocation, is_server_url
+
         menu = self.window.recent_menu
         menu.clear()
         for path in settings.recent_projects():
-            menu.addAction(Path(path).name, lambda _c=False, path=path:
+            name = Path(path).name
+            if is_server_url(path):
+                try:
+                    name = _("{name} (shared)").format(name=ServerLocation.parse(path).name)
+                except SitatError:
+                    continue
+            menu.addAction(name, lambda _c=False, path=path:
                            self.window.projectRequested.emit(path)).setToolTip(path)
         if menu.isEmpty():
             menu.addAction(_("(no recent projects)")).setEnabled(False)

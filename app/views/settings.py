@@ -45,15 +45,25 @@ def recent_projects() -> list[str]:
     return [str(v) for v in (value or []) if v]
 
 
-def add_recent(path: Path | str) -> None:
-    path = str(Path(path).resolve())
+def _recent_key(path) -> str:
+    """How a project is remembered: a file's full path, a shared project's URL without any
+    password."""
+    from app.core.server import ServerLocation, is_server_url
+
+    if is_server_url(path):
+        return str(ServerLocation.parse(path))
+    return str(Path(path).resolve())
+
+
+def add_recent(path) -> None:
+    path = _recent_key(path)
     items = [p for p in recent_projects() if p != path]
     put("recent", [path] + items[: MAX_RECENT - 1])
     put("last_project", path)
 
 
-def remove_recent(path: Path | str) -> None:
-    path = str(Path(path).resolve())
+def remove_recent(path) -> None:
+    path = _recent_key(path)
     put("recent", [p for p in recent_projects() if p != path])
     if get("last_project") == path:
         put("last_project", "")
