@@ -1,6 +1,7 @@
 """Project actions of the main window: new, open, open a shared project, open recent, restore
-from a backup, how many backups to keep. Which project the window shows is the application's business: the window asks
-for it with its projectRequested / newProjectRequested signals."""
+from a backup, how many backups to keep. Which project the window shows is the application's
+business: the window asks for it with its projectRequested / newProjectRequested /
+sharedProjectRequested signals."""
 
 from __future__ import annotations
 
