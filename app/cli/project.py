@@ -8,7 +8,7 @@ from pathlib import Path
 from app.cli.common import command, output, report_language, say
 from app.cli.common import open_project as _open
 from app.cli.reports import scope_arg
-from app.i18n import _, using_language
+from app.i18n import _, counts, using_language
 
 
 def cmd_new(a) -> int:
@@ -55,8 +55,8 @@ def cmd_publish(a) -> int:
 
     with _open(a.project, read_only=True) as p:
         report = publish_project(p, a.url)
-    output(a, report.as_json(), _("Published {name}: {rows} rows.").format(
-        name=report.name, rows=sum(report.rows.values())))
+    output(a, report.as_json(), _("Published {name}: {rows}.").format(
+        name=report.name, rows=counts.rows(sum(report.rows.values()))))
     return 0
 
 
@@ -70,10 +70,9 @@ def cmd_checkout(a) -> int:
             from app.core.team.copies import coder_copy
 
             report = coder_copy(p, a.coder, Path(a.out), blind=a.blind)
-            output(a, report.as_json(), _("Copy for {coder} written: {path} ({codings} "
-                                          "codings).").format(coder=report.coder,
-                                                              path=report.path,
-                                                              codings=report.codings))
+            output(a, report.as_json(), _("Copy for {coder} written: {path} ({codings}).")
+                   .format(coder=report.coder, path=report.path,
+                           codings=counts.codings(report.codings)))
             return 0
         from app.core.server.publish import checkout_project
 
