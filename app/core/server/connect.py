@@ -63,19 +63,26 @@ def _unreachable(location: ServerLocation, exc: DBAPIError) -> ProjectError:
         name=location.name, reason=reason))
 
 
+def claim_empty(conn: Connection, location: ServerLocation) -> None:
+    """Hold the schema lock for this transaction and refuse a database that holds any table
+    (a project already, or another program's data): a new or published project needs an
+    empty database of its own."""
+    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SCHEMA_LOCK})
+    _revision, has_project, tables = _contents(conn)
+    if tables:
+        raise ProjectError(
+            (_("{name} already holds a Sitat project.") if has_project else
+             _("{name} is not an empty database; a shared project needs a database of "
+               "its own (createdb).")).format(name=location.name))
+
+
 def create_project(location: ServerLocation, init_schema, title: str) -> Engine:
     """Make Sitat's schema in an empty database; `init_schema(conn, title)` runs the
     migrations and writes the project row (as for a new file). Returns the engine."""
     engine = make_engine(location, read_only=False)
     try:
         with engine.begin() as conn:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SCHEMA_LOCK})
-            _revision, has_project, tables = _contents(conn)
-            if tables:
-                raise ProjectError(
-                    (_("{name} already holds a Sitat project.") if has_project else
-                     _("{name} is not an empty database; a shared project needs a database of "
-                       "its own (createdb).")).format(name=location.name))
+            claim_empty(conn, location)
             init_schema(conn, title or location.name)
     except DBAPIError as exc:
         engine.dispose()

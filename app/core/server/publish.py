@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import DBAPIError
 
-from app.core.server.connect import SCHEMA_LOCK, _contents, make_engine
+from app.core.server.connect import claim_empty, make_engine
 from app.core.server.location import ServerLocation
 from app.errors import ProjectError
 from app.i18n import _
@@ -84,13 +84,7 @@ def publish_project(project, url: str) -> PublishReport:
     engine = make_engine(location, read_only=False)
     try:
         with project.engine.connect() as src, engine.begin() as dst:
-            dst.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SCHEMA_LOCK})
-            _revision, has_project, present = _contents(dst)
-            if present:
-                raise ProjectError(
-                    (_("{name} already holds a Sitat project.") if has_project else
-                     _("{name} is not an empty database; a shared project needs a database "
-                       "of its own (createdb).")).format(name=location.name))
+            claim_empty(dst, location)
             command_upgrade(dst)
             for table in reversed(tables):
                 dst.execute(table.delete())  # the migrations write no rows; to be sure
