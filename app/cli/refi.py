@@ -28,15 +28,21 @@ def cmd_refi_import(a) -> int:
     from app.core.files.outputs import check_outputs
     from app.core.refi.qdpx_import import import_qdpx
 
-    check_outputs([a.project], inputs=[a.file])  # the new project is never the .qdpx read
-    report = import_qdpx(Path(a.file), Path(a.project))
+    from app.core.server.location import is_server_url
+
+    if not is_server_url(a.project):  # the new project is never the .qdpx read
+        check_outputs([a.project], inputs=[a.file])
+    report = import_qdpx(Path(a.file), a.project)
     output(a, report.as_json(), lambda: _import_text(a, report))
     return 0
 
 
 def _import_text(a, report) -> list[str]:
+    from app.core.server.location import ServerLocation, is_server_url
+
+    name = str(ServerLocation.parse(a.project)) if is_server_url(a.project) else a.project
     lines = [_("Project {name} created: {documents}, {codes}, {coders}, {codings}.").format(
-        name=a.project, documents=counts.documents(report.documents),
+        name=name, documents=counts.documents(report.documents),
         codes=counts.codes(report.codes), coders=counts.coders(report.coders),
         codings=counts.codings(report.codings))]
     lines += [item["reason"] for item in report.renamed]
@@ -67,5 +73,6 @@ def add_refi_commands(sub, project_arg, json_flag) -> None:
     p = command(inner, "import", cmd_refi_import,
                 _("create a new project from a REFI-QDA project file (.qdpx)"))
     p.add_argument("file", metavar="IN.qdpx", help=_("the REFI-QDA project file to read"))
-    p.add_argument("project", metavar="PROJECT.sitat", help=_("the new project file"))
+    p.add_argument("project", metavar="PROJECT.sitat", help=_(
+        "the new project file, or the URL of an empty PostgreSQL database"))
     json_flag(p)

@@ -261,8 +261,13 @@ def _placements(pkg: rd.Package, docs: list[_Doc], report: ImportReport):
     return placed
 
 
-def import_qdpx(path: Path, out: Path) -> ImportReport:
-    """Create the new project `out` from the .qdpx file `path`. Raises ImportFailed."""
+def import_qdpx(path: Path, out) -> ImportReport:
+    """Create the new project `out` (a .sitat path, or the URL of an empty PostgreSQL
+    database) from the .qdpx file `path`. Raises ImportFailed."""
+    from app.core.server.location import is_server_url
+
+    if is_server_url(out):
+        return _import_to_server(Path(path), str(out))
     path, out = Path(path), Path(out)
     if out.exists():
         raise ImportFailed(_("{name} already exists; choose another file name.").format(
@@ -301,6 +306,21 @@ def import_qdpx(path: Path, out: Path) -> ImportReport:
         for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
             p.unlink(missing_ok=True)
         raise
+    return report
+
+
+def _import_to_server(path: Path, url: str) -> ImportReport:
+    """A .qdpx into an empty shared project: built as a private file first, then published in
+    one transaction, so a refused or failed import leaves the database as it was."""
+    import tempfile
+
+    from app.core.server.publish import publish_project
+
+    with tempfile.TemporaryDirectory(prefix="sitat-refi-") as folder:
+        local = Path(folder) / "import.sitat"
+        report = import_qdpx(path, local)
+        with Project.open(local) as project:
+            publish_project(project, url)
     return report
 
 
