@@ -202,13 +202,30 @@ def _plain_open(path: Path) -> tuple:
     return table, view
 
 
+def open_window_timed(app, target):
+    """Open `target` (a project file or a shared project's URL) in a new main window until
+    the document list and the code tree are filled and painted: (seconds, window, session)."""
+    from app.views.application import open_session
+    from app.views.main_window import MainWindow
+
+    w = MainWindow()
+    w.resize(1400, 900)
+    w.show()
+    app.processEvents()
+    t0 = time.perf_counter()
+    session = open_session(target)
+    session.set_coder_name("Benk")
+    w.set_session(session)
+    _paint(app, w.docs.table)
+    w.codes.tree.viewport().repaint()
+    return time.perf_counter() - t0, w, session
+
+
 def bench_open_window(folder: Path, repeat: int, tmp: Path) -> dict:
     """Open the project in the main window (offscreen) until the document list (every row,
     with attributes) and the code tree with its counts are filled and painted, and the first
     transcript is shown. Also times switching the coder filter (all -> one coder -> all)."""
     from app.views import settings
-    from app.views.application import open_session
-    from app.views.main_window import MainWindow
     from app.views.session import FILTER_ALL, FILTER_CHOSEN
 
     app = _app()
@@ -217,17 +234,8 @@ def bench_open_window(folder: Path, repeat: int, tmp: Path) -> dict:
     shutil.copyfile(folder / "project.sitat", path)
     times, base, switch, listed = [], [], [], []
     for _ in range(repeat):
-        w = MainWindow()
-        w.resize(1400, 900)
-        w.show()
-        app.processEvents()
-        t0 = time.perf_counter()
-        session = open_session(path)
-        session.set_coder_name("Benk")
-        w.set_session(session)
-        _paint(app, w.docs.table)
-        w.codes.tree.viewport().repaint()
-        times.append(time.perf_counter() - t0)
+        seconds, w, session = open_window_timed(app, path)
+        times.append(seconds)
         rows, codes = len(w.docs.model.rows), len(w.codes.model.nodes())
         coder = session.coders()[0].id
 

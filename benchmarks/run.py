@@ -50,6 +50,11 @@ BUDGETS = {
                          "< 2 s", "#19"),
     "import_indexed": (2.0, "import one 100k-character transcript into an indexed project: "
                             "searchable < 2 s", "#19"),
+    "pg_apply": (0.05, "apply a coding on a local PostgreSQL: p95 < 50 ms", "#20"),
+    "pg_open_window": (3.0, "open the window on the project over PostgreSQL < 3 s", "#20"),
+    "pg_publish": (60.0, "sitat publish of the corpus < 60 s (whole command)", "#20"),
+    "pg_load": (None, "20 coders x 500 codings and a lead's matrices at once: p50/p95, "
+                      "nothing lost or doubled", "#20"),
 }
 # The national size (600 transcripts, 50 M characters, 200,000 codings; #19) has budgets of
 # its own where the issue names one; the others are not judged at that size.
@@ -209,6 +214,8 @@ from benchmarks.merge import bench_merge  # noqa: E402
 from benchmarks.search import bench_query, bench_reindex, bench_search_first_page  # noqa: E402
 from benchmarks.bulk_coding import bench_bulk_code  # noqa: E402
 from benchmarks.team import bench_agreement  # noqa: E402
+from benchmarks.pg_bench import bench_pg_apply, bench_pg_open_window, bench_pg_publish  # noqa
+from benchmarks.pg_load import bench_pg_load  # noqa: E402
 
 IMPLEMENTED = {"import": bench_import, "apply_coding": bench_apply_coding,
                "viewer_open": bench_viewer_open, "viewer_scroll": bench_viewer_scroll,
@@ -219,7 +226,9 @@ IMPLEMENTED = {"import": bench_import, "apply_coding": bench_apply_coding,
                "query": bench_query, "bulk_code": bench_bulk_code,
                "search_first_page": bench_search_first_page,
                "import_indexed": bench_import_indexed,
-               "open_window": bench_open_window}
+               "open_window": bench_open_window, "pg_apply": bench_pg_apply,
+               "pg_open_window": bench_pg_open_window, "pg_publish": bench_pg_publish,
+               "pg_load": bench_pg_load}
 
 
 def child(name: str, size: str, repeat: int) -> dict:
@@ -257,7 +266,7 @@ def summarise(name: str, raw: dict, size: str = "oslo") -> dict:
         b = statistics.median(raw["baseline_times"])
         out["baseline_median_s"] = round(b, 6)
         out["ratio"] = round(med / b, 2) if b > 0 else None
-    if name in ("query", "search_first_page"):
+    if name in ("query", "search_first_page", "pg_apply", "pg_load"):
         out["p95_s"] = round(sorted(times)[int(0.95 * (len(times) - 1))], 6)
     if raw.get("note"):
         out["note"] = raw["note"]
@@ -292,7 +301,8 @@ def table(results: list[dict], size: str) -> str:
         ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
         verdict = "ok" if r.get("budget_s") else "ok (no budget at this size)"
         if r.get("budget_s"):
-            judged = r.get("p95_s", r["median_s"]) if r["name"] == "search_first_page" \
+            judged = r.get("p95_s", r["median_s"]) \
+                if r["name"] in ("search_first_page", "pg_apply") \
                 else r["median_s"]
             verdict = "ok" if judged <= r["budget_s"] else "OVER BUDGET"
         lines.append(f"{r['name']:<18}{r['median_s']:>10.4f}{r['max_s']:>10.4f}{base:>10}"
