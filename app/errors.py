@@ -27,3 +27,7 @@ class InvalidInput(SitatError):
 
 class Cancelled(SitatError):
     """The user stopped a long operation; nothing was changed."""
+
+
+class EditConflict(SitatError):
+    """Someone else changed what this action (or its undo) would touch; nothing was changed."""

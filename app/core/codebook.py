@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.core import codelog
 from app.core.displays import stc_codebook as stc
 from app.core.lookup import nfc, suggestion
-from app.errors import CodebookError, NotFound
+from app.errors import CodebookError, EditConflict, NotFound
 from app.i18n import _
 from app.models import Code, Coding, Condensate, Synthesis, new_guid
 
@@ -259,6 +259,45 @@ def update_code(s: Session, code: Code, *, name: str | None = None, colour: str 
     s.flush()
     if changed:
         codelog.record(s, "definition", code.guid, path_of(s, code), changes=changed)
+
+
+DEFINITION = ("name", "colour", "description", "inclusion", "exclusion", "example", "codable")
+
+
+def definition(code: Code) -> dict:
+    """A code's name, colour and definition as the edit dialog shows them (keys: DEFINITION)."""
+    return {"name": code.name, "colour": code.color, "description": code.description or "",
+            "inclusion": code.inclusion or "", "exclusion": code.exclusion or "",
+            "example": code.example or "", "codable": bool(code.codable)}
+
+
+def _field_text(field_name: str, value) -> str:
+    labels = {"name": _("name \u00ab{value}\u00bb"), "colour": _("colour {value}"),
+              "description": _("description \u00ab{value}\u00bb"),
+              "inclusion": _("inclusion criteria \u00ab{value}\u00bb"),
+              "exclusion": _("exclusion criteria \u00ab{value}\u00bb"),
+              "example": _("example \u00ab{value}\u00bb")}
+    if field_name == "codable":
+        return _("can be coded") if value else _("groups other codes only")
+    return labels[field_name].format(value=value)
+
+
+def save_definition(s: Session, code: Code, seen: dict, mine: dict) -> None:
+    """Save a definition edited from `seen` (the code when the dialog opened) to `mine`: only
+    the fields the user changed are written (someone else's change to another field stays).
+    When someone else changed a field the user changed too, to another value, nothing is
+    saved: EditConflict names both versions (an optimistic check against the old value)."""
+    now = definition(code)
+    changed = [f for f in DEFINITION if f in mine and mine[f] != seen.get(f)]
+    clashes = [f for f in changed if now[f] != seen.get(f) and now[f] != mine[f]]
+    if clashes:
+        theirs = "; ".join(_field_text(f, now[f]) for f in clashes)
+        yours = "; ".join(_field_text(f, mine[f]) for f in clashes)
+        raise EditConflict(_("Someone else changed the code {name} while you were editing it, "
+                             "so your change was not saved. Their version: {theirs}. Your "
+                             "version: {yours}.").format(name=now["name"], theirs=theirs,
+                                                         yours=yours))
+    update_code(s, code, **{f: mine[f] for f in changed})
 
 
 @dataclass

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.core.codebook import code_paths, resolve_code, subtree_ids
 from app.core.lookup import get_coder, get_document, nfc
 from app.core.team.provenance import Provenance, iso_utc, provenance_for
-from app.errors import InvalidInput, NotFound
+from app.errors import EditConflict, InvalidInput, NotFound
 from app.i18n import _, counts
 from app.models import CodebookVersion, Code, Coder, Coding, Document, Round
 
@@ -91,6 +91,36 @@ def apply_coding(
     s.add(coding)
     s.flush()
     return coding
+
+
+def code_still_there(s: Session, code_guid: str, name: str, coding: bool = True) -> Code:
+    """The code a coding (or, `coding` False, another change) is about to use; EditConflict
+    naming it when it is gone (deleted by someone else on a shared project since the window
+    showed it) - nothing is saved then."""
+    code = s.scalar(select(Code).where(Code.guid == code_guid))
+    if code is None:
+        raise EditConflict((_("The code {name} was deleted by someone else; your coding was not "
+                              "saved.") if coding else
+                            _("The code {name} was deleted by someone else; your change was not "
+                              "saved.")).format(name=name or "?"))
+    return code
+
+
+def coding_unchanged(s: Session, snap, action: str) -> None:
+    """Before undoing `action`: the coding `snap` (a workbench.CodingSnapshot) still exists
+    exactly as this window made it; else EditConflict saying what someone else did."""
+    from app.core.workbench import snapshot_coding
+
+    try:
+        now = snapshot_coding(s, snap.guid)
+    except NotFound:
+        raise EditConflict(_("Someone else has removed the coding made by \u00ab{action}\u00bb, "
+                             "so it was not undone and nothing was changed.").format(
+                                 action=action)) from None
+    if now != snap:
+        raise EditConflict(_("Someone else has changed the coding made by \u00ab{action}\u00bb "
+                             "(its code, place, memo or valence), so it was not undone and "
+                             "nothing was changed.").format(action=action))
 
 
 def code_text(

@@ -15,7 +15,7 @@ from app.core.importing import ImportedText, read_file
 from app.core.lookup import get_document
 from app.core.names import clean_derived, control_character
 from app.core.project import Project
-from app.errors import ImportFailed, InvalidInput, NotFound
+from app.errors import EditConflict, ImportFailed, InvalidInput, NotFound
 from app.i18n import _
 from app.models import Coding, Document, SpeakerTurn
 
@@ -225,6 +225,20 @@ def document_text(s: Session, document_id: int) -> str:
     if text is None:
         raise NotFound(_("That document no longer exists."))
     return text
+
+
+def document_still_there(s: Session, guid: str, name: str, seen_name: bool = False) -> Document:
+    """The document an action is about to change, by guid, as the window showed it named
+    `name`; EditConflict when someone else deleted it (or, with `seen_name`, renamed it) since -
+    nothing is saved then."""
+    doc = s.scalar(select(Document).where(Document.guid == guid))
+    if doc is None:
+        raise EditConflict(_("The document {name} was deleted by someone else; your change was "
+                             "not saved.").format(name=name or "?"))
+    if seen_name and name and doc.name != name:
+        raise EditConflict(_("The document {old} was renamed to {new} by someone else; your "
+                             "change was not saved.").format(old=name, new=doc.name))
+    return doc
 
 
 def rename_document(s: Session, name: str, new_name: str) -> Document:

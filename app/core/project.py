@@ -133,6 +133,7 @@ class Project:
         self.shared = engine.dialect.name == "postgresql"
         self.engine = engine
         self.read_only = read_only
+        self.own_revisions: set[int] = set()  # revisions this Project wrote (shared only)
         with self.read() as s:
             info = s.get(ProjectInfo, s.query(ProjectInfo.id).scalar())
             if info is None:
@@ -373,7 +374,11 @@ class Project:
                 try:
                     yield s
                     s.execute(text("UPDATE project SET revision = revision + 1"))
+                    own = s.execute(text("SELECT revision FROM project")).scalar() \
+                        if self.shared else None
                     s.commit()
+                    if own is not None:  # live updates skip what this connection wrote
+                        self.own_revisions.add(int(own))
                 except BaseException as exc:
                     s.rollback()
                     if isinstance(exc, DBAPIError) and not self.shared \

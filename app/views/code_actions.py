@@ -3,6 +3,7 @@ delete, pin for quick keys, import and export .qdc. Each edit is one undoable co
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
@@ -59,12 +60,16 @@ class CodeActions(WindowActions):
         fields = self._ask_code(before, _("Edit code {name}").format(name=before.name))
         if fields is None or fields == before:
             return
-        self.code_edit(
+        self.code_edit(  # checked against `before`: someone else may have saved meanwhile
             _("Edit code {name}").format(name=fields.name),
-            lambda s: cb.update_code(
-                s, wb.get_code_by_guid(s, guid), name=fields.name, colour=fields.colour,
-                description=fields.description, inclusion=fields.inclusion,
-                exclusion=fields.exclusion, example=fields.example, codable=fields.codable))
+            lambda s: cb.save_definition(s, self._still_there(s, guid, before.name),
+                                         asdict(before), asdict(fields)))
+
+    @staticmethod
+    def _still_there(s, guid: str, name: str):
+        from app.core.coding import code_still_there
+
+        return code_still_there(s, guid, name, coding=False)
 
     def rename_code(self, guid: str) -> None:
         with self.session.read() as s:
@@ -72,7 +77,8 @@ class CodeActions(WindowActions):
         name, ok = QInputDialog.getText(self.window, _("Rename code"), _("New name:"), text=old)
         if ok and name.strip() and name.strip() != old:
             self.code_edit(_("Rename {old} to {new}").format(old=old, new=name.strip()),
-                           lambda s: cb.rename_code(s, wb.get_code_by_guid(s, guid), name))
+                           lambda s: cb.save_definition(s, self._still_there(s, guid, old),
+                                                        {"name": old}, {"name": name.strip()}))
 
     def delete_code(self, guid: str) -> None:
         with self.session.read() as s:

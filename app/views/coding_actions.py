@@ -51,10 +51,18 @@ class CodingActions(WindowActions):
     def _apply(self, code_guid: str, doc_guid: str, start: int, end: int) -> bool:
         if not self.session.coder_name and not self.choose_coder():
             return False
-        with self.session.read() as s:
-            name = wb.get_code_by_guid(s, code_guid).name
+        # the names as this window shows them: the command names them if someone else
+        # deleted the code or the document meanwhile
+        node = next((n for n in self.window.codes.model.nodes() if n.guid == code_guid), None)
+        row = self.window.docs.model.row_of(doc_guid)
+        doc_name = self.window.docs.model.rows[row].name if row >= 0 else ""
+        if node is not None:
+            name = node.name
+        else:
+            with self.session.read() as s:
+                name = wb.get_code_by_guid(s, code_guid).name
         if self.session.execute(ApplyCodingCommand(self.session, doc_guid, code_guid, name,
-                                                   start, end)):
+                                                   start, end, doc_name)):
             self.status(_("Coded {characters} with {code}.").format(
                 characters=counts.characters(end - start), code=name), 5000)
             return True

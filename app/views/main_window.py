@@ -23,6 +23,7 @@ from app.views.coding_actions import CodingActions
 from app.views.coder_bar import CoderBar
 from app.views.dialogs import shortcuts_dialog
 from app.views.export_dialogs import ExportActions
+from app.views.live_sync import LiveSync
 from app.views.panels import CodesPanel, DocumentsPanel
 from app.views.project_actions import ProjectActions
 from app.views.retrieval_panel import RetrievalPanel
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.coder_button.clicked.connect(self.coding_actions.choose_coder)
         self.statusBar().addPermanentWidget(self.coder_button)
         self._connect_panels()
+        self.live = LiveSync(self)  # follows a shared project's changes by others
         if session is not None:
             self.set_session(session)
         else:
@@ -196,6 +198,7 @@ class MainWindow(QMainWindow):
     # -- session ---------------------------------------------------------------------------
     def set_session(self, session: Session) -> None:
         if self.session is not None and self.session is not session:
+            self.live.stop()
             self.session.close()
         self.session = session
         self.current_doc = None
@@ -238,10 +241,12 @@ class MainWindow(QMainWindow):
         if not self._fitted:
             self._fitted = True
             fit_panels(self)
+        self.live.follow(session)
 
     def close_session(self) -> None:
         """Close the open project (the panels keep showing it until the next one is set)."""
         session, self.session = self.session, None
+        self.live.stop()
         if session is not None:
             session.close()
 
@@ -266,11 +271,11 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, _("Sitat"), message)
 
     def _undo(self) -> None:
-        if self.session:
+        if self.session and not self.session.refuse_offline():
             self.session.undo_stack.undo()
 
     def _redo(self) -> None:
-        if self.session:
+        if self.session and not self.session.refuse_offline():
             self.session.undo_stack.redo()
 
     # -- loading into panels ----------------------------------------------------------------

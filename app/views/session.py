@@ -12,6 +12,7 @@ from typing import Iterator
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
+from sqlalchemy.exc import DBAPIError
 
 from app.core import workbench as wb
 from app.core.project import Project
@@ -34,6 +35,7 @@ class Session(QObject):
     failed = Signal(str)  # a message for the user
     jumpRequested = Signal(str, int, int, str)  # document guid, start, end, coding guid
     condensationChanged = Signal(str)  # code guid
+    connectionLost = Signal()  # a shared project's server went away during an action
 
     def __init__(self, project: Project, coder_name: str, parent=None) -> None:
         super().__init__(parent)
@@ -52,6 +54,9 @@ class Session(QObject):
         # checkpoint the write-ahead log each time an action's own connection closes (some
         # 20 ms per coding in a 100 MB project); Project.close still checkpoints and closes it.
         self._keeper = None if project.read_only else project.engine.raw_connection()
+        # a shared project whose server cannot be reached (app.views.live_sync sets it): the
+        # window stays readable, and actions that write are refused before they start
+        self.offline = False
 
     def search_index(self):
         """The project's search index, opened on first use and kept open while the project is
@@ -152,18 +157,55 @@ class Session(QObject):
     def execute(self, command) -> bool:
         """Do a command (an app.views.commands.base.SessionCommand) now, in one transaction,
         and put it on the undo stack; False if refused."""
+        if self.refuse_offline():
+            return False
         try:
             command.first()
         except SitatError as exc:
-            self.failed.emit(str(exc))
+            if not self.lost(exc):  # a lost server is said once, as offline
+                self.failed.emit(str(exc))
+            return False
+        except DBAPIError as exc:
+            if not self.lost(exc):
+                raise
             return False
         self.undo_stack.push(command)
         return True
 
+    def offline_message(self) -> str:
+        return _("The shared project is offline: the server cannot be reached, so nothing was "
+                 "changed. Sitat keeps trying to reconnect; what you see stays readable.")
+
+    def refuse_offline(self) -> bool:
+        """True (and the user told) when the project is offline, so a change must not start."""
+        if self.offline:
+            self.failed.emit(self.offline_message())
+        return self.offline
+
+    def lost(self, exc: BaseException) -> bool:
+        """An action failed because the shared project's server went away: say it is offline
+        (the transaction was rolled back by the server) and let the window start retrying."""
+        from app.core.server.changes import is_disconnect
+
+        if not (self.project.shared and is_disconnect(exc)):
+            return False
+        self.offline = True
+        self.connectionLost.emit()
+        self.failed.emit(self.offline_message())
+        return True
+
     def report(self, exc: Exception) -> None:
-        """An undo/redo step failed (the project was changed elsewhere): say so, start afresh."""
-        self.failed.emit(_("This step could not be undone or redone: {reason}").format(reason=exc)
-                         if isinstance(exc, SitatError) else str(exc))
+        """An undo/redo step failed (someone else changed what it touches, or the project was
+        changed elsewhere): say so, start afresh."""
+        from app.errors import EditConflict
+
+        if self.lost(exc):
+            pass
+        elif isinstance(exc, EditConflict):
+            self.failed.emit(str(exc))
+        else:
+            self.failed.emit(_("This step could not be undone or redone: {reason}").format(
+                reason=exc) if isinstance(exc, SitatError) else str(exc))
         QTimer.singleShot(0, self.undo_stack.clear)
         QTimer.singleShot(0, self.refresh_all)
 

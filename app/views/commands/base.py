@@ -5,14 +5,21 @@ A command says only what happens inside the transaction: `apply(s)` the first ti
 `reapply(s)` on redo (by default the same), `revert(s)` on undo, and what to refresh after.
 `CheckpointCommand` is the capture -> operate -> restore pattern: capture what the operation
 touches, run it once, capture again; undo and redo restore a capture instead of re-running it,
-so guids stay stable for the commands after it on the stack.
+so guids stay stable for the commands after it on the stack. Undo first captures afresh: when
+someone else (another window on a shared project) changed what the command touched since, undo
+raises EditConflict saying so and changes nothing (see `conflict`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
+
+from app.errors import EditConflict
+from app.i18n import _
 
 from app.views.session import Session
 
@@ -96,4 +103,37 @@ class CheckpointCommand(SessionCommand):
         self.restore(s, self.after)
 
     def revert(self, s) -> None:
+        now = self.capture(s)
+        if not same_state(now, self.after):
+            raise EditConflict(self.conflict(now, self.after))
         self.restore(s, self.before)
+
+    def conflict(self, now: Any, expected: Any) -> str:
+        """What someone else changed, for the message of a refused undo (a subclass may
+        name the codes or codings that differ)."""
+        return refused_undo(self.text())
+
+
+def refused_undo(action: str, detail: str = "") -> str:
+    message = _("Someone else has changed what «{action}» touched since you did it, so it "
+                "was not undone and nothing was changed.").format(action=action)
+    return f"{message} {detail}" if detail else message
+
+
+def same_state(a: Any, b: Any) -> bool:
+    """Two captures hold the same rows: dataclasses field by field, and a tuple or list of
+    rows (dataclasses or tuples) in any order - the database returns rows in no fixed order."""
+    if dataclasses.is_dataclass(a) and not isinstance(a, type):
+        return type(a) is type(b) and all(
+            same_state(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        if len(a) != len(b):
+            return False
+        rows = all(isinstance(x, tuple) or dataclasses.is_dataclass(x) for x in (*a, *b))
+        if rows:
+            try:
+                return Counter(a) == Counter(b)
+            except TypeError:  # unhashable rows: compare them in a stable order
+                return sorted(map(repr, a)) == sorted(map(repr, b))
+        return list(a) == list(b)
+    return a == b

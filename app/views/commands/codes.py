@@ -9,7 +9,8 @@ from typing import Callable
 
 from app.core import codelog, codesets, codetree
 from app.core.displays import stc_codebook
-from app.views.commands.base import CheckpointCommand
+from app.i18n import _
+from app.views.commands.base import CheckpointCommand, refused_undo
 from app.views.session import Session
 
 
@@ -56,6 +57,20 @@ class CodebookCommand(CheckpointCommand):
     def revert(self, s) -> None:
         super().revert(s)
         codelog.record(s, "undo", "", "", what=self.text())
+
+    def conflict(self, now: TreeState, expected: TreeState) -> str:
+        """Name the codes someone else changed, added or deleted, and count their codings."""
+        was = {r.guid: r for r in expected.tree.codes}
+        now_rows = {r.guid: r for r in now.tree.codes}
+        names = sorted({(now_rows.get(g) or was[g]).values[0] for g in was.keys() | now_rows.keys()
+                        if was.get(g) != now_rows.get(g)}, key=str.casefold)
+        codings = len(set(expected.tree.codings) ^ set(now.tree.codings))
+        detail = []
+        if names:
+            detail.append(_("Codes changed: {names}.").format(names=", ".join(names)))
+        if codings:
+            detail.append(_("Codings changed: {n}.").format(n=codings))
+        return refused_undo(self.text(), " ".join(detail))
 
     def refresh(self) -> None:
         self.session.codebookChanged.emit()

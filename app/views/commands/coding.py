@@ -4,6 +4,8 @@ search. Undo and redo put back the very same codings (same guids)."""
 from __future__ import annotations
 
 from app.core import workbench as wb
+from app.core.coding import code_still_there, coding_unchanged
+from app.core.documents import document_still_there
 from app.i18n import _
 from app.views.commands.base import SessionCommand
 from app.views.session import Session
@@ -11,14 +13,18 @@ from app.views.session import Session
 
 class ApplyCodingCommand(SessionCommand):
     def __init__(self, session: Session, document_guid: str, code_guid: str, code_name: str,
-                 start: int, end: int) -> None:
+                 start: int, end: int, document_name: str = "") -> None:
         super().__init__(session, _("Code with {code}").format(code=code_name))
         self.document_guid, self.code_guid = document_guid, code_guid
+        self.code_name, self.document_name = code_name, document_name
         self.start, self.end = start, end
         self.snapshot: wb.CodingSnapshot | None = None
         self.shown: wb.ShownCoding | None = None
 
     def apply(self, s) -> None:
+        # deleted by someone else since this window showed them: say so by name
+        document_still_there(s, self.document_guid, self.document_name)
+        code_still_there(s, self.code_guid, self.code_name)
         coder = wb.ensure_coder(s, self.session.coder_name)
         self.snapshot = wb.apply_code(s, self.document_guid, self.code_guid, coder.id,
                                       self.start, self.end)
@@ -28,6 +34,7 @@ class ApplyCodingCommand(SessionCommand):
         wb.restore_coding(s, self.snapshot)
 
     def revert(self, s) -> None:
+        coding_unchanged(s, self.snapshot, self.text())  # nobody else changed or removed it
         wb.delete_coding(s, self.snapshot.guid)
 
     def refresh(self) -> None:  # the window follows these two, counts included
@@ -47,6 +54,8 @@ class RemoveCodingCommand(SessionCommand):
         self.snapshot = wb.delete_coding(s, self.coding.guid)
 
     def revert(self, s) -> None:
+        document_still_there(s, self.snapshot.document_guid, "")
+        code_still_there(s, self.snapshot.code_guid, self.coding.code_name)
         wb.restore_coding(s, self.snapshot)
         self.coding = wb.shown_coding(s, self.coding.guid)
 

@@ -1,0 +1,212 @@
+"""Many people at once: a window on a shared project shows a second person's documents, codes
+and codings within 2 s (keeping the user's place), says when the server is gone and recovers,
+refuses to undo what someone else changed since, and explains a code deleted under it."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from app.core import codebook as cb
+from app.core import workbench as wb
+from app.core.documents import import_files
+from app.core.project import Project
+from tests.pg import find_bindir, pg_cluster, pg_url  # noqa: F401  (fixtures)
+
+needs_pg = pytest.mark.skipif(find_bindir() is None, reason="PostgreSQL is not installed")
+
+TEXT = ("Intervjuer: Hvordan ble du møtt?\nDeltaker: Jeg ble hørt, og hun hadde god tid til "
+        "meg. Det var trygt å fortelle om alt.\n" * 30)
+
+
+@pytest.fixture
+def warnings(monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda _parent, _title, text, *a, **k: shown.append(text))
+    return shown
+
+
+def _import(project: Project, folder, name: str) -> str:
+    path = folder / f"{name}.txt"
+    path.write_text(TEXT + name + "\n", encoding="utf-8")
+    import_files(project, [path])
+    with project.read() as s:
+        return next(d.guid for d in wb_documents(s) if d.name == name)
+
+
+def wb_documents(s):
+    from app.models import Document
+
+    return list(s.query(Document))
+
+
+def _code(project: Project, name: str) -> str:
+    with project.write() as s:
+        return cb.create_code(s, name).guid
+
+
+def _codings(project: Project) -> list[tuple[str, int, int, str]]:
+    from app.models import Code, Coding
+
+    with project.read() as s:
+        return sorted(s.query(Code.name, Coding.start, Coding.end, Coding.memo)
+                      .join(Code, Code.id == Coding.code_id).all())
+
+
+@pytest.fixture
+def shared(qtbot, pg_url, tmp_path, monkeypatch):  # noqa: F811
+    """(window on a shared project, a second person's Project on it, the first document's guid,
+    the code Tillit's guid)."""
+    from app.views import settings
+    from app.views.application import new_window, open_session
+
+    monkeypatch.setenv("SITAT_INDEX_DIR", str(tmp_path / "idx"))
+    settings.use_settings_dir(tmp_path / "settings")
+    other = Project.open(pg_url)
+    doc = _import(other, tmp_path, "intervju-01")
+    code = _code(other, "Tillit")
+    w = new_window()
+    qtbot.addWidget(w)
+    w.set_session(open_session(pg_url))
+    w.session.set_coder_name("Ane")
+    yield w, other, doc, code
+    w.close()
+    other.close()
+
+
+@needs_pg
+def test_someone_elses_document_code_and_coding_appear_within_two_seconds(shared, qtbot,
+                                                                          tmp_path):
+    w, other, doc, code = shared
+    assert w.current_doc == doc
+    w.transcript.resize(500, 300)
+    w.transcript.select_cp(400, 420)
+    w.transcript.verticalScrollBar().setValue(w.transcript.verticalScrollBar().maximum() // 2)
+    scroll = w.transcript.verticalScrollBar().value()
+    assert scroll > 0
+
+    _import(other, tmp_path, "intervju-02")
+    qtbot.waitUntil(lambda: "intervju-02" in [r.name for r in w.docs.model.rows], timeout=2000)
+
+    new_code = _code(other, "Ventetid")
+    qtbot.waitUntil(lambda: new_code in {n.guid for n in w.codes.model.nodes()}, timeout=2000)
+
+    with other.write() as s:
+        coder = wb.ensure_coder(s, "Bo")
+        made = wb.apply_code(s, doc, code, coder.id, 40, 80)
+    qtbot.waitUntil(lambda: made.guid in {c.guid for c in w.transcript.codings}, timeout=2000)
+    tillit = next(n for n in w.codes.model.nodes() if n.guid == code)
+    assert tillit.codings == 1
+    row = w.docs.model.rows[w.docs.model.row_of(doc)]
+    assert row.codings == 1
+    # the user's place is kept: the same document, selection and scroll position
+    assert w.current_doc == doc and w.docs.selected_guids() == [doc]
+    assert w.transcript.selection_cp() == (400, 420)
+    assert w.transcript.verticalScrollBar().value() == scroll
+
+
+@needs_pg
+def test_own_actions_do_not_reload_the_window(shared, qtbot, monkeypatch):
+    w, other, doc, code = shared
+    reloads = []
+    monkeypatch.setattr(w.live, "refresh", lambda: reloads.append(1))
+    w.transcript.select_cp(10, 30)
+    assert w.coding_actions.apply_code(code)
+    seen = w.session.project.revision()
+    qtbot.waitUntil(lambda: w.live.seen == seen, timeout=3000)
+    assert reloads == []
+    with other.write() as s:
+        cb.create_code(s, "Annet")
+    qtbot.waitUntil(lambda: reloads == [1], timeout=2000)
+
+
+@needs_pg
+def test_undo_is_refused_when_someone_else_changed_the_coding(shared, qtbot, warnings):
+    w, other, doc, code = shared
+    w.transcript.select_cp(10, 30)
+    assert w.coding_actions.apply_code(code)
+    [(_name, start, end, _memo)] = _codings(other)
+    with other.write() as s:
+        from app.models import Coding
+
+        s.query(Coding).one().memo = "Bo: viktig sitat"
+    before = _codings(other)
+    w._undo()
+    assert warnings and "Someone else has changed the coding" in warnings[-1]
+    assert _codings(other) == before == [("Tillit", 10, 30, "Bo: viktig sitat")]
+
+
+@needs_pg
+def test_undo_of_a_code_edit_is_refused_after_someone_else_renamed_it(shared, qtbot,
+                                                                      warnings, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    w, other, doc, code = shared
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Tillit til hjelpen", True))
+    w.code_actions.rename_code(code)
+    with other.write() as s:
+        cb.rename_code(s, wb.get_code_by_guid(s, code), "Tillit (Bo)")
+    w._undo()
+    assert len(warnings) == 1
+    assert "Someone else has changed what" in warnings[0] and "Tillit (Bo)" in warnings[0]
+    with other.read() as s:
+        assert wb.get_code_by_guid(s, code).name == "Tillit (Bo)"
+
+
+@needs_pg
+def test_coding_with_a_code_someone_deleted_says_so_and_saves_nothing(shared, qtbot, warnings):
+    from app.i18n import using_language
+
+    w, other, doc, code = shared
+    w.live.stop()  # the window has not yet seen the deletion
+    w.live.session = None
+    with other.write() as s:
+        cb.delete_code(s, wb.get_code_by_guid(s, code))
+    w.transcript.select_cp(10, 30)
+    with using_language("nb"):
+        assert not w.coding_actions.apply_code(code)
+    assert warnings == ["Koden Tillit ble slettet av noen andre; kodingen din ble ikke lagret."]
+    assert _codings(other) == []
+    assert not w.session.undo_stack.canUndo()
+
+
+@needs_pg
+def test_a_definition_edited_by_two_people_keeps_the_first_and_names_both(shared, qtbot,
+                                                                         warnings, monkeypatch):
+    from app.views.code_actions import CodeActions
+
+    w, other, doc, code = shared
+
+    def dialog(_self, fields, _title):  # the user edits while the other saves theirs
+        with other.write() as s:
+            cb.update_code(s, wb.get_code_by_guid(s, code), description="Bo sin definisjon")
+        return fields.__class__(**{**fields.__dict__, "description": "Ane sin definisjon"})
+
+    monkeypatch.setattr(CodeActions, "_ask_code", dialog)
+    w.code_actions.edit_code(code)
+    assert len(warnings) == 1
+    assert "Bo sin definisjon" in warnings[0] and "Ane sin definisjon" in warnings[0]
+    with other.read() as s:
+        assert wb.get_code_by_guid(s, code).description == "Bo sin definisjon"
+
+
+def test_undo_is_refused_on_a_project_file_too(session, qtbot):
+    """A project file: the window's own session changed behind the undo stack's back."""
+    from app.views.commands.codes import CodebookCommand
+
+    messages = []
+    session.failed.connect(messages.append)
+    with session.read() as s:
+        code = cb.ordered_codes(s)[0]
+        guid, name = code.guid, code.name
+    assert session.execute(CodebookCommand(
+        session, "Rename", lambda s: cb.rename_code(s, wb.get_code_by_guid(s, guid), "Nytt navn")))
+    with session.project.write() as s:  # as another person would
+        cb.update_code(s, wb.get_code_by_guid(s, guid), description="Endret av en annen")
+    session.undo_stack.undo()
+    assert messages and "Someone else has changed what" in messages[0]
+    with session.read() as s:
+        changed = wb.get_code_by_guid(s, guid)
+        assert (changed.name, changed.description) == ("Nytt navn", "Endret av en annen")
+    assert name != "Nytt navn"
