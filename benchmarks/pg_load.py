@@ -188,6 +188,37 @@ def _kill_victim(ctx, url: str, admin) -> dict:
     return {**info, "freed_s": freed, "exitcode": proc.exitcode}
 
 
+def frozen_client(url: str, admin) -> dict:
+    """A client stopped (SIGSTOP: hung, asleep or cut off, its connection still open) inside
+    an open write: how long another coder's action waits before it is saved. The server ends
+    the stopped client's transaction after connect.IDLE_IN_TRANSACTION_MS, which frees the
+    project row's lock; the stopped client's coding is not saved."""
+    from app.core import workbench as wb
+    from app.core.project import Project
+
+    ctx = mp.get_context("fork")
+    out = ctx.Queue()
+    proc = ctx.Process(target=victim_process, args=(url, out), daemon=True)
+    proc.start()
+    info = out.get(timeout=120)
+    os.kill(proc.pid, signal.SIGSTOP)
+    try:
+        with Project.open(url) as p:
+            docs, codes = _targets(p)
+            t0 = time.perf_counter()
+            with p.write() as s:
+                coder_id = wb.ensure_coder(s, "Ventende").id
+                guid = wb.apply_code(s, docs[-1][0], codes[-1], coder_id, 5, 50).guid
+            waited = time.perf_counter() - t0
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.join(10)
+    saved, left = admin.execute("SELECT (SELECT count(*) FROM coding WHERE guid = %s), "
+                                "(SELECT count(*) FROM coding WHERE guid = %s)",
+                                (guid, info["guid"])).fetchone()
+    return {"waited_s": waited, "saved": saved, "stopped_left": left}
+
+
 def _percentile(xs: list[float], q: float) -> float | None:
     return sorted(xs)[max(0, math.ceil(q * len(xs)) - 1)] if xs else None
 

@@ -26,3 +26,32 @@ def test_tiny_load_with_a_killed_client_loses_and_doubles_nothing(tmp_path):
     # the others waited at most for the victim's hold, never for a lock timeout (5 s)
     assert r["apply"]["max_ms"] < (HOLD_SECONDS + 4) * 1000
     assert r["matrix"]["n"] > 0 and r["agreement"]["n"] > 0
+
+
+def test_a_hung_client_blocks_the_others_only_until_the_server_ends_its_transaction(
+        tmp_path, monkeypatch):
+    """A Sitat stopped inside an open write (as when its network is cut) holds the project
+    row's lock; the server ends its idle transaction after IDLE_IN_TRANSACTION_MS (shortened
+    here; 60 s in use), and another coder's action waits that long, then is saved."""
+    import psycopg
+
+    from app.core.project import Project
+    from app.core.server import connect
+    from app.core.server.publish import publish_project
+    from benchmarks.pg_load import frozen_client
+    from tests.pg import SUPERUSER, Cluster
+
+    monkeypatch.setattr(connect, "IDLE_IN_TRANSACTION_MS", 1500)  # the forked client's too
+    folder = corpus.build("small", base=tmp_path / "corpora")
+    cluster = Cluster()
+    try:
+        db = cluster.create_database()
+        with Project.open(folder / "project.sitat", read_only=True) as p:
+            publish_project(p, cluster.url(db))
+        with psycopg.connect(host=str(cluster.root), user=SUPERUSER, dbname=db,
+                             autocommit=True) as admin:
+            r = frozen_client(cluster.url(db), admin)
+    finally:
+        cluster.stop()
+    assert r["saved"] == 1 and r["stopped_left"] == 0
+    assert 1.2 < r["waited_s"] < 4.5  # the idle limit, well inside the others' lock_timeout

@@ -17,10 +17,20 @@ from app.i18n import _
 SCHEMA_LOCK = 0x53495441
 # SQLSTATE of "lock_timeout reached": another action holds what this one must change
 LOCK_TIMEOUT = "55P03"
+# A write holds the project row's lock (lock_for_write) until it ends. A Sitat killed inside
+# one frees it at once (the server sees the socket close: the load test measures a few ms);
+# one that hangs, sleeps or loses its network mid-action would hold it - and make everyone
+# else's actions fail after lock_timeout - until the server's TCP keepalive gives up (two
+# hours by default). The server ends a transaction idle this long instead. No action of
+# Sitat's pauses that long between two statements.
+IDLE_IN_TRANSACTION_MS = 60_000
 
 
 def make_engine(location: ServerLocation, read_only: bool) -> Engine:
     url, args = connect_options(location.url, read_only)
+    # first, so an `options` setting of the project URL still wins
+    args["options"] = (f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS} "
+                       + args["options"])
     # A small pool: a connection costs a server process, and an action runs one at a time.
     engine = create_engine(url, connect_args=args, pool_size=2, max_overflow=8,
                            pool_pre_ping=True)
