@@ -34,6 +34,7 @@ class LiveSync(QObject):
         self.seen: int | None = None  # the revision the window shows
         self.failures = 0
         self._thread: threading.Thread | None = None
+        self._listening = None  # the session whose connectionLost is connected
         self._answer = _Answer(self)
         self._answer.arrived.connect(self._arrived)
         self.timer = QTimer(self)
@@ -43,7 +44,8 @@ class LiveSync(QObject):
         self.label.setStyleSheet("QLabel { color: white; background: #B03A2E; "
                                  "padding: 1px 8px; font-weight: bold; }")
         self.label.hide()
-        window.statusBar().addWidget(self.label)
+        # permanent (first on the right): a passing status message must not hide it
+        window.statusBar().insertPermanentWidget(0, self.label)
 
     # -- following a session --------------------------------------------------------------------
     def follow(self, session) -> None:
@@ -55,6 +57,7 @@ class LiveSync(QObject):
         if session is None or not session.project.shared:
             return
         session.connectionLost.connect(self._lost_in_action)
+        self._listening = session
         try:
             self.seen = session.project.revision()
         except Exception:  # noqa: BLE001 - the first poll says offline and retries
@@ -64,10 +67,11 @@ class LiveSync(QObject):
     def stop(self) -> None:
         """Stop polling (before the project closes): waits for a poll in flight."""
         self.timer.stop()
-        if self.session is not None:
+        listening, self._listening = self._listening, None
+        if listening is not None:
             try:
-                self.session.connectionLost.disconnect(self._lost_in_action)
-            except (RuntimeError, TypeError):
+                listening.connectionLost.disconnect(self._lost_in_action)
+            except (RuntimeError, TypeError):  # the session's QObject is gone already
                 pass
         self.session = None
         thread, self._thread = self._thread, None

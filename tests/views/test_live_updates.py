@@ -210,3 +210,66 @@ def test_undo_is_refused_on_a_project_file_too(session, qtbot):
         changed = wb.get_code_by_guid(s, guid)
         assert (changed.name, changed.description) == ("Nytt navn", "Endret av en annen")
     assert name != "Nytt navn"
+
+
+def _connections(pg_cluster, url: str, allow: bool) -> None:  # noqa: F811
+    """Let the project's database take connections again, or refuse them and end the ones it
+    has (as when its server goes away)."""
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    with pg_cluster.admin() as con:
+        con.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {"true" if allow else "false"}')
+        if not allow:
+            con.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+
+
+@needs_pg
+def test_a_lost_connection_is_shown_the_window_stays_readable_and_it_recovers(
+        shared, qtbot, warnings, pg_cluster, pg_url, tmp_path):  # noqa: F811
+    from app.i18n import using_language
+
+    w, other, doc, code = shared
+    shown_text = w.transcript.toPlainText()
+    rows = [r.name for r in w.docs.model.rows]
+    other.close()  # its pooled connections would be ended with the others
+    with using_language("nb"):
+        _connections(pg_cluster, pg_url, allow=False)
+        try:
+            qtbot.waitUntil(lambda: w.session.offline, timeout=3000)
+            assert not w.live.label.isHidden()
+            assert w.live.label.text().startswith(
+                "Frakoblet: får ikke kontakt med serveren til ")
+            # still readable: the same document and list
+            assert w.transcript.toPlainText() == shown_text
+            assert [r.name for r in w.docs.model.rows] == rows
+            # a change is refused, saying why, and nothing is done
+            w.transcript.select_cp(10, 30)
+            assert not w.coding_actions.apply_code(code)
+            assert warnings and warnings[-1].startswith("Det delte prosjektet er frakoblet")
+            assert not w.session.undo_stack.canUndo()
+            w.resize(1400, 900)
+            w.show()
+            qtbot.wait(50)
+            w.grab().save(str(tmp_path / "offline.png"))
+            import os
+            import shutil
+
+            if os.environ.get("SITAT_SCREENSHOT_DIR"):  # to look at it by hand
+                shutil.copy(tmp_path / "offline.png", os.environ["SITAT_SCREENSHOT_DIR"])
+        finally:
+            _connections(pg_cluster, pg_url, allow=True)
+    second = Project.open(pg_url)  # meanwhile someone else coded (once the server is back)
+    try:
+        with second.write() as s:
+            made = wb.apply_code(s, doc, code, wb.ensure_coder(s, "Bo").id, 40, 80)
+        qtbot.waitUntil(lambda: not w.session.offline, timeout=10000)
+        assert w.live.label.isHidden()
+        qtbot.waitUntil(lambda: made.guid in {c.guid for c in w.transcript.codings},
+                        timeout=2000)
+        w.transcript.select_cp(100, 130)  # and writing works again
+        assert w.coding_actions.apply_code(code)
+        assert len(_codings(second)) == 2
+    finally:
+        second.close()
