@@ -29,5 +29,9 @@ class Cancelled(SitatError):
     """The user stopped a long operation; nothing was changed."""
 
 
+class NotPermitted(ProjectError):
+    """The user's role in a shared project does not allow this action; nothing was changed."""
+
+
 class EditConflict(SitatError):
     """Someone else changed what this action (or its undo) would touch; nothing was changed."""

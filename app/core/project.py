@@ -385,6 +385,14 @@ class Project:
                             and disk_full(self.path.parent):
                         raise _full_error(self.path) from exc
                     raise
+        except Exception as exc:
+            if self.shared:  # refused by the user's role (app.core.server.roles): say which rule
+                from app.core.server.denied import denied_error
+
+                denied = denied_error(self, exc)
+                if denied is not None:
+                    raise denied from exc
+            raise
         finally:
             _begin_mode.reset(token)
 

@@ -15,6 +15,7 @@ from app.models.displays import (
 from app.models.document import Document, SpeakerTurn
 from app.models.privacy import Pseudonym
 from app.models.project import ProjectInfo
+from app.models.server import ServerMember
 from app.models.team import (
     CodebookVersion,
     CodeEvent,
@@ -48,6 +49,7 @@ __all__ = [
     "ProjectInfo",
     "Pseudonym",
     "ReviewDecision",
+    "ServerMember",
     "SpeakerTurn",
     "new_guid",
     "utcnow",
