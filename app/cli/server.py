@@ -53,9 +53,15 @@ def cmd_grant(a) -> int:
     with _project(a.url) as p:
         member = grant(p, a.user, a.role, a.coder, password)
         name = p.path.name
-    text = (_("{login} is now {role} in {name}, coding as {coder}.") if member.coder else
-            _("{login} is now {role} in {name}.")).format(
-        login=member.login, role=member.role, name=name, coder=member.coder)
+    if member.role == "reader":
+        text = _("{login} is now a reader in {name}.")
+    elif member.role == "coder":
+        text = _("{login} is now a coder in {name}, coding as {coder}.")
+    elif member.coder:
+        text = _("{login} is now a lead in {name}, coding as {coder}.")
+    else:
+        text = _("{login} is now a lead in {name}.")
+    text = text.format(login=member.login, name=name, coder=member.coder)
     output(a, member.as_json(), text)
     return 0
 

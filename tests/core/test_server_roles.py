@@ -6,6 +6,8 @@ Sitat, a coder codes and is told clearly why a codebook change is refused."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import psycopg
 import pytest
 
@@ -190,19 +192,26 @@ def test_sitat_as_a_coder_codes_and_explains_what_a_coder_may_not_do(fresh_team)
 
 
 def test_grant_revoke_members_and_names_that_try_sql_injection(fresh_team):
-    login, coder = 'x"); DROP TABLE coding; --', "x'); DROP TABLE coding; --"
+    login = f'{fresh_team.db}"); DROP TABLE coding; --'
+    coder = "x'); DROP TABLE coding; --"
     with Project.open(fresh_team.url) as p:
         assert grant(p, login, "coder", coder).coder == coder
         assert (login, "coder", coder) in {(m.login, m.role, m.coder) for m in members(p)}
         create_code_as_owner(p, "k'); DROP TABLE code; --")
-    with psycopg.connect(host=str(fresh_team.cluster.root), user=login, dbname=fresh_team.db) as con:
+    with psycopg.connect(host=str(fresh_team.cluster.root), user=login,
+                         dbname=fresh_team.db) as con:
         assert con.execute("SELECT current_user").fetchone() == (login,)
-    with Project.open(fresh_team.url.replace(f"{SUPERUSER}@", "x%22%29%3B%20DROP%20TABLE%20coding"
-                                       "%3B%20--@", 1)) as p:
+    as_login = quote(login, safe="")  # as a URL holds it
+    with Project.open(fresh_team.url.replace(f"{SUPERUSER}@", f"{as_login}@", 1)) as p:
         assert whoami(p).coder == coder
         with p.write() as s:
             code_text(s, "fg-alna", "k'); DROP TABLE code; --", coder, *_span(RESPEKT))
-    assert fresh_team.seen("lea") == {("fg-bjerke", "Tor")}  # coding is still there, still blind
+    assert fresh_team.seen("lea") == {("fg-bjerke", "Tor")}  # blind for the lead, but there:
+    with psycopg.connect(host=str(fresh_team.cluster.root), user=SUPERUSER,
+                         dbname=fresh_team.db) as con:
+        assert con.execute("SELECT c.name, k.name FROM coding g JOIN coder c ON c.id = "
+                           "g.coder_id JOIN code k ON k.id = g.code_id WHERE c.name = %s",
+                           (coder,)).fetchall() == [(coder, "k'); DROP TABLE code; --")]
     with Project.open(fresh_team.url) as p:
         assert revoke(p, login) is True and revoke(p, login) is False
         assert login not in {m.login for m in members(p)}
@@ -222,5 +231,6 @@ def test_init_again_changes_nothing_and_the_owner_stays_unrestricted(fresh_team)
         with pytest.raises(Exception, match="owns .* or is a superuser"):
             grant(p, SUPERUSER, "coder", "Sjef")
     assert fresh_team.seen("hanne") == {("fg-alna", "Hanne"), ("fg-bjerke", "Tor")}
-    with psycopg.connect(host=str(fresh_team.cluster.root), user=SUPERUSER, dbname=fresh_team.db) as con:
+    with psycopg.connect(host=str(fresh_team.cluster.root), user=SUPERUSER,
+                         dbname=fresh_team.db) as con:
         assert con.execute("SELECT count(*) FROM coding").fetchone() == (3,)
