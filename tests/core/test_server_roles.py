@@ -117,6 +117,12 @@ def test_closing_the_round_opens_the_codings_to_the_lead(fresh_team):
     assert fresh_team.seen("lea") == blind and fresh_team.seen("rita") == blind
     with fresh_team.connect("lea") as con:  # the lead cannot change them unseen either
         assert con.execute("DELETE FROM coding").rowcount == 1
+    with Project.open(fresh_team.url_as("lea")) as p:
+        with p.write() as s:  # the codebook is the lead's
+            create_code(s, "Tillit")
+        with pytest.raises(NotPermitted, match="while a round is open.*close the round"):
+            with p.write() as s:
+                code_text(s, "fg-alna", "Tillit", "Hanne", *_span(NYTT))
     sitat("round", "close", fresh_team.url_as("lea"), "R1")
     assert fresh_team.seen("lea") == {("fg-alna", "Hanne"), ("fg-alna", "Tor")}
     assert fresh_team.seen("rita") == fresh_team.seen("lea")
@@ -169,6 +175,28 @@ def test_a_reader_cannot_write_anything(team, statement):
     with team.connect("rita") as con, pytest.raises(psycopg.errors.InsufficientPrivilege):
         con.execute(statement)
     assert team.seen("tor") == {("fg-alna", "Tor"), ("fg-bjerke", "Tor")}
+
+
+def _tables(con) -> list[str]:
+    return [r[0] for r in con.execute("SELECT tablename FROM pg_tables WHERE schemaname = "
+                                      "current_schema() ORDER BY tablename")]
+
+
+@pytest.mark.parametrize("who, writable", [("rita", set()), ("hanne", {"coding"})])
+def test_every_table_but_what_the_role_may_write_is_read_only(team, who, writable):
+    with team.connect(who) as con:
+        tables = _tables(con)
+        assert len(tables) > 20 and "coding" in tables
+        for table in tables:
+            con.execute(f"SELECT * FROM {table} LIMIT 1")  # everything can be read
+            for statement in (f"DELETE FROM {table} WHERE false",
+                              f"INSERT INTO {table} SELECT * FROM {table} WHERE false",
+                              f"TRUNCATE {table}"):
+                if table in writable and not statement.startswith("TRUNCATE"):
+                    con.execute(statement)
+                    continue
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    con.execute(statement)
 
 
 def test_sitat_as_a_coder_codes_and_explains_what_a_coder_may_not_do(fresh_team):
