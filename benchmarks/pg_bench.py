@@ -4,8 +4,9 @@
     pg_open_window  open the oslo project in the main window over PostgreSQL
     pg_publish      `sitat publish` of the oslo corpus (whole command, own process)
 
-Each starts a throwaway cluster (tests/pg.py: initdb in a temporary folder, Unix socket) and
-publishes the corpus project to it; the cluster is removed afterwards. Run them through
+Each starts a throwaway cluster (tests/pg.py: initdb in a temporary folder, Unix socket),
+restarted with fsync and synchronous commit on as a real server (`durable`), and publishes the
+corpus project to it; the cluster is removed afterwards. Run them through
 benchmarks/run.py (`--only pg_apply` ...) or alone: python benchmarks/pg_bench.py NAME.
 """
 
@@ -41,6 +42,19 @@ def _prepared(folder: Path, tmp: Path, name: str = "source.sitat") -> Path:
     return path
 
 
+def durable(cluster) -> None:
+    """Restart the throwaway cluster as a real server runs: tests/pg.py starts it with fsync,
+    synchronous commit and full-page writes off (fast tests), which would compare an unsafe
+    server with a .sitat file that syncs every commit (synchronous=FULL)."""
+    options = (f"-k {cluster.root} -c listen_addresses='' -c fsync=on "
+               "-c synchronous_commit=on -c full_page_writes=on -c max_connections=60")
+    cluster._run("pg_ctl", "-D", str(cluster.data), "-l", str(cluster.root / "log"), "-w",
+                 "-t", "60", "-m", "fast", "-o", options, "restart")
+    with cluster.admin() as con:
+        if con.execute("SHOW fsync").fetchone()[0] != "on":
+            raise RuntimeError("the benchmark cluster did not restart with fsync on")
+
+
 @contextmanager
 def published(folder: Path, tmp: Path):
     """(cluster, url of the corpus project published to it, the .sitat copy published)."""
@@ -52,6 +66,7 @@ def published(folder: Path, tmp: Path):
     source = _prepared(folder, tmp)
     cluster = Cluster()
     try:
+        durable(cluster)
         url = cluster.url(cluster.create_database())
         with Project.open(source, read_only=True) as p:
             publish_project(p, url)
@@ -155,6 +170,7 @@ def bench_pg_publish(folder: Path, repeat: int, tmp: Path) -> dict:
     times, base = [], []
     cluster = Cluster()
     try:
+        durable(cluster)
         for i in range(max(1, repeat)):
             db = cluster.create_database()
             times.append(_sitat("publish", str(source), cluster.url(db)))

@@ -290,7 +290,7 @@ def _open_source(source: Path):
 
 def run_load(source: Path, clients: int = 20, passages: int = 500, pause: float = 0.02,
              kill: bool = True, lead_coders: tuple[str, str] = ("Hanne", "Tor"),
-             seed: int = 11) -> dict:
+             seed: int = 11, durable: bool = True) -> dict:
     """The whole load test on a copy of the project file `source`; returns the figures and
     `problems` (empty when nothing was lost, doubled or left behind)."""
     import psycopg
@@ -302,6 +302,10 @@ def run_load(source: Path, clients: int = 20, passages: int = 500, pause: float 
     ctx = mp.get_context("fork")  # the children inherit the imports, not a connection
     cluster = Cluster()
     try:
+        if durable:  # as a real server: fsync and synchronous commit on
+            from benchmarks.pg_bench import durable as restart_durable
+
+            restart_durable(cluster)
         db = cluster.create_database()
         url = cluster.url(db)
         t0 = time.perf_counter()
