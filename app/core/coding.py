@@ -109,15 +109,20 @@ def code_still_there(s: Session, code_guid: str, name: str, coding: bool = True)
 def coding_unchanged(s: Session, snap, action: str) -> None:
     """Before undoing `action`: the coding `snap` (a workbench.CodingSnapshot) still exists
     exactly as this window made it; else EditConflict saying what someone else did."""
-    from app.core.workbench import snapshot_coding
+    from dataclasses import astuple
 
-    try:
-        now = snapshot_coding(s, snap.guid)
-    except NotFound:
+    now = s.execute(
+        select(Coding.guid, Document.guid, Code.guid, Coding.coder_id, Coding.start, Coding.end,
+               Coding.memo, Coding.valence, Coding.created_at, Coding.round_id,
+               Coding.codebook_version_id)
+        .join(Document, Document.id == Coding.document_id)
+        .join(Code, Code.id == Coding.code_id)
+        .where(Coding.guid == snap.guid)).first()
+    if now is None:
         raise EditConflict(_("Someone else has removed the coding made by \u00ab{action}\u00bb, "
                              "so it was not undone and nothing was changed.").format(
-                                 action=action)) from None
-    if now != snap:
+                                 action=action))
+    if tuple(now) != astuple(snap):
         raise EditConflict(_("Someone else has changed the coding made by \u00ab{action}\u00bb "
                              "(its code, place, memo or valence), so it was not undone and "
                              "nothing was changed.").format(action=action))

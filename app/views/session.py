@@ -12,7 +12,6 @@ from typing import Iterator
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
-from sqlalchemy.exc import DBAPIError
 
 from app.core import workbench as wb
 from app.core.project import Project
@@ -165,7 +164,7 @@ class Session(QObject):
             if not self.lost(exc):  # a lost server is said once, as offline
                 self.failed.emit(str(exc))
             return False
-        except DBAPIError as exc:
+        except Exception as exc:  # the database driver's own errors: a lost server?
             if not self.lost(exc):
                 raise
             return False

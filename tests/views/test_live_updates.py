@@ -85,6 +85,8 @@ def test_someone_elses_document_code_and_coding_appear_within_two_seconds(shared
     w.transcript.verticalScrollBar().setValue(w.transcript.verticalScrollBar().maximum() // 2)
     scroll = w.transcript.verticalScrollBar().value()
     assert scroll > 0
+    w.search.query.setText("trygt")
+    assert w.search.run() and w.search.model.rowCount() > 0
 
     _import(other, tmp_path, "intervju-02")
     qtbot.waitUntil(lambda: "intervju-02" in [r.name for r in w.docs.model.rows], timeout=2000)
@@ -104,6 +106,14 @@ def test_someone_elses_document_code_and_coding_appear_within_two_seconds(shared
     assert w.current_doc == doc and w.docs.selected_guids() == [doc]
     assert w.transcript.selection_cp() == (400, 420)
     assert w.transcript.verticalScrollBar().value() == scroll
+    assert "search again to update the results" in w.search.summary.text()
+    assert w.search.model.rowCount() > 0  # the old results stay until the user searches
+
+    with other.write() as s:  # renamed by someone else: the list follows, the text stays open
+        wb.get_document_by_guid(s, doc).name = "intervju-01-anonym"
+    qtbot.waitUntil(lambda: w.docs.model.rows[w.docs.model.row_of(doc)].name
+                    == "intervju-01-anonym", timeout=2000)
+    assert w.current_doc == doc and w.transcript.selection_cp() == (400, 420)
 
 
 @needs_pg
