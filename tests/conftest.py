@@ -1,4 +1,12 @@
-"""Shared fixtures: English messages, offscreen Qt, throw-away projects, an in-process CLI runner."""
+"""Shared fixtures: English messages, offscreen Qt, throw-away projects on either backend (a
+.sitat file or a database in the throwaway PostgreSQL cluster of tests/pg.py), an in-process
+CLI runner.
+
+Backends: every test under tests/core that uses `backend` (directly, or through `project`,
+`new_project` or `project_location`) runs twice, on "sqlite" and on "postgresql". A test or
+module marked `sqlite_only` (its subject is the .sitat file itself) gets only the "sqlite"
+parameter - it is not collected for PostgreSQL at all, so nothing is skipped there. Elsewhere
+(tests/cli, tests/views ...) `backend` is "sqlite" unless a test parametrises it itself."""
 
 from __future__ import annotations
 
@@ -63,8 +71,105 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def project_digest(location) -> str:
+    """What "the project is unchanged" means on either backend: a .sitat file's bytes, or
+    every row of every table of a shared project (read over a connection of its own)."""
+    from app.core.server.location import ServerLocation, is_server_url
+
+    if not is_server_url(location):
+        return file_digest(location)
+    import psycopg
+
+    url = ServerLocation.parse(location).url
+    digest = hashlib.sha256()
+    with psycopg.connect(dbname=url.database, user=url.username, host=url.query.get("host"),
+                         autocommit=True) as con:
+        tables = [r[0] for r in con.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
+        for table in tables:
+            columns = con.execute(f'SELECT * FROM "{table}" LIMIT 0').description
+            order = ", ".join(str(i + 1) for i in range(len(columns)))
+            digest.update(table.encode())
+            for row in con.execute(f'SELECT * FROM "{table}" ORDER BY {order}'):
+                digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+from tests.pg import pg_cluster  # noqa: E402,F401  (one cluster per session/xdist worker)
+
+BACKENDS = ("sqlite", "postgresql")
+BOTH_BACKENDS_UNDER = ROOT / "tests" / "core"
+
+
+def pytest_generate_tests(metafunc):
+    """`backend` is parametrised sqlite/postgresql for tests under tests/core, sqlite only for
+    a test marked sqlite_only."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    if any(m.name == "backend" for m in metafunc.definition.iter_markers("parametrize")):
+        return  # the test chose its backends itself
+    path = Path(str(metafunc.definition.path))
+    if not path.is_relative_to(BOTH_BACKENDS_UNDER):
+        return
+    only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+    metafunc.parametrize("backend", BACKENDS[:1] if only_sqlite else BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def backend(request) -> str:
+    """Where the test's projects live: "sqlite" (a .sitat file) or "postgresql"."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def project_location(backend, tmp_path: Path, request):
+    """Factory: project_location(title="Test", name="p") makes a new, empty, closed project on
+    the test's backend and returns where it is - a .sitat file's Path (tmp_path/NAME.sitat),
+    or a PostgreSQL URL (str) of a database of its own, dropped after the test."""
+    from app.core.project import Project
+
+    dropped: list[str] = []
+
+    def make(title: str = "Test", name: str = "p"):
+        if backend == "sqlite":
+            path = tmp_path / f"{name}.sitat"
+            Project.create(path, title).close()
+            return path
+        from tests.pg import copy_template
+
+        cluster = request.getfixturevalue("pg_cluster")
+        database = copy_template(cluster, title)
+        dropped.append(database)
+        return cluster.url(database)
+
+    yield make
+    if dropped:
+        cluster = request.getfixturevalue("pg_cluster")
+        for database in dropped:
+            cluster.drop_database(database)
+
+
+@pytest.fixture
+def new_project(project_location):
+    """Factory: new_project(title="Test", name="p") is a new, empty project on the test's
+    backend, open for writing (closed after the test)."""
+    from app.core.project import Project
+
+    opened: list = []
+
+    def make(title: str = "Test", name: str = "p"):
+        p = Project.open(project_location(title, name))
+        opened.append(p)
+        return p
+
+    yield make
+    for p in opened:
+        p.close()
+
+
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
+    """A new, empty project file (SQLite whatever the backend: for tests of the file)."""
     from app.core.project import Project
 
     path = tmp_path / "p.sitat"
@@ -73,10 +178,16 @@ def project_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def project(project_path: Path):
+def project(backend, request):
+    """A new, empty project open for writing, on the test's backend (on SQLite it is the
+    file `project_path`)."""
     from app.core.project import Project
 
-    p = Project.open(project_path)
+    if backend == "sqlite":
+        location = request.getfixturevalue("project_path")
+    else:
+        location = request.getfixturevalue("project_location")("Test", "p")
+    p = Project.open(location)
     yield p
     p.close()
 

@@ -130,22 +130,36 @@ class Cluster:
                                autocommit=True)
 
     def create_database(self, template: str | None = None, name: str | None = None) -> str:
-        """A new empty database (or a copy of `template`); returns its name."""
+        """A new empty database (or a copy of `template`); returns its name. A copy is made
+        with STRATEGY FILE_COPY: for a small template that is ~35 ms, against ~55 ms for the
+        default WAL_LOG (which writes every page through the log)."""
         if name is None:
             self._counter += 1
             name = f"t{os.getpid()}_{self._counter}"
-        with self.admin() as con:
+        with self._admin_connection() as con:
             con.execute(f'CREATE DATABASE "{name}"'
-                        + (f' TEMPLATE "{template}"' if template else ""))
+                        + (f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""))
         return name
 
+    def _admin_connection(self):
+        """The cluster's kept administrative connection (one per cluster, reused: a new
+        connection per database would add a few ms to every test)."""
+        import contextlib
+
+        if getattr(self, "_admin", None) is None or self._admin.closed:
+            self._admin = self.admin()
+        return contextlib.nullcontext(self._admin)
+
     def drop_database(self, name: str) -> None:
-        with self.admin() as con:
+        with self._admin_connection() as con:
             con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     # -- end ------------------------------------------------------------------------------
     def stop(self) -> None:
         """Stop the server (fast shutdown) and remove the folder; safe to call twice."""
+        if getattr(self, "_admin", None) is not None:
+            self._admin.close()
+            self._admin = None
         if (self.data / "postmaster.pid").exists():
             try:
                 self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "30",
@@ -189,16 +203,27 @@ def pg_cluster():
         cluster.stop()
 
 
-@pytest.fixture
-def pg_url(pg_cluster):
-    """The URL of a fresh shared project (a copy of the template); dropped afterwards."""
+def copy_template(cluster: Cluster, title: str | None = None) -> str:
+    """A new database holding a new, empty project (a copy of the template with an id of its
+    own, and `title` when given); returns its name. Drop it with cluster.drop_database."""
     import uuid
 
     import psycopg
 
-    name = pg_cluster.create_database(template=TEMPLATE)
-    with psycopg.connect(host=str(pg_cluster.root), user=SUPERUSER, dbname=name) as con:
-        con.execute("UPDATE project SET id = %s", (str(uuid.uuid4()),))  # a project of its own
+    name = cluster.create_database(template=TEMPLATE)
+    with psycopg.connect(host=str(cluster.root), user=SUPERUSER, dbname=name,
+                         autocommit=True) as con:
+        if title is None:
+            con.execute("UPDATE project SET id = %s", (str(uuid.uuid4()),))
+        else:
+            con.execute("UPDATE project SET id = %s, title = %s", (str(uuid.uuid4()), title))
+    return name
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    """The URL of a fresh shared project (a copy of the template); dropped afterwards."""
+    name = copy_template(pg_cluster)
     yield pg_cluster.url(name)
     pg_cluster.drop_database(name)
 

@@ -27,10 +27,11 @@ def run(*argv) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-def test_add_list_suggest_apply(project, project_path, tmp_path):
+def test_add_list_suggest_apply(project, backend, tmp_path):
     with project.write() as s:
         add_document(s, "fg1", "Jeg heter Kari og bor på Lillehammer. Kari liker NAV.")
     project.close()
+    project_path = project.path
     code, out = run("pseudonyms", project_path, "add", "Kari")
     assert code == 0 and "[Navn 1]" in out
     run("pseudonyms", project_path, "add", "Lillehammer", "--kind", "place", "--as", "Byen")
@@ -53,7 +54,7 @@ def test_add_list_suggest_apply(project, project_path, tmp_path):
     with Project.open(project_path, read_only=True) as p, p.read() as s:
         assert s.query(Document.text).scalar() == \
             "Jeg heter [Navn 1] og bor på Byen. [Navn 1] liker NAV."
-    # the old text does not linger in the database file
-    assert b"Lillehammer" not in project_path.read_bytes()
+    if backend == "sqlite":  # the old text does not linger in the database file
+        assert b"Lillehammer" not in project_path.read_bytes()
     code, out = run("pseudonyms", project_path, "compact")
     assert code == 0 and "compacted" in out

@@ -16,7 +16,7 @@ from app.core.search import storage
 from app.core.search.index import ProjectIndex
 from app.core.search.service import search
 from app.core.search.transfer import MANIFEST, IndexRefused, export_index, import_index
-from tests.conftest import file_digest, run_cli
+from tests.conftest import project_digest, run_cli
 
 TEXT = "Intervjuer: Hva tenker brukerne?\nDeltaker 1: Brukere trenger en fast kontaktperson.\n"
 
@@ -68,13 +68,13 @@ def test_export_then_import_gives_an_index_that_answers_at_once(proj, tmp_path, 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "other-user"))
     monkeypatch.setenv("SITAT_INDEX_DIR", str(tmp_path / "other-cache"))
     monkeypatch.setattr(storage, "_process_key", None)
-    before = file_digest(proj.path)
+    before = project_digest(proj.path)
     got = import_index(proj, out)
     assert got.documents == 2 and got.passages == 41  # two short turns share one passage
     r = search(proj, "bruker")
     assert r.index_status == "fresh" and _texts(r) == ["brukerne", "Brukere"]
     assert len(search(proj, '"med tjenesten"').hits) == 40
-    assert file_digest(proj.path) == before
+    assert project_digest(proj.path) == before
 
 
 def _installed(proj):
@@ -86,10 +86,10 @@ def _installed(proj):
 
 def _refused(proj, src, words: str):
     folder, before = _installed(proj)
-    digest = file_digest(proj.path)
+    digest = project_digest(proj.path)
     with pytest.raises(IndexRefused, match=words):
         import_index(proj, src)
-    assert _snapshot(folder) == before and file_digest(proj.path) == digest
+    assert _snapshot(folder) == before and project_digest(proj.path) == digest
     assert search(proj, "bruker").index_status == "fresh"
 
 
