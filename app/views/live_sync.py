@@ -120,7 +120,8 @@ class LiveSync(QObject):
         own = self.session.project.own_revisions
         changed = others_changed(self.seen, revision, own)
         self.seen = revision
-        own.difference_update([r for r in own if r <= revision])
+        # copied at once: an import in a worker thread may add to it meanwhile
+        own.difference_update({r for r in own.copy() if r <= revision})
         return changed
 
     # -- offline and back ----------------------------------------------------------------------

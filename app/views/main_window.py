@@ -294,7 +294,8 @@ class MainWindow(QMainWindow):
             with self.session.read() as s:
                 content = wb.load_document(s, guid)
         except Exception as exc:  # noqa: BLE001 - a vanished document is reported, not raised
-            self.show_error(str(exc))
+            if not self.session.lost(exc):  # a shared project's server gone: said as offline
+                self.show_error(str(exc))
             return
         self.current_doc = guid
         visible = self._visible(content.codings)

@@ -283,3 +283,26 @@ def test_a_lost_connection_is_shown_the_window_stays_readable_and_it_recovers(
         assert len(_codings(second)) == 2
     finally:
         second.close()
+
+
+def test_redo_is_refused_when_someone_else_changed_it_since_the_undo(session, qtbot):
+    from app.views.commands.codes import CodebookCommand
+
+    messages = []
+    session.failed.connect(messages.append)
+    with session.read() as s:
+        guid = cb.ordered_codes(s)[0].guid
+    assert session.execute(CodebookCommand(
+        session, "Rename", lambda s: cb.rename_code(s, wb.get_code_by_guid(s, guid), "Nytt navn")))
+    session.undo_stack.undo()  # nobody else changed it: undone
+    assert messages == []
+    with session.read() as s:
+        old = wb.get_code_by_guid(s, guid).name
+    assert old != "Nytt navn"
+    with session.project.write() as s:
+        cb.create_code(s, "Lagt til av en annen")
+    session.undo_stack.redo()
+    assert messages and "was not redone" in messages[0] and "Lagt til av en annen" in messages[0]
+    with session.read() as s:
+        assert wb.get_code_by_guid(s, guid).name == old
+        assert "Lagt til av en annen" in {c.name for c in cb.ordered_codes(s)}

@@ -100,6 +100,9 @@ class CheckpointCommand(SessionCommand):
         self.after = self.capture(s)
 
     def reapply(self, s) -> None:
+        now = self.capture(s)
+        if not same_state(now, self.before):
+            raise EditConflict(self.conflict(now, self.before, redo=True))
         self.restore(s, self.after)
 
     def revert(self, s) -> None:
@@ -108,15 +111,17 @@ class CheckpointCommand(SessionCommand):
             raise EditConflict(self.conflict(now, self.after))
         self.restore(s, self.before)
 
-    def conflict(self, now: Any, expected: Any) -> str:
-        """What someone else changed, for the message of a refused undo (a subclass may
-        name the codes or codings that differ)."""
-        return refused_undo(self.text())
+    def conflict(self, now: Any, expected: Any, redo: bool = False) -> str:
+        """What someone else changed, for the message of a refused undo or redo (a subclass
+        may name the codes or codings that differ)."""
+        return refused_undo(self.text(), redo=redo)
 
 
-def refused_undo(action: str, detail: str = "") -> str:
-    message = _("Someone else has changed what «{action}» touched since you did it, so it "
-                "was not undone and nothing was changed.").format(action=action)
+def refused_undo(action: str, detail: str = "", redo: bool = False) -> str:
+    message = (_("Someone else has changed what «{action}» touches since you undid it, so it "
+                 "was not redone and nothing was changed.") if redo else
+               _("Someone else has changed what «{action}» touched since you did it, so it "
+                 "was not undone and nothing was changed.")).format(action=action)
     return f"{message} {detail}" if detail else message
 
 

@@ -58,7 +58,7 @@ class CodebookCommand(CheckpointCommand):
         super().revert(s)
         codelog.record(s, "undo", "", "", what=self.text())
 
-    def conflict(self, now: TreeState, expected: TreeState) -> str:
+    def conflict(self, now: TreeState, expected: TreeState, redo: bool = False) -> str:
         """Name the codes someone else changed, added or deleted, and count their codings."""
         was = {r.guid: r for r in expected.tree.codes}
         now_rows = {r.guid: r for r in now.tree.codes}
@@ -70,7 +70,7 @@ class CodebookCommand(CheckpointCommand):
             detail.append(_("Codes changed: {names}.").format(names=", ".join(names)))
         if codings:
             detail.append(_("Codings changed: {n}.").format(n=codings))
-        return refused_undo(self.text(), " ".join(detail))
+        return refused_undo(self.text(), " ".join(detail), redo=redo)
 
     def refresh(self) -> None:
         self.session.codebookChanged.emit()
