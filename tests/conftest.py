@@ -150,6 +150,32 @@ def project_location(backend, tmp_path: Path, request):
 
 
 @pytest.fixture
+def new_location(backend, tmp_path: Path, request):
+    """Factory: new_location(name="p") is where a new project may be made (by an import, the
+    CLI's `new` ...): tmp_path/NAME.sitat (not there yet), or the URL of a new, empty
+    PostgreSQL database, dropped after the test. The same name gives the same location."""
+    made: dict[str, object] = {}
+    dropped: list[str] = []
+
+    def make(name: str = "p"):
+        if name not in made:
+            if backend == "sqlite":
+                made[name] = tmp_path / f"{name}.sitat"
+            else:
+                cluster = request.getfixturevalue("pg_cluster")
+                database = cluster.create_database(template="template1")
+                dropped.append(database)
+                made[name] = cluster.url(database)
+        return made[name]
+
+    yield make
+    if dropped:
+        cluster = request.getfixturevalue("pg_cluster")
+        for database in dropped:
+            cluster.drop_database(database)
+
+
+@pytest.fixture
 def new_project(project_location):
     """Factory: new_project(title="Test", name="p") is a new, empty project on the test's
     backend, open for writing (closed after the test)."""

@@ -36,43 +36,43 @@ def _expected(doc: str = "intervju") -> list[tuple[str, str, str]]:
     return sorted((doc, w, "Kari") for w in WORDS)
 
 
-def test_code_points_on_lf_text(tmp_path):
+def test_code_points_on_lf_text(new_location, tmp_path):
     src = Src("intervju", LF_TEXT.encode(), _cp_selections(LF_TEXT))
-    report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), tmp_path / "a.sitat")
+    report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), new_location("a"))
     assert report.skipped == [] and report.dialect == CODEPOINTS
-    assert _coded(tmp_path / "a.sitat") == _expected()
+    assert _coded(new_location("a")) == _expected()
 
 
-def test_code_points_on_crlf_text_count_a_line_end_once(tmp_path):
+def test_code_points_on_crlf_text_count_a_line_end_once(new_location, tmp_path):
     raw = LF_TEXT.replace("\n", "\r\n")
     src = Src("intervju", raw.encode(), _cp_selections(LF_TEXT, names=True))
-    report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), tmp_path / "a.sitat")
+    report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), new_location("a"))
     assert report.skipped == [] and report.dialect == CODEPOINTS
-    assert _coded(tmp_path / "a.sitat") == _expected()
+    assert _coded(new_location("a")) == _expected()
 
 
 @pytest.mark.parametrize("names", [True, False])
-def test_nvivo_utf16_units_with_crlf_counted_twice(tmp_path, names):
+def test_nvivo_utf16_units_with_crlf_counted_twice(new_location, tmp_path, names):
     raw = LF_TEXT.replace("\n", "\r\n")
     sels = [Sel(u16(raw, raw.index(w)), u16(raw, raw.index(w) + len(w)),
                 name=w if names else None) for w in WORDS]
     src = Src("intervju", raw.encode(), sels)
-    report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), tmp_path / "a.sitat")
+    report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), new_location("a"))
     assert report.skipped == [] and report.dialect == UTF16
-    assert _coded(tmp_path / "a.sitat") == _expected()
-    with Project.open(tmp_path / "a.sitat", read_only=True) as p, p.read() as s:
+    assert _coded(new_location("a")) == _expected()
+    with Project.open(new_location("a"), read_only=True) as p, p.read() as s:
         from app.models import Document
 
         assert s.query(Document).one().text == STORED
 
 
-def test_byte_order_mark_on_the_source(tmp_path):
+def test_byte_order_mark_on_the_source(new_location, tmp_path):
     src = Src("intervju", b"\xef\xbb\xbf" + LF_TEXT.encode(), _cp_selections(LF_TEXT))
-    import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), tmp_path / "a.sitat")
-    assert _coded(tmp_path / "a.sitat") == _expected()
+    import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), new_location("a"))
+    assert _coded(new_location("a")) == _expected()
 
 
-def test_decomposed_letters_are_composed_and_offsets_follow(tmp_path):
+def test_decomposed_letters_are_composed_and_offsets_follow(new_location, tmp_path):
     raw = "Kari: Jeg bodde på Grünerløkka.\nKari: Det var bra der.\n"
     decomposed = raw.replace("å", "a\u030a").replace("ü", "u\u0308")
     word = "bra"
@@ -80,56 +80,56 @@ def test_decomposed_letters_are_composed_and_offsets_follow(tmp_path):
     src = Src("intervju", decomposed.encode(), [Sel(start, start + 3),
                                                 Sel(decomposed.index("Gr"),
                                                     decomposed.index("løkka") + 5)])
-    import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), tmp_path / "a.sitat")
-    assert [t for _d, t, _c in _coded(tmp_path / "a.sitat")] == ["Grünerløkka", "bra"]
+    import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), new_location("a"))
+    assert [t for _d, t, _c in _coded(new_location("a"))] == ["Grünerløkka", "bra"]
 
 
-def test_namespace_0_9_upper_case_sources_and_other_qde_name(tmp_path):
+def test_namespace_0_9_upper_case_sources_and_other_qde_name(new_location, tmp_path):
     src = Src("intervju", LF_TEXT.encode(), _cp_selections(LF_TEXT))
     path = make_qdpx(tmp_path / "a.qdpx", [src], ns="urn:QDA-XML:project:0.9",
                      folder="Sources", qde_name="Mitt prosjekt.qde")
-    report = import_qdpx(path, tmp_path / "a.sitat")
+    report = import_qdpx(path, new_location("a"))
     assert report.skipped == [] and report.documents == 1 and report.codes == 2
-    assert _coded(tmp_path / "a.sitat") == _expected()
+    assert _coded(new_location("a")) == _expected()
 
 
-def test_relative_plain_text_path(tmp_path):
+def test_relative_plain_text_path(new_location, tmp_path):
     src = Src("intervju", LF_TEXT.encode(), _cp_selections(LF_TEXT), path="intervju.txt")
-    import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), tmp_path / "a.sitat")
-    assert _coded(tmp_path / "a.sitat") == _expected()
+    import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), new_location("a"))
+    assert _coded(new_location("a")) == _expected()
 
 
-def test_codes_users_and_child_codes(tmp_path):
+def test_codes_users_and_child_codes(new_location, tmp_path):
     sels = [Sel(LF_TEXT.index("respekt"), LF_TEXT.index("respekt") + 7, code=CODE_B)]
     import_qdpx(make_qdpx(tmp_path / "a.qdpx", [Src("intervju", LF_TEXT.encode(), sels)]),
-                tmp_path / "a.sitat")
-    with Project.open(tmp_path / "a.sitat", read_only=True) as p, p.read() as s:
+                new_location("a"))
+    with Project.open(new_location("a"), read_only=True) as p, p.read() as s:
         (row,) = list_codings(s)
     assert (row.code, row.coder, row.text) == ("Respekt/Møtt", "Kari", "respekt")
 
 
-def test_ambiguous_positions_are_reported_not_guessed(tmp_path):
+def test_ambiguous_positions_are_reported_not_guessed(new_location, tmp_path):
     # One emoji before the words: code points give "aa ", UTF-16 units " aa"; both are on
     # word edges, there are no names and no NVivo origin: nothing tells which is meant.
     raw = "😀 aa bb cc dd"
     src = Src("x", raw.encode(), [Sel(2, 5)])
-    report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), tmp_path / "a.sitat")
+    report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), new_location("a"))
     assert report.codings == 0 and len(report.skipped) == 1
     assert "ambiguous" in report.skipped[0]["reason"]
     # The same file from NVivo is read as UTF-16 units.
     report = import_qdpx(make_qdpx(tmp_path / "b.qdpx", [src], origin="NVivo 14"),
-                         tmp_path / "b.sitat")
-    assert report.dialect == UTF16 and [t for _d, t, _c in _coded(tmp_path / "b.sitat")] == [" aa"]
+                         new_location("b"))
+    assert report.dialect == UTF16 and [t for _d, t, _c in _coded(new_location("b"))] == [" aa"]
 
 
-def test_a_selection_whose_name_differs_from_its_text_is_kept(tmp_path):
+def test_a_selection_whose_name_differs_from_its_text_is_kept(new_location, tmp_path):
     # A name is a label (a renamed quotation), never evidence against a position that fits.
     sels = _cp_selections(LF_TEXT, names=True)
     sels.append(Sel(0, 10, name="noe helt annet"))
     src = Src("intervju", LF_TEXT.encode(), sels)
-    report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), tmp_path / "a.sitat")
+    report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), new_location("a"))
     assert report.codings == len(WORDS) + 1 and report.skipped == []
-    assert "Intervjuer" in [t for _d, t, _c in _coded(tmp_path / "a.sitat")]
+    assert "Intervjuer" in [t for _d, t, _c in _coded(new_location("a"))]
 
 
 @settings(max_examples=60, deadline=None)
@@ -206,7 +206,7 @@ NOTES_QDE = """<?xml version="1.0" encoding="utf-8"?>
 </Project>"""
 
 
-def test_variables_cases_notes_and_other_sources(tmp_path):
+def test_variables_cases_notes_and_other_sources(new_location, tmp_path):
     import zipfile
 
     from app.core.attributes import definitions
@@ -219,10 +219,10 @@ def test_variables_cases_notes_and_other_sources(tmp_path):
         zf.writestr("project.qde", NOTES_QDE.format(start=start, end=start + 7))
         zf.writestr("sources/a.txt", LF_TEXT)
         zf.writestr("sources/n.txt", "\ufeffKodingsnotat\r\nlinje 2")
-    report = import_qdpx(qdpx, tmp_path / "a.sitat")
+    report = import_qdpx(qdpx, new_location("a"))
     assert report.codings == 1 and report.coders == 1
     assert sorted(s["source"] for s in report.skipped) == ["Gruppe", "skjema.pdf"]
-    with Project.open(tmp_path / "a.sitat", read_only=True) as p, p.read() as s:
+    with Project.open(new_location("a"), read_only=True) as p, p.read() as s:
         (info,) = list_documents(s)
         assert info.attributes == {"alder": "42", "dato": "2025-03-14"}
         # bydel's only value is on a case of two sources (not imported); the variable stays.

@@ -36,44 +36,44 @@ def _shortened(quote: str) -> str:
 
 
 # -- defect 1: a name is a label, never evidence against an offset --------------------------
-def test_names_cut_at_60_characters_drop_no_coding(tmp_path):
+def test_names_cut_at_60_characters_drop_no_coding(new_location, tmp_path):
     sels = [Sel(TEXT.index(q), TEXT.index(q) + len(q), name=_shortened(q)) for q in QUOTES]
     report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [Src("intervju", TEXT.encode(), sels)]),
-                         tmp_path / "a.sitat")
+                         new_location("a"))
     assert report.skipped == [] and report.codings == 4 and report.dialect == CODEPOINTS
-    assert _coded(tmp_path / "a.sitat") == sorted(QUOTES)
+    assert _coded(new_location("a")) == sorted(QUOTES)
 
 
-def test_names_cut_at_60_characters_in_nvivos_utf16_dialect(tmp_path):
+def test_names_cut_at_60_characters_in_nvivos_utf16_dialect(new_location, tmp_path):
     raw = TEXT.replace("\n", "\r\n")
     sels = [Sel(u16(raw, raw.index(q)), u16(raw, raw.index(q) + len(q)), name=_shortened(q))
             for q in QUOTES]
     report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [Src("intervju", raw.encode(), sels)]),
-                         tmp_path / "a.sitat")
+                         new_location("a"))
     assert report.skipped == [] and report.dialect == UTF16
-    assert _coded(tmp_path / "a.sitat") == sorted(QUOTES)
+    assert _coded(new_location("a")) == sorted(QUOTES)
 
 
-def test_a_single_renamed_quotation_is_kept(tmp_path):
+def test_a_single_renamed_quotation_is_kept(new_location, tmp_path):
     sels = [Sel(TEXT.index(q), TEXT.index(q) + len(q), name=q) for q in QUOTES]
     sels[0].name = "Min favoritt"
     report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [Src("intervju", TEXT.encode(), sels)]),
-                         tmp_path / "a.sitat")
-    assert report.skipped == [] and _coded(tmp_path / "a.sitat") == sorted(QUOTES)
+                         new_location("a"))
+    assert report.skipped == [] and _coded(new_location("a")) == sorted(QUOTES)
 
 
-def test_names_settle_the_dialect_only_where_the_offsets_leave_a_doubt(tmp_path):
+def test_names_settle_the_dialect_only_where_the_offsets_leave_a_doubt(new_location, tmp_path):
     # "😀 x y z": [2, 5) is "x y" in code points and " x " in UTF-16 units; both lie inside
     # and on word edges, so the offsets cannot tell. The names say which reading is meant.
     raw = "😀 x y z"
     src = Src("x", raw.encode(), [Sel(2, 5, name="x")])
-    report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), tmp_path / "a.sitat")
-    assert report.dialect == UTF16 and _coded(tmp_path / "a.sitat") == [" x "]
+    report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), new_location("a"))
+    assert report.dialect == UTF16 and _coded(new_location("a")) == [" x "]
     # A selection that lies inside its text only in one reading decides it, whatever the name.
     src = Src("x", raw.encode(), [Sel(2, 5, name="x"), Sel(5, 8, name="noe annet")])
-    report = import_qdpx(make_qdpx(tmp_path / "b.qdpx", [src]), tmp_path / "b.sitat")
+    report = import_qdpx(make_qdpx(tmp_path / "b.qdpx", [src]), new_location("b"))
     assert report.dialect == UTF16 and report.skipped == []
-    assert _coded(tmp_path / "b.sitat") == [" x ", "y z"]
+    assert _coded(new_location("b")) == [" x ", "y z"]
 
 
 # -- defect 2: the skip list says how many selections and codings were lost ----------------
@@ -105,7 +105,7 @@ def _qdpx(path: Path, qde: str, members: dict[str, str]) -> Path:
     return path
 
 
-def test_the_skip_list_counts_selections_and_codings(tmp_path, cli):
+def test_the_skip_list_counts_selections_and_codings(new_location, tmp_path, cli):
     start = TEXT.index("respekt")
     sources = (
         f'<TextSource guid="{_g()}" name="intervju" plainTextPath="internal://a.txt">'
@@ -119,19 +119,19 @@ def test_the_skip_list_counts_selections_and_codings(tmp_path, cli):
         f'<PlainTextSelection guid="{_g()}" startPosition="5" endPosition="9">'
         f'{_coding()}{_coding(CODE_B)}</PlainTextSelection></TextSource>')
     qdpx = _qdpx(tmp_path / "a.qdpx", _project_xml(sources), {"a.txt": TEXT})
-    report = import_qdpx(qdpx, tmp_path / "a.sitat")
+    report = import_qdpx(qdpx, new_location("a"))
     assert report.codings == 1
     assert report.skipped_selections == 3 and report.skipped_codings == 7
     by_source = {x["source"]: (x["selections"], x["codings"]) for x in report.skipped}
     assert by_source == {"intervju": (1, 3), "borte": (2, 4)}
-    r = cli("--lang", "en", "refi", "import", str(qdpx), str(tmp_path / "b.sitat"))
+    r = cli("--lang", "en", "refi", "import", str(qdpx), str(new_location("b")))
     assert r.code == 0 and "selections 3, codings 7:" in r.out
-    r = cli("refi", "import", str(qdpx), str(tmp_path / "c.sitat"), "--json")
+    r = cli("refi", "import", str(qdpx), str(new_location("c")), "--json")
     assert (r.json()["skipped_selections"], r.json()["skipped_codings"]) == (3, 7)
 
 
 # -- defect 4: what an import used to lose -------------------------------------------------
-def test_coding_guids_and_creation_times_are_kept(tmp_path):
+def test_coding_guids_and_creation_times_are_kept(new_location, tmp_path):
     start = TEXT.index("respekt")
     sel, first, second = _g(), _g(), _g()
     sources = (
@@ -143,8 +143,8 @@ def test_coding_guids_and_creation_times_are_kept(tmp_path):
         f'<Coding guid="{second}" creatingUser="{USER}"><CodeRef targetGUID="{CODE_B}"/>'
         f'</Coding></PlainTextSelection></TextSource>')
     import_qdpx(_qdpx(tmp_path / "a.qdpx", _project_xml(sources), {"a.txt": TEXT}),
-                tmp_path / "a.sitat")
-    with Project.open(tmp_path / "a.sitat", read_only=True) as p, p.read() as s:
+                new_location("a"))
+    with Project.open(new_location("a"), read_only=True) as p, p.read() as s:
         rows = {c.code.name: (c.guid, c.created_at.isoformat()) for c in s.query(Coding)}
     # The selection's guid goes to its first coding (a Sitat export's coding guid), the
     # others keep their Coding's guid; a Coding without a time takes its selection's.
@@ -152,28 +152,28 @@ def test_coding_guids_and_creation_times_are_kept(tmp_path):
                     "Møtt": (second, "2023-01-02T03:04:05")}
 
 
-def test_a_source_without_a_name_is_named_after_its_text_file(tmp_path):
+def test_a_source_without_a_name_is_named_after_its_text_file(new_location, tmp_path):
     sources = (f'<TextSource guid="{_g()}" plainTextPath="board_2017.txt"/>'
                f'<TextSource guid="{_g()}" plainTextPath="internal://intervjuer/Kari 3.txt"/>')
     qdpx = _qdpx(tmp_path / "a.qdpx", _project_xml(sources),
                  {"board_2017.txt": TEXT, "intervjuer/Kari 3.txt": TEXT})
-    import_qdpx(qdpx, tmp_path / "a.sitat")
-    with Project.open(tmp_path / "a.sitat", read_only=True) as p, p.read() as s:
+    import_qdpx(qdpx, new_location("a"))
+    with Project.open(new_location("a"), read_only=True) as p, p.read() as s:
         assert sorted(d.name for d in s.query(Document)) == ["Kari 3", "board_2017"]
 
 
-def test_users_who_made_no_codings_become_coders(tmp_path):
+def test_users_who_made_no_codings_become_coders(new_location, tmp_path):
     lone = "44444444-4444-4444-8444-444444444444"
     users = f'<User guid="{lone}" name="Ola"/><User guid="{_g()}" name="Kari"/>'
     sources = f'<TextSource guid="{_g()}" name="intervju" plainTextPath="internal://a.txt"/>'
     report = import_qdpx(_qdpx(tmp_path / "a.qdpx", _project_xml(sources, users=users),
-                               {"a.txt": TEXT}), tmp_path / "a.sitat")
+                               {"a.txt": TEXT}), new_location("a"))
     assert report.coders == 2  # Kari twice is one coder
-    with Project.open(tmp_path / "a.sitat", read_only=True) as p, p.read() as s:
+    with Project.open(new_location("a"), read_only=True) as p, p.read() as s:
         assert {c.name: c.guid for c in s.query(Coder)} == {"Ola": lone, "Kari": USER}
 
 
-def test_descriptions_become_memos_after_the_notes(tmp_path):
+def test_descriptions_become_memos_after_the_notes(new_location, tmp_path):
     start = TEXT.index("respekt")
     note = "aaaaaaaa-0000-4000-8000-000000000001"
     sources = (
@@ -186,8 +186,8 @@ def test_descriptions_become_memos_after_the_notes(tmp_path):
     extra = (f'<Notes><Note guid="{note}" name="n"><PlainTextContent>Notat</PlainTextContent>'
              f'</Note></Notes><Description>Prosjekt om møter med NAV.</Description>')
     import_qdpx(_qdpx(tmp_path / "a.qdpx", _project_xml(sources, after_sources=extra),
-                      {"a.txt": TEXT}), tmp_path / "a.sitat")
-    with Project.open(tmp_path / "a.sitat", read_only=True) as p, p.read() as s:
+                      {"a.txt": TEXT}), new_location("a"))
+    with Project.open(new_location("a"), read_only=True) as p, p.read() as s:
         info = s.query(ProjectInfo).one()
         assert info.memo == "Prosjekt om møter med NAV."
         assert info.created_at.isoformat() == "2024-05-06T07:08:09"
@@ -195,7 +195,7 @@ def test_descriptions_become_memos_after_the_notes(tmp_path):
         assert s.query(Coding).one().memo == "Notat\n\nSterkt sitat."
 
 
-def test_code_groups_become_code_sets(tmp_path):
+def test_code_groups_become_code_sets(new_location, tmp_path):
     from app.core.codesets import list_code_sets
 
     src = _g()
@@ -206,10 +206,10 @@ def test_code_groups_become_code_sets(tmp_path):
             f'<Set guid="{_g()}" name="Bare kilder"><MemberSource targetGUID="{src}"/></Set>'
             f'</Sets>')
     report = import_qdpx(_qdpx(tmp_path / "a.qdpx", _project_xml(sources, after_sources=sets),
-                               {"a.txt": TEXT}), tmp_path / "a.sitat")
+                               {"a.txt": TEXT}), new_location("a"))
     assert report.code_sets == 1
     assert sorted(x["source"] for x in report.skipped) == ["Bare kilder", "Møter"]
-    with Project.open(tmp_path / "a.sitat", read_only=True) as p, p.read() as s:
+    with Project.open(new_location("a"), read_only=True) as p, p.read() as s:
         (found,) = list_code_sets(s)
     assert (found.name, found.description, found.codes) == (
         "Møter", "Alt om møter", ["Respekt", "Respekt/Møtt"])
@@ -234,11 +234,11 @@ DESCRIPTION = ('Feeling taken seriously.\n\nExample: "She listened to me."\n\n'
                'Counter-example: being sent home.')
 
 
-def test_another_tools_example_paragraph_comes_back_as_written(tmp_path, cli):
+def test_another_tools_example_paragraph_comes_back_as_written(new_location, tmp_path, cli):
     from app.core.refi.qdc import parse_codebook
 
     (tmp_path / "in.qdc").write_text(FOREIGN_QDC, encoding="utf-8")
-    proj = tmp_path / "p.sitat"
+    proj = new_location("p")
     assert cli("new", str(proj)).code == 0
     assert cli("codebook", "import", str(proj), str(tmp_path / "in.qdc")).code == 0
     for lang in ("en", "nb"):
@@ -312,8 +312,8 @@ def test_cli_export_names_the_dialect_and_warns_when_it_matters(sample_exports, 
     assert r.code == 2 and not (tmp_path / "x.qdpx").exists()
 
 
-def test_no_warning_when_no_coding_comes_after_an_emoji(tmp_path, cli):
-    proj = tmp_path / "p.sitat"
+def test_no_warning_when_no_coding_comes_after_an_emoji(new_location, tmp_path, cli):
+    proj = new_location("p")
     (tmp_path / "fg.txt").write_text("Kari: Jeg ble møtt med respekt.\nOla: Fint 😀\n",
                                      encoding="utf-8")
     assert cli("new", str(proj)).code == 0
