@@ -306,3 +306,41 @@ def test_redo_is_refused_when_someone_else_changed_it_since_the_undo(session, qt
     with session.read() as s:
         assert wb.get_code_by_guid(s, guid).name == old
         assert "Lagt til av en annen" in {c.name for c in cb.ordered_codes(s)}
+
+
+@needs_pg
+def test_the_server_stopped_and_started_again(qtbot, tmp_path, monkeypatch, warnings):
+    """A cluster of its own, really stopped (fast shutdown) and started again."""
+    from app.views import settings
+    from app.views.application import new_window, open_session
+    from tests.pg import Cluster
+
+    monkeypatch.setenv("SITAT_INDEX_DIR", str(tmp_path / "idx"))
+    settings.use_settings_dir(tmp_path / "settings")
+    cluster = Cluster()
+    try:
+        url = cluster.url(cluster.create_database())
+        with Project.create(url, "Stopp") as other:
+            doc = _import(other, tmp_path, "intervju-01")
+            code = _code(other, "Tillit")
+        w = new_window()
+        qtbot.addWidget(w)
+        w.set_session(open_session(url))
+        w.session.set_coder_name("Ane")
+        data, root = str(cluster.data), str(cluster.root)
+        cluster._run("pg_ctl", "-D", data, "-m", "fast", "-w", "-t", "30", "stop")
+        qtbot.waitUntil(lambda: w.session.offline, timeout=3000)
+        assert not w.live.label.isHidden() and "cannot reach the server" in w.live.label.text()
+        w.transcript.select_cp(10, 30)
+        assert not w.coding_actions.apply_code(code)
+        assert warnings[-1].startswith("The shared project is offline")
+        cluster._run("pg_ctl", "-D", data, "-l", str(cluster.root / "log"), "-w", "-t", "60",
+                     "-o", f"-k {root} -c listen_addresses=''", "start")
+        qtbot.waitUntil(lambda: not w.session.offline, timeout=10000)
+        assert w.live.label.isHidden() and w.current_doc == doc
+        assert w.coding_actions.apply_code(code)
+        with Project.open(url) as second:
+            assert _codings(second) == [("Tillit", 10, 30, "")]
+        w.close()
+    finally:
+        cluster.stop()
