@@ -102,26 +102,26 @@ def test_existing_output_is_not_overwritten(tmp_path):
     assert (tmp_path / "out.sitat").read_bytes() == b"mine"
 
 
-def test_missing_source_file_is_reported_and_the_rest_imported(tmp_path):
+def test_missing_source_file_is_reported_and_the_rest_imported(new_location, tmp_path):
     start = TEXT.index("bra")
     good = Src("intervju", TEXT.encode(), [Sel(start, start + 3)])
     missing = Src("borte", None, [Sel(0, 4)])
-    report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [good, missing]), tmp_path / "o.sitat")
+    report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [good, missing]), new_location("o"))
     assert report.documents == 1 and report.codings == 1
     assert report.skipped == [{"source": "borte", "selections": 1, "codings": 1,
                                "reason": "The source's text file is missing from the project "
                                          "file."}]
 
 
-def test_selection_outside_the_text_is_reported_as_skipped(tmp_path):
+def test_selection_outside_the_text_is_reported_as_skipped(new_location, tmp_path):
     start = TEXT.index("bra")
     src = Src("intervju", TEXT.encode(), [Sel(start, start + 3), Sel(40, 4000), Sel(-3, 2),
                                           Sel(9, 9)])
-    report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), tmp_path / "o.sitat")
+    report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src]), new_location("o"))
     assert report.codings == 1
     assert [(s["start"], s["end"]) for s in report.skipped] == [(40, 4000), (-3, 2), (9, 9)]
     assert all(s["reason"] == "The selection lies outside the text." for s in report.skipped)
-    with Project.open(tmp_path / "o.sitat", read_only=True) as p, p.read() as s:
+    with Project.open(new_location("o"), read_only=True) as p, p.read() as s:
         assert [c.text for c in list_codings(s)] == ["bra"]
 
 

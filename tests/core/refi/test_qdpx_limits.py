@@ -111,7 +111,7 @@ def _note_in_codings(codings: int, note: str) -> str:
             f'plainTextPath="internal://n.txt"/></Notes>')
 
 
-def test_one_note_copied_into_300_memos_is_refused(tmp_path):
+def test_one_note_copied_into_300_memos_is_refused(new_location, tmp_path):
     note = str(uuid.uuid4())
     qdpx = _zip(tmp_path / "a.qdpx", _project_xml(_note_in_codings(300, note)),
                 {"sources/n.txt": "x" * MAX_NOTE_CHARS})
@@ -121,7 +121,7 @@ def test_one_note_copied_into_300_memos_is_refused(tmp_path):
     qdpx.unlink()
     qdpx = _zip(tmp_path / "b.qdpx", _project_xml(_note_in_codings(3, note)),
                 {"sources/n.txt": "Kari virket lettet."})
-    report = import_qdpx(qdpx, tmp_path / "o.sitat")
+    report = import_qdpx(qdpx, new_location("o"))
     assert (report.documents, report.codings) == (1, 1)
 
 
@@ -150,7 +150,7 @@ def test_all_texts_together_are_limited(tmp_path, monkeypatch):
 
 
 # -- names -----------------------------------------------------------------------------------
-def test_a_variable_named_a_equals_b_is_imported_under_another_name(tmp_path):
+def test_a_variable_named_a_equals_b_is_imported_under_another_name(new_location, tmp_path):
     var, var2 = str(uuid.uuid4()), str(uuid.uuid4())
     src = Src("Intervju Alna", TEXT.encode())
     extra = (f'<Variables><Variable guid="{var}" name="bydel=bo" typeOfVariable="Text"/>'
@@ -160,40 +160,40 @@ def test_a_variable_named_a_equals_b_is_imported_under_another_name(tmp_path):
              f'</VariableValue><VariableValue><VariableRef targetGUID="{var2}"/>'
              "<IntegerValue>42</IntegerValue></VariableValue></Case></Cases>")
     report = import_qdpx(make_qdpx(tmp_path / "a.qdpx", [src], extra=extra),
-                         tmp_path / "o.sitat")
+                         new_location("o"))
     assert report.documents == 1 and report.skipped == []
     assert [(r["variable"], r["attribute"]) for r in report.renamed] == [("bydel=bo", "bydel-bo")]
     assert report.as_json()["renamed"][0]["reason"].startswith("An attribute name cannot")
-    with Project.open(tmp_path / "o.sitat", read_only=True) as p, p.read() as s:
+    with Project.open(new_location("o"), read_only=True) as p, p.read() as s:
         assert list(attrs.values_by_document(s).values()) == [{"bydel-bo": "Alna",
                                                                "alder": "42"}]
 
 
-def test_source_names_with_control_characters_become_readable(tmp_path):
+def test_source_names_with_control_characters_become_readable(new_location, tmp_path):
     src = Src("placeholder", TEXT.encode())
     odd = '"Intervju&#10;Alna&#9;\u202e\u2066 2"'  # line break, tab, bidi override, isolate
     qdpx = tmp_path / "a.qdpx"
     with zipfile.ZipFile(qdpx, "w") as zf:
         zf.writestr("project.qde", qde([src]).replace(quoteattr(src.name), odd))
         zf.writestr(f"sources/{src.guid}.txt", TEXT)
-    import_qdpx(qdpx, tmp_path / "o.sitat")
-    with Project.open(tmp_path / "o.sitat", read_only=True) as p, p.read() as s:
+    import_qdpx(qdpx, new_location("o"))
+    with Project.open(new_location("o"), read_only=True) as p, p.read() as s:
         assert [d.name for d in list_documents(s)] == ["Intervju Alna 2"]
 
 
 # -- a large codebook ------------------------------------------------------------------------
-def test_twenty_thousand_codes_import_in_linear_time(tmp_path):
+def test_twenty_thousand_codes_import_in_linear_time(new_location, tmp_path):
     codes = "".join(f'<Code guid="{uuid.uuid4()}" name="Tema {t}">'
                     + "".join(f'<Code guid="{uuid.uuid4()}" name="Kode {t}.{c}"/>'
                               for c in range(199))
                     + "</Code>" for t in range(100))
     qdpx = _zip(tmp_path / "a.qdpx", _project_xml("", codes))
     started = time.perf_counter()
-    report = import_qdpx(qdpx, tmp_path / "o.sitat")
+    report = import_qdpx(qdpx, new_location("o"))
     seconds = time.perf_counter() - started
     assert report.codes == 20_000
     assert seconds < 15, f"20,000 codes took {seconds:.1f} s"  # 62 s when it was quadratic
-    with Project.open(tmp_path / "o.sitat", read_only=True) as p, p.read() as s:
+    with Project.open(new_location("o"), read_only=True) as p, p.read() as s:
         paths = code_paths(s)
     assert len(paths) == 20_000 and "Tema 99/Kode 99.198" in paths.values()
 
