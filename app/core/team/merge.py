@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.core.backup import backup_project, remove_database
 from app.core.project import Project
+from app.core.server.location import ServerLocation, is_server_url
 from app.core.team import merge_codings
 from app.core.team import merge_parts as parts
 from app.core.team.merge_report import MergeReport, SourceCounts
@@ -35,6 +36,10 @@ def _open_sources(target: Project, sources: list[Path]) -> list[Project]:
     opened: list[Project] = []
     try:
         for raw in sources:
+            if target.shared and is_server_url(raw) and \
+                    str(ServerLocation.parse(raw)) == str(target.path):
+                raise ProjectError(_("{name} is the project itself; choose another project to "
+                                     "merge into it.").format(name=target.path.name))
             path = Path(raw)
             if path.exists() and not target.shared and target.path.exists() \
                     and os.path.samefile(path, target.path):
