@@ -49,7 +49,13 @@ def span(text: str, words: str) -> tuple[int, int]:
 
 
 def build_lead(path: Path) -> Project:
-    p = Project.create(path, "BSB Oslo")
+    """The lead's project as a new file at `path`."""
+    return fill_lead(Project.create(path, "BSB Oslo"))
+
+
+def fill_lead(p: Project) -> Project:
+    """Fill an empty project (on either backend) as the lead's: two documents, a codebook,
+    two codings."""
     with p.write() as s:
         add_document(s, "fg-a", FG_A, bydel="Alna")
         add_document(s, "fg-b", FG_B, bydel="Frogner")

@@ -15,15 +15,14 @@ from app.core.team.copies import coder_copy
 from app.core.team.merge import merge_projects
 from app.errors import ProjectError
 from app.models import Code, Coder, Coding, Document, SpeakerTurn
-from tests.conftest import file_digest
-from tests.core.team.team_fixtures import FG_A, FG_B, add_document, build_lead, codings, span
+from tests.conftest import project_digest
+from tests.core.team.team_fixtures import FG_A, FG_B, add_document, codings, fill_lead, span
 
 
 @pytest.fixture
-def lead(tmp_path):
-    p = build_lead(tmp_path / "lead.sitat")
-    yield p
-    p.close()
+def lead(new_project):
+    """The lead's project, on the test's backend (the coder copies are files)."""
+    return fill_lead(new_project("BSB Oslo", "lead"))
 
 
 @pytest.fixture
@@ -71,17 +70,20 @@ def test_two_copies_merge_back(lead, two_copies, tmp_path):
          "Hanne mener"),
     ]
     assert set(before) <= set(after)
-    backup = tmp_path / _backups(tmp_path)[0]
-    assert str(backup) == data["backup"]
-    with Project.open(backup, read_only=True) as b:
-        assert codings(b) == before  # the backup is the project as it was before the merge
+    if lead.shared:  # a shared project is backed up by the server, not beside a file
+        assert data["backup"] is None
+    else:
+        backup = tmp_path / _backups(tmp_path)[0]
+        assert str(backup) == data["backup"]
+        with Project.open(backup, read_only=True) as b:
+            assert codings(b) == before  # the backup is the project as it was before the merge
     # the same copies again: nothing new
     again = merge_projects(lead, [two_copies["Tor"], two_copies["Hanne"]]).as_json()
     assert (again["codings_added"], again["codings_duplicate"]) == (0, 6)
     assert codings(lead) == after
 
 
-def test_coding_guids_kept_and_memos_filled(lead, two_copies):
+def test_coding_guids_kept_and_memos_filled(lead, two_copies, tmp_path):
     with Project.open(two_copies["Hanne"]) as copy, copy.read() as s:
         coding_guid = s.scalar(select(Coding.guid).join(Code).where(Code.name == "Trygghet"))
     merge_projects(lead, [two_copies["Hanne"]])
@@ -91,7 +93,7 @@ def test_coding_guids_kept_and_memos_filled(lead, two_copies):
     with lead.read() as s:
         own = s.scalar(select(Coding.guid).join(Coder).where(Coder.name == "Tor"))
     for memo, expected in (("Viktig!", []), ("Annet", ["memo"])):
-        path = lead.path.with_name(f"copy-{memo}.sitat")
+        path = tmp_path / f"copy-{memo}.sitat"
         coder_copy(lead, "Tor", path)
         with Project.open(path) as copy, copy.write() as s:
             set_memo(s, get_coding(s, own), memo)
@@ -163,13 +165,13 @@ def test_dry_run_changes_nothing_and_predicts_the_merge(lead, two_copies, tmp_pa
     with Project.open(sources[0]) as copy, copy.write() as s:  # a new code and document too
         cb.create_code(s, "Ny kode", cb.resolve_code(s, "Kjennetegn"))
         add_document(s, "fg-ny", "Moderator: Ja? 🙂\nDeltaker: Nei, æ.\n")
-    before = file_digest(lead.path)
+    before = project_digest(lead.path)
     revision = lead.revision()
     preview = merge_projects(lead, sources, dry_run=True).as_json()
-    assert file_digest(lead.path) == before and lead.revision() == revision
+    assert project_digest(lead.path) == before and lead.revision() == revision
     assert _backups(tmp_path) == [] and preview["backup"] is None and preview["dry_run"]
     real = merge_projects(lead, sources).as_json()
-    assert real["backup"] and not real["dry_run"]
+    assert bool(real["backup"]) is not lead.shared and not real["dry_run"]
     for key in ("documents_added", "codes_added", "codings_added", "codings_duplicate",
                 "conflicts", "per_source"):
         assert preview[key] == real[key], key
@@ -188,10 +190,10 @@ def test_a_bad_source_changes_nothing(lead, two_copies, tmp_path, bad):
         con = sqlite3.connect(path)
         con.execute("CREATE TABLE t (x)")
         con.close()
-    before = file_digest(lead.path)
+    before = project_digest(lead.path)
     with pytest.raises(ProjectError, match=path.name):
         merge_projects(lead, [two_copies["Hanne"], path])
-    assert file_digest(lead.path) == before and _backups(tmp_path) == []
+    assert project_digest(lead.path) == before and _backups(tmp_path) == []
     with pytest.raises(ProjectError, match="itself"):
         merge_projects(lead, [lead.path])
 
