@@ -13,15 +13,14 @@ from app.core.project import Project
 from app.core.team.copies import coder_copy
 from app.errors import InvalidInput, NotFound, ProjectError
 from app.models import Code, Coder, Document
-from tests.conftest import file_digest
-from tests.core.team.team_fixtures import build_lead, codings
+from tests.conftest import project_digest
+from tests.core.team.team_fixtures import codings, fill_lead
 
 
 @pytest.fixture
-def lead(tmp_path):
-    p = build_lead(tmp_path / "lead.sitat")
-    yield p
-    p.close()
+def lead(new_project):
+    """The lead's project, on the test's backend (coder copies are files)."""
+    return fill_lead(new_project("BSB Oslo", "lead"))
 
 
 def _guids(p: Project, model) -> set[str]:
@@ -29,6 +28,7 @@ def _guids(p: Project, model) -> set[str]:
         return set(s.scalars(select(model.guid)))
 
 
+@pytest.mark.sqlite_only  # backups of the .sitat file beside it
 def test_backup_is_a_consistent_copy_and_never_overwrites(lead, tmp_path, monkeypatch):
     class Fixed(datetime):
         @classmethod
@@ -36,7 +36,7 @@ def test_backup_is_a_consistent_copy_and_never_overwrites(lead, tmp_path, monkey
             return datetime(2025, 3, 14, 9, 30, 5)
 
     monkeypatch.setattr(backup_mod, "datetime", Fixed)
-    before = file_digest(lead.path)
+    before = project_digest(lead.path)
     first, second = backup_project(lead), backup_project(lead)
     assert first.name == "lead.backup-20250314-093005.sitat"
     assert second.name == "lead.backup-20250314-093005-2.sitat"
@@ -44,7 +44,7 @@ def test_backup_is_a_consistent_copy_and_never_overwrites(lead, tmp_path, monkey
     elsewhere.mkdir()
     third = backup_project(lead, elsewhere)
     assert third.parent == elsewhere and third.name == first.name
-    assert file_digest(lead.path) == before
+    assert project_digest(lead.path) == before
     with Project.open(first, read_only=True) as b:
         assert b.id == lead.id and codings(b) == codings(lead)
     with pytest.raises(ProjectError):
@@ -52,11 +52,11 @@ def test_backup_is_a_consistent_copy_and_never_overwrites(lead, tmp_path, monkey
 
 
 def test_blind_copy_keeps_only_the_coders_codings(lead, tmp_path):
-    before = file_digest(lead.path)
+    before = project_digest(lead.path)
     out = tmp_path / "hanne.sitat"
     report = coder_copy(lead, "Hanne", out, blind=True)
     assert (report.coder, report.documents, report.codings, report.blind) == ("Hanne", 2, 1, True)
-    assert file_digest(lead.path) == before
+    assert project_digest(lead.path) == before
     assert not list(tmp_path.glob(".hanne*"))  # no temporary file left behind
     with Project.open(out) as copy:
         assert [c[2] for c in codings(copy)] == ["Hanne"]
@@ -77,7 +77,7 @@ def test_open_copy_with_a_subset_of_documents_and_a_new_coder(lead, tmp_path):
 
 
 def test_bad_requests_write_nothing(lead, tmp_path):
-    before = file_digest(lead.path)
+    before = project_digest(lead.path)
     with pytest.raises(NotFound, match="Did you mean: fg-a"):
         coder_copy(lead, "Hanne", tmp_path / "x.sitat", documents=["fg-aa"])
     existing = tmp_path / "taken.sitat"
@@ -88,5 +88,5 @@ def test_bad_requests_write_nothing(lead, tmp_path):
     with pytest.raises(InvalidInput):
         coder_copy(lead, "  ", tmp_path / "y.sitat")
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".lock") == [
-        "lead.sitat", "taken.sitat"]  # (the lock of the open lead project is beside it)
-    assert file_digest(lead.path) == before
+        *([] if lead.shared else ["lead.sitat"]), "taken.sitat"]  # (and the lead's lock)
+    assert project_digest(lead.path) == before

@@ -17,16 +17,16 @@ from app.core.project import Project
 from app.core.team.copies import coder_copy
 from app.core.team.merge import merge_projects
 from app.models import Code, Coder, Document
-from tests.core.team.team_fixtures import FG_A, build_lead, codings, doc_text, set_text, span
+from tests.core.team.team_fixtures import (FG_A, build_lead, codings, doc_text, fill_lead,
+                                           set_text, span)
 
 INSERTED = "Æ, ø og å – 🙂 sa hun først. "
 
 
 @pytest.fixture
-def lead(tmp_path):
-    p = build_lead(tmp_path / "lead.sitat")
-    yield p
-    p.close()
+def lead(new_project):
+    """The lead's project, on the test's backend (coder copies are files)."""
+    return fill_lead(new_project("BSB Oslo", "lead"))
 
 
 def test_codings_on_edited_text_land_on_the_same_words(lead, tmp_path):

@@ -22,16 +22,15 @@ from app.core.team.rounds import create_round, round_info
 from app.core.team.versions import freeze
 from app.errors import InvalidInput
 from app.models import Coder, Coding, Document, Round
-from tests.core.team.team_fixtures import FG_A, FG_B, build_lead, span
+from tests.core.team.team_fixtures import FG_A, FG_B, fill_lead, span
 
 WHEN = datetime(2024, 3, 1, 9, 15, 30)
 
 
 @pytest.fixture
-def lead(tmp_path):
-    p = build_lead(tmp_path / "lead.sitat")
-    yield p
-    p.close()
+def lead(new_project):
+    """The lead's project, on the test's backend (coder copies are files)."""
+    return fill_lead(new_project("BSB Oslo", "lead"))
 
 
 def _rows(p: Project, **filters) -> list[dict]:
