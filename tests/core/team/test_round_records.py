@@ -33,8 +33,8 @@ from app.core.team.rounds import create_round, round_copies, round_info, rounds
 from app.core.team.versions import freeze, snapshot
 from app.errors import InvalidInput, NotFound
 from app.models import Code, Coder, Coding, Document, Round
-from tests.conftest import file_digest
-from tests.core.team.team_fixtures import FG_A, FG_B, build_lead, span
+from tests.conftest import project_digest
+from tests.core.team.team_fixtures import FG_A, FG_B, fill_lead, span
 
 ROOT = Path(__file__).resolve().parents[3]
 # What each coder codes with Respekt in fg-a, per round (R2 re-codes some R1 spans).
@@ -59,13 +59,13 @@ def _run_round(lead: Project, name: str, version: str, spans: dict, folder: Path
 
 
 @pytest.fixture
-def study(tmp_path):
-    lead = build_lead(tmp_path / "lead.sitat")
+def study(new_project, tmp_path):
+    """The lead's project on the test's backend, with round R1 run (copies are files)."""
+    lead = fill_lead(new_project("BSB Oslo", "lead"))
     with lead.write() as s:
         freeze(s, "v1")
     _run_round(lead, "R1", "v1", R1, tmp_path / "r1")
-    yield lead, tmp_path
-    lead.close()
+    return lead, tmp_path
 
 
 def _kappa(data: dict) -> float:
@@ -126,7 +126,7 @@ def test_closing_twice_or_an_unknown_round_is_refused_and_changes_nothing(study)
     lead, _tmp = study
     with lead.write() as s:
         close_round(s, "R1")
-    before = file_digest(lead.path)
+    before = project_digest(lead.path)
     with pytest.raises(InvalidInput, match="cannot be closed again"):
         with lead.write() as s:
             close_round(s, "R1")
@@ -136,7 +136,7 @@ def test_closing_twice_or_an_unknown_round_is_refused_and_changes_nothing(study)
     with pytest.raises(InvalidInput, match="record"):  # other figures of a closed round
         with lead.read() as s:
             round_record(s, "R1", 0.5)
-    assert file_digest(lead.path) == before
+    assert project_digest(lead.path) == before
     with lead.read() as s:
         assert [r.as_json()["closed_at"] is not None for r in rounds(s)] == [True]
 
@@ -252,6 +252,7 @@ def _child(project: Path) -> subprocess.Popen:
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only  # kills a process writing the .sitat file
 def test_a_killed_round_close_leaves_the_round_closed_with_its_record_or_open(big_round,
                                                                              tmp_path):
     full = tmp_path / "full.sitat"
