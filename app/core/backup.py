@@ -45,9 +45,16 @@ def copy_database(project: Project, dest: Path) -> None:
         raw.close()
 
 
+# Rows that belong to the server, not to the project: which login writes as which coder. A
+# file made from a shared project (a checkout, a backup, a coder's copy) leaves them behind.
+SERVER_ONLY = frozenset({"server_member"})
+
+
 def _copy_from_server(project: Project, dest: Path) -> None:
-    """Every row of a shared project, read in one snapshot (REPEATABLE READ, read-only, so the
-    copy is consistent while others work), written into a new project file at `dest`."""
+    """Every row of a shared project the connection may read (a coder's own, under the
+    server's row-level security), in one snapshot (REPEATABLE READ, read-only, so the copy is
+    consistent while others work), written into a new project file at `dest`; the server's
+    own rows (SERVER_ONLY) are left out."""
     from sqlalchemy import select
     from sqlalchemy.exc import DBAPIError
 
@@ -66,6 +73,8 @@ def _copy_from_server(project: Project, dest: Path) -> None:
             for table in reversed(tables):
                 dst.execute(table.delete())  # nothing is expected: the schema alone
             for table in tables:
+                if table.name in SERVER_ONLY:
+                    continue
                 order = list(table.primary_key.columns) or list(table.columns)
                 rows = src.execution_options(yield_per=5000).execute(
                     select(table).order_by(*order))

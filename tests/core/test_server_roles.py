@@ -262,3 +262,20 @@ def test_init_again_changes_nothing_and_the_owner_stays_unrestricted(fresh_team)
     with psycopg.connect(host=str(fresh_team.cluster.root), user=SUPERUSER,
                          dbname=fresh_team.db) as con:
         assert con.execute("SELECT count(*) FROM coding").fetchone() == (3,)
+
+
+def test_a_coders_checkout_holds_only_what_they_may_read_and_no_logins(team, tmp_path):
+    import sqlite3
+
+    out = tmp_path / "tor.sitat"
+    sitat("checkout", team.url_as("tor"), out)
+    con = sqlite3.connect(out)
+    try:
+        seen = set(con.execute(
+            "SELECT d.name, c.name FROM coding g JOIN document d ON d.id = g.document_id "
+            "JOIN coder c ON c.id = g.coder_id").fetchall())
+        logins = con.execute("SELECT count(*) FROM server_member").fetchone()[0]
+    finally:
+        con.close()
+    assert seen == {("fg-alna", "Tor"), ("fg-bjerke", "Tor")}  # not Hanne's, still blind
+    assert logins == 0  # who logs in as which coder stays on the server
