@@ -1,28 +1,30 @@
-"""A query's matches as columns - sorted passage numbers, hits per passage, encoded postings -
-so a paged search (stream.py) counts its hits, in all and per document, without a Python step
-per posting, and decodes ranges only for the documents it shows.
+"""A query's matches as columns - numpy arrays of sorted passage numbers, hits per passage and
+every occurrence's (position, start, end) - so a paged search (stream.py) counts its hits, in
+all and per document, without a Python step per posting, and decodes ranges only for the
+documents it shows.
 
-A term's column comes from whoosh's posting blocks as they are (ids delta-decoded by
-`accumulate`, hits per passage from the length of its posting in the `PackedCharacters` format,
-terms.py); a phrase's from every occurrence of its words, each word's postings read as one numpy
-array (their raw 32-bit numbers joined) and matched as sorted arrays of (passage, position)
-keys. A passage matched by one column counts that column's hits (a term's words, or a phrase
-whose hits cannot overlap, never overlap); a passage matched by several (AND, or two terms of an
-OR) has its ranges decoded and joined, as `service.search` does. Merged passages are split into
-their turns as in engine.py. Anything this module does not evaluate falls back to
-`service.match`, decoded. The result is the same as `service.search`'s
-(tests/core/search/test_stream.py checks it over random queries).
+A term's column is read from its posting blocks as they are stored (postings.py), all of them
+in a few numpy calls; a filter (an attribute's passages) is read the same way as a sorted
+array, and a column is cut down to it through a table of passages. A phrase is matched only in
+the passages holding all its words, as sorted arrays of (passage, position) keys. A passage
+matched by one column counts that column's hits (a term's words, or a phrase whose hits cannot
+overlap, never overlap); a passage matched by several (AND, or two terms of an OR) has its
+ranges joined, as `service.search` does. Merged passages are split into their turns as in
+engine.py. Anything this module does not evaluate falls back to `service.match`, decoded. The
+result is the same as `service.search`'s (tests/core/search/test_stream.py checks it over
+random queries).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from itertools import accumulate, chain, compress, repeat
-from operator import add, not_
+from itertools import chain, compress
+
+import numpy as np
 
 from app.core.search import engine
-from app.core.search.engine import Unsupported, _decode_characters
+from app.core.search.engine import Unsupported
 from app.core.search.passages import SLOTS, SUB
+from app.core.search.postings import EMPTY, collect, filter_array, join_chunks, member
 from app.core.search.query import _keep_outer
 from app.core.search.terms import PackedCharacters
 
@@ -30,97 +32,107 @@ SPAN = 1 << 24  # positions per passage in the (passage, position) keys of phras
 
 
 class Col:
-    """Sorted keys (passage numbers, or turn keys of merged passages), the hits of each, and
-    where their ranges come from: `kind` "term" (values: encoded postings), "phrase"
-    (values: the term column of each word), or "ranges" (values: final ranges)."""
+    """Sorted keys (passage numbers, or turn keys of merged passages) as an int64 array, the
+    hits of each, and where their ranges come from: `kind` "term" (values: every occurrence's
+    (position, start, end), `starts`: each key's first row there), "phrase" (values: the term
+    column of each word), or "ranges" (values: final ranges, a list)."""
 
-    __slots__ = ("ids", "counts", "values", "kind")
+    __slots__ = ("ids", "counts", "values", "kind", "starts")
 
-    def __init__(self, ids: list, counts: list, values, kind: str) -> None:
+    def __init__(self, ids, counts, values, kind: str, starts=None) -> None:
         self.ids, self.counts, self.values, self.kind = ids, counts, values, kind
+        self.starts = starts
 
     @classmethod
     def of_ranges(cls, spans: dict) -> Col:
         ids = sorted(k for k, v in spans.items() if v)
         ranges = [_keep_outer(spans[k]) for k in ids]
-        return cls(ids, [len(r) for r in ranges], ranges, "ranges")
+        return cls(np.array(ids, np.int64), np.array([len(r) for r in ranges], np.int64),
+                   ranges, "ranges")
 
-    def select(self, mask: list) -> Col:
-        values = self.values if self.kind == "phrase" else list(compress(self.values, mask))
-        return Col(list(compress(self.ids, mask)), list(compress(self.counts, mask)), values,
-                   self.kind)
+    def select(self, mask) -> Col:
+        """The keys where the boolean array `mask` holds."""
+        if self.kind == "ranges":
+            return Col(self.ids[mask], self.counts[mask],
+                       list(compress(self.values, mask.tolist())), "ranges")
+        return Col(self.ids[mask], self.counts[mask], self.values, self.kind,
+                   None if self.starts is None else self.starts[mask])
 
-    def keep(self, keys: set) -> Col:
-        mask = list(map(keys.__contains__, self.ids))
-        return self if all(mask) else self.select(mask)
+    def keep(self, keys) -> Col:
+        """Only the keys in `keys` (a set, or a sorted array)."""
+        mask = member(self.ids, keys)
+        return self if mask.all() else self.select(mask)
 
-    def drop(self, keys: set) -> Col:
-        if keys.isdisjoint(self.ids):
-            return self
-        return self.select(list(map(not_, map(keys.__contains__, self.ids))))
+    def drop(self, keys) -> Col:
+        mask = member(self.ids, keys)
+        return self.select(~mask) if mask.any() else self
 
     def find(self, key: int) -> int | None:
-        i = bisect_left(self.ids, key)
+        i = int(self.ids.searchsorted(key))
         return i if i < len(self.ids) and self.ids[i] == key else None
+
+    def occurrences(self, i: int) -> list:
+        """[(position, start, end), ...] of key number `i` of a term column."""
+        s = int(self.starts[i])
+        return self.values[s:s + int(self.counts[i])].tolist()
 
     def ranges(self, i: int) -> list[tuple[int, int]]:
         if self.kind == "term":
-            return [(a, b) for _p, a, b in _decode_characters(self.values[i])]
+            return [(a, b) for _p, a, b in self.occurrences(i)]
         if self.kind == "phrase":  # each word's term column holds the passage
-            key = self.ids[i]
-            return phrase_ranges([w.values[w.find(key)] for w in self.values])
+            key = int(self.ids[i])
+            return phrase_ranges([w.occurrences(w.find(key)) for w in self.values])
         return self.values[i]
 
-    def items(self, i: int) -> list:
-        """What stream.py keeps for key `i` until shown: a term's posting stays encoded."""
-        return [self.values[i]] if self.kind == "term" else self.ranges(i)
+    items = ranges  # what stream.py keeps for a key until it is shown
 
 
-def phrase_ranges(values: list[bytes]) -> list[tuple[int, int]]:
-    """The ranges of a phrase in one passage from its words' postings there (engine.py)."""
-    n = len(values) - 1
-    ends = {p: b for p, _a, b in _decode_characters(values[-1])}
-    starts = [(p, a) for p, a, _b in _decode_characters(values[0]) if p + n in ends]
+def phrase_ranges(words: list[list]) -> list[tuple[int, int]]:
+    """The ranges of a phrase in one passage from its words' occurrences there (lists of
+    (position, start, end))."""
+    n = len(words) - 1
+    ends = {p: b for p, _a, b in words[-1]}
+    starts = [(p, a) for p, a, _b in words[0] if p + n in ends]
     for k in range(1, n):
         if not starts:
             break
-        at = {p for p, _a, _b in _decode_characters(values[k])}
+        at = {p for p, _a, _b in words[k]}
         starts = [(p, a) for p, a in starts if p + k in at]
     return [(a, ends[p + n]) for p, a in starts]
 
 
-def _triples(values: list[bytes]):
-    """(occurrences per posting, every occurrence's (position, start, end)) of many
-    `PackedCharacters` postings as numpy arrays: their bytes joined and read in one call."""
-    import numpy as np
-
-    counts = np.fromiter(map(len, values), np.int64, len(values))
-    counts //= 12
-    flat = np.frombuffer(b"".join(values), "<u4").reshape(-1, 3).astype(np.int64)
-    return counts, flat
+def _rows(col: Col):
+    """The rows of a term column's occurrences in key order, or None for all of them."""
+    total = int(col.counts.sum())
+    if total == len(col.values):  # nothing was left out (every key has an occurrence)
+        return None
+    before = np.cumsum(col.counts) - col.counts
+    return np.repeat(col.starts - before, col.counts) + np.arange(total)
 
 
-def _keys(passages, values: list[bytes], shift: int):
-    """The sorted numpy array of passage * SPAN + position - shift over every occurrence in
-    the postings `values` (one per passage of `passages`)."""
-    import numpy as np
-
-    counts, flat = _triples(values)
-    base = np.asarray(passages, np.int64) * SPAN
-    if shift:
-        base -= shift
-    return flat[:, 0] + np.repeat(base, counts)
+def _keys(col: Col, shift: int):
+    """The sorted array of passage * SPAN + position - shift of every occurrence of a term
+    column."""
+    rows = _rows(col)
+    pos = col.values[:, 0] if rows is None else col.values[rows, 0]
+    return pos.astype(np.int64) + np.repeat(col.ids * SPAN - shift, col.counts)
 
 
 def _within(keys, other):
     """The items of sorted array `keys` also in sorted array `other`."""
-    import numpy as np
-
     if not len(keys) or not len(other):
         return keys[:0]
     at = np.searchsorted(other, keys)
     np.minimum(at, len(other) - 1, out=at)
     return keys[other[at] == keys]
+
+
+def _runs(keys):
+    """(the distinct numbers, how often each comes) of a sorted array."""
+    if not len(keys):
+        return keys, keys
+    first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    return keys[first], np.diff(np.append(first, len(keys)))
 
 
 def _self_overlapping(words: list) -> bool:
@@ -129,62 +141,12 @@ def _self_overlapping(words: list) -> bool:
     return any(words[s:] == words[:n - s] for s in range(1, n))
 
 
-def _collect(m, offset: int, ids: list, values: list, allowed=None) -> None:
-    """Append the postings of matcher `m` (ids shifted by `offset`): whoosh 2.7's blocks as
-    they are read, segments of a multi-segment reader and deletions handled a column at a
-    time; any other matcher a posting at a time. With `allowed` (a sorted numpy array of
-    passage numbers: a filter's), a block whose range of ids holds none of them is skipped
-    unread (its ids lie above the previous block's last id, up to its own last id); the
-    caller still keeps only the allowed ids of the blocks read."""
-    kind = type(m).__name__
-    if kind == "W3LeafMatcher" and m._fixedsize is None and not m._byteids and all(
-            hasattr(m, a) for a in ("_read_data", "_data", "_next_block", "_i", "_maxid")):
-        below = -1  # the last id of the previous block
-        while m.is_active():
-            last = m._maxid
-            if m._data is None:
-                if allowed is not None:
-                    j = allowed.searchsorted(below + offset, "right")
-                    if j == len(allowed) or allowed[j] > last + offset:
-                        below = last
-                        m._next_block()
-                        continue
-                m._read_data()
-            below = last
-            raw, _w, v = m._data
-            i = m._i
-            if offset:  # the running sum starts at the offset, which is then left out
-                block = list(accumulate(raw, initial=offset))
-                i += 1
-            else:
-                block = list(accumulate(raw))
-            if i:
-                ids += block[i:]
-                values += v[i - 1 if offset else i:]
-            else:
-                ids += block
-                values += v
-            m._next_block()
-        return
-    if kind == "MultiMatcher" and hasattr(m, "matchers") and hasattr(m, "offsets") \
-            and getattr(m, "current", 0) == 0:
-        for sub_m, off in zip(m.matchers, m.offsets):
-            _collect(sub_m, offset + off, ids, values, allowed)
-        return
-    if kind == "FilterMatcher" and getattr(m, "_exclude", None) is True:
-        more: tuple[list, list] = ([], [])
-        _collect(m.child, 0, *more)
-        keep = list(map(not_, map(m._ids.__contains__, more[0])))
-        if offset:
-            ids += map(add, compress(more[0], keep), repeat(offset))
-        else:
-            ids += compress(more[0], keep)
-        values += compress(more[1], keep)
-        return
-    while m.is_active():
-        ids.append(m.id() + offset)
-        values.append(m.value())
-        m.next()
+def _merged(parts):
+    """The merged passages of `parts` as a sorted array (kept on it: one per open reader)."""
+    got = getattr(parts, "merged_array", None)
+    if got is None:
+        got = parts.merged_array = np.array(sorted(parts.merged), np.int64)
+    return got
 
 
 class _Eval(engine._Eval):
@@ -193,30 +155,27 @@ class _Eval(engine._Eval):
 
     def __init__(self, reader, filter_terms=None, parts=None) -> None:
         """A filter naming no speaker takes every turn of a merged passage it holds: its leaves
-        read the filter's passages (`keep_docs`) and its search keys are made only when a NOT
-        needs them (`all_docs`), not for every merged passage of the filter first."""
+        read the filter's passages (`keep`, a sorted array) and its search keys are made only
+        when a NOT needs them (`all_docs`), not for every merged passage of the filter
+        first."""
         self._filter = None
-        self._allowed = None
         if not filter_terms or parts is None or not parts.merged \
                 or any(f == "speaker" for f, _v in filter_terms):
             restrict = engine.filter_docs(reader, filter_terms, parts) if filter_terms else None
             super().__init__(reader, restrict, parts, lazy=True)
+            self.keep = None if self.keep_docs is None else np.sort(
+                np.fromiter(self.keep_docs, np.int64, len(self.keep_docs)), kind="stable")
             return
         super().__init__(reader, None, parts, lazy=True)
-        self.keep_docs = engine._filter_passages(reader, filter_terms)
+        self.keep = filter_array(reader, filter_terms)
         self._filter = filter_terms
 
     def allowed(self):
-        """The filter's passages as a sorted numpy array (for skipping blocks), or None - also
-        for a filter of most passages, which leaves few blocks to skip."""
-        if self.keep_docs is None or 2 * len(self.keep_docs) > self.reader.doc_count_all():
+        """The filter's passages (for skipping blocks), or None - also for a filter of most
+        passages, which leaves few blocks to skip."""
+        if self.keep is None or 2 * len(self.keep) > self.reader.doc_count_all():
             return None
-        if self._allowed is None:
-            import numpy as np
-
-            got = np.fromiter(self.keep_docs, np.int64, len(self.keep_docs))
-            self._allowed = np.sort(got, kind="stable")  # a set of ints comes nearly sorted
-        return self._allowed
+        return self.keep
 
     def all_docs(self) -> set[int]:
         if self._all is None and self._filter is not None:
@@ -294,39 +253,40 @@ class _Eval(engine._Eval):
         m = self.postings(fieldname, text)
         if m is None:
             return None
-        import numpy as np
+        chunks: list = []
+        collect(m, 0, chunks, self.allowed())
+        if not chunks:
+            return None
+        ids, counts, starts, flat = join_chunks(chunks)
+        col = Col(ids, counts, flat, "term", starts)
+        if self.keep is not None:
+            col = col.keep(self.keep)
+        return col if len(col.ids) else None
 
-        ids: list[int] = []
-        values: list[bytes] = []
-        _collect(m, 0, ids, values, self.allowed())
-        counts = np.fromiter(map(len, values), np.int64, len(values))
-        counts //= 12  # a posting's occurrences (PackedCharacters: 12 bytes each)
-        col = Col(ids, counts.tolist(), values, "term")
-        if self.keep_docs is not None:
-            col = col.keep(self.keep_docs)
-        return col if col.ids else None
-
-    def split(self, col: Col, ranges) -> tuple[Col, Col | None]:
+    def split(self, col: Col) -> tuple[Col, Col | None]:
         """(the column without merged passages, their turns' ranges by key)."""
-        merged = self.parts.merged if self.parts is not None else None
-        if not merged or merged.isdisjoint(col.ids):
+        if self.parts is None:
             return col, None
-        mask = list(map(merged.__contains__, col.ids))
+        mask = member(col.ids, _merged(self.parts))
+        if not mask.any():
+            return col, None
         inside = col.select(mask)
-        spans = {d: ranges(inside, i) for i, d in enumerate(inside.ids)}
+        spans = {d: inside.ranges(i) for i, d in enumerate(inside.ids.tolist())}
         keyed = engine.to_keys(spans, self.parts, self.restrict)
-        return col.select(list(map(not_, mask))), Col.of_ranges(keyed)
+        return col.select(~mask), Col.of_ranges(keyed)
 
     def term(self, fieldname: str, text):
         col = self.read(fieldname, text)
         if col is None:
             return set(), []
-        col, turns = self.split(col, Col.ranges)
-        cols = [c for c in (col, turns) if c is not None and c.ids]
-        docs = set(col.ids)
+        return self._result(*self.split(col))
+
+    @staticmethod
+    def _result(col: Col, turns: Col | None):
+        docs = set(col.ids.tolist())
         if turns is not None:
-            docs.update(turns.ids)
-        return docs, [(c, ()) for c in cols]
+            docs.update(turns.ids.tolist())
+        return docs, [(c, ()) for c in (col, turns) if c is not None and len(c.ids)]
 
     def phrase(self, q):
         if q.slop != 1 or not q.words:
@@ -339,11 +299,16 @@ class _Eval(engine._Eval):
             if col is None:
                 return set(), []
             cols.append(col)
-        import numpy as np
-
+        common = min((c.ids for c in cols), key=len)  # the passages holding every word
+        for col in cols:
+            if col.ids is not common:
+                common = common[member(common, col.ids)]
+        if not len(common):
+            return set(), []
+        cols = [c.keep(common) for c in cols]
         # every occurrence of word k as passage * SPAN + position - k: the phrase starts where
         # all the words' keys meet (the fewest first)
-        keys = sorted((_keys(c.ids, c.values, k) for k, c in enumerate(cols)), key=len)
+        keys = sorted((_keys(c, k) for k, c in enumerate(cols)), key=len)
         starts = keys[0]
         for other in keys[1:]:
             starts = _within(starts, other)
@@ -351,15 +316,12 @@ class _Eval(engine._Eval):
                 return set(), []
         if (np.diff(starts) == 0).any():  # a word with two of its terms at one position
             starts = np.unique(starts)
-        ids, per = np.unique(starts // SPAN, return_counts=True)
-        whole = Col(ids.tolist(), per.tolist(), cols, "phrase")
-        whole, turns = self.split(whole, Col.ranges)
-        if whole.ids and _self_overlapping(list(q.words)):  # overlapping hits are joined
-            whole.counts = [len(_keep_outer(whole.ranges(i))) for i in range(len(whole.ids))]
-        docs = set(whole.ids)
-        if turns is not None:
-            docs.update(turns.ids)
-        return docs, [(c, ()) for c in (whole, turns) if c is not None and c.ids]
+        ids, per = _runs(starts // SPAN)
+        whole, turns = self.split(Col(ids, per, cols, "phrase"))
+        if len(whole.ids) and _self_overlapping(list(q.words)):  # overlapping hits are joined
+            whole.counts = np.array([len(_keep_outer(whole.ranges(i)))
+                                     for i in range(len(whole.ids))], np.int64)
+        return self._result(whole, turns)
 
 
 def _narrowed(docs: set, keep: set, cols: list):
@@ -387,35 +349,29 @@ class Found:
     column is a phrase's, their ranges then joined only when their document is shown."""
 
     def __init__(self, entries: list) -> None:
-        import numpy as np
-
         cols = []
         for col, filters in entries:
             for f in filters:
                 col = col.keep(f)
-            if col.ids:
+            if len(col.ids):
                 cols.append(col)
         self.src = cols
-        self.multi = np.zeros(0, np.int64)
-        self.multi_counts = np.zeros(0, np.int64)
+        self.multi = EMPTY
+        self.multi_counts = EMPTY
         self._joined: dict[int, list[tuple[int, int]]] = {}
-        self._joined_by_doc: dict[int, list[int]] = {}
+        self._multi_docs = EMPTY  # the document number of each key of `multi`
         if len(cols) > 1:
-            arrays = [np.fromiter(c.ids, np.int64, len(c.ids)) for c in cols]
-            keys, seen = np.unique(np.concatenate(arrays), return_counts=True)
+            keys, seen = np.unique(np.concatenate([c.ids for c in cols]), return_counts=True)
             self.multi = keys[seen > 1]
         if not len(self.multi):
             self.cols = cols
             return
         if all(c.kind in ("term", "ranges") for c in cols):
-            self.multi_counts = _joined_counts(cols, arrays, self.multi)
+            self.multi_counts = _joined_counts(cols, self.multi)
         else:
-            for key in self.multi.tolist():
-                self._joined[key] = self.join(key)
-            self.multi_counts = np.fromiter(
-                (len(self._joined[k]) for k in self.multi.tolist()), np.int64, len(self.multi))
-        multi = set(self.multi.tolist())
-        self.cols = [c.drop(multi) for c in cols]
+            self.multi_counts = np.array([len(self.join(k)) for k in self.multi.tolist()],
+                                         np.int64)
+        self.cols = [c.drop(self.multi) for c in cols]
 
     def join(self, key: int) -> list[tuple[int, int]]:
         """The ranges of a key several columns matched, joined."""
@@ -430,35 +386,19 @@ class Found:
         return got
 
     def per_document(self, table, runs: list[tuple[int, int, int]], n: int) -> list[int]:
-        """Hits per document number (`table`: passage -> document number, `runs`: the
-        (first passage, passage after the last, document number) of each stretch)."""
-        import numpy as np
-
-        from app.core.search.passages import locate
-
-        out = [0] * n
-        for col in self.cols:
-            ids, counts = col.ids, col.counts
-            if len(ids) < 4 * len(runs) or ids[-1] >= SUB:
-                for key, c in zip(ids, counts):
-                    out[table[key if key < SUB else locate(key)[0]]] += c
+        """Hits per document number (`table`: passage -> document number, an array; `runs`
+        unused, kept for the caller)."""
+        tab = np.frombuffer(table, dtype=np.dtype(table.typecode))
+        out = np.zeros(n, np.int64)
+        for keys, counts in chain(((c.ids, c.counts) for c in self.cols),
+                                  [(self.multi, self.multi_counts)]):
+            if not len(keys):
                 continue
-            a = 0
-            for lo, hi, g in runs:
-                a = bisect_left(ids, lo, a)
-                b = bisect_left(ids, hi, a)
-                if b > a:
-                    out[g] += sum(counts[a:b])
-                    a = b
-        if len(self.multi):
-            keys = self.multi
-            passages = np.where(keys < SUB, keys, (keys - SUB) // SLOTS)
-            docs = np.frombuffer(table, dtype=np.dtype(table.typecode))[passages]
-            got = np.bincount(docs, weights=self.multi_counts, minlength=n)
-            out = [a + int(b) for a, b in zip(out, got.tolist())]
-            for g, key in zip(docs.tolist(), keys.tolist()):
-                self._joined_by_doc.setdefault(g, []).append(key)
-        return out
+            docs = tab[np.where(keys < SUB, keys, (keys - SUB) // SLOTS)]
+            out += np.bincount(docs, weights=counts, minlength=n).astype(np.int64)
+            if keys is self.multi:
+                self._multi_docs = docs
+        return out.tolist()
 
     def fill(self, g: int, runs: list[tuple[int, int]], spans: dict, final: set) -> list[int]:
         """The keys of document number `g` (its passages: `runs` of passage numbers), their
@@ -467,46 +407,44 @@ class Found:
         for col in self.cols:
             ids = col.ids
             for lo, hi in runs:
-                for a, b in ((lo, hi), (SUB + lo * SLOTS, SUB + hi * SLOTS)):
-                    i = bisect_left(ids, a)
-                    j = bisect_left(ids, b, i)
+                bounds = ids.searchsorted([lo, hi, SUB + lo * SLOTS, SUB + hi * SLOTS]).tolist()
+                for i, j in ((bounds[0], bounds[1]), (bounds[2], bounds[3])):
                     for x in range(i, j):
-                        key = ids[x]
+                        key = int(ids[x])
                         spans[key] = col.items(x)
                         if col.kind == "ranges":
                             final.add(key)
                         keys.append(key)
-        for key in self._joined_by_doc.get(g, ()):
+        for key in self.multi[self._multi_docs == g].tolist() if len(self.multi) else ():
             spans[key] = self.join(key)
             final.add(key)
             keys.append(key)
         return keys
 
 
-def _joined_counts(cols: list[Col], arrays: list, multi):
+def _joined_counts(cols: list[Col], multi):
     """The number of joined ranges (`_keep_outer`) of each key of `multi` (sorted), from the
-    term and ranges columns holding it: every occurrence's (key, start, end) decoded into arrays, sorted,
-    and a range counted when it starts at or after the furthest end before it in its key."""
-    import numpy as np
-
+    term and ranges columns holding it: every occurrence's (key, start, end) in arrays,
+    sorted, and a range counted when it starts at or after the furthest end before it in its
+    key."""
     ks, ss, es = [], [], []
-    for col, ids in zip(cols, arrays):
-        mask = np.isin(ids, multi, assume_unique=True)
+    for col in cols:
+        mask = member(col.ids, multi)
         if not mask.any():
             continue
-        values = list(compress(col.values, mask.tolist()))
+        sub = col.select(mask)
         if col.kind == "ranges":  # already decoded: (start, end) pairs
-            counts = np.fromiter(map(len, values), np.int64, len(values))
-            flat = np.fromiter(chain.from_iterable(chain.from_iterable(values)), np.int64,
-                               2 * int(counts.sum())).reshape(-1, 2)
-            ks.append(np.repeat(ids[mask], counts))
+            flat = np.fromiter(chain.from_iterable(chain.from_iterable(sub.values)), np.int64,
+                               2 * int(sub.counts.sum())).reshape(-1, 2)
+            ks.append(np.repeat(sub.ids, sub.counts))
             ss.append(flat[:, 0])
             es.append(flat[:, 1])
             continue
-        counts, flat = _triples(values)
-        ks.append(np.repeat(ids[mask], counts))
-        ss.append(flat[:, 1])
-        es.append(flat[:, 2])
+        rows = _rows(sub)
+        flat = sub.values if rows is None else sub.values[rows]
+        ks.append(np.repeat(sub.ids, sub.counts))
+        ss.append(flat[:, 1].astype(np.int64))
+        es.append(flat[:, 2].astype(np.int64))
     key, start, end = np.concatenate(ks), np.concatenate(ss), np.concatenate(es)
     order = np.lexsort((end, start, key))
     key, start, end = key[order], start[order], end[order]

@@ -27,8 +27,9 @@ __all__ = ["ENV_DIR", "INDEX_VERSION", "ProjectIndex", "Unit", "attr_field", "ca
 
 Progress = Callable[[float], bool]  # share done (0-1) -> go on?
 
-INDEX_VERSION = 6  # 4: lemmas from the lexicon, compound parts, nynorsk (issue #18); 5: posting
-# blocks in pickle protocol 5 (build.py); 6: text postings as raw 32-bit numbers (terms.py)
+INDEX_VERSION = 7  # 4: lemmas from the lexicon, compound parts, nynorsk (issue #18); 5: posting
+# blocks in pickle protocol 5 (build.py); 6: text postings as raw 32-bit numbers (terms.py);
+# 7: posting blocks of 1024 as arrays, a text block's values one bytes object (terms.block_layout)
 # What reading a damaged or half-written index can raise: whoosh's own errors, and whatever
 # unpickling or decoding garbage raises (struct, zlib, pickle and the built-in errors below).
 _BROKEN = (EOFError, OSError, LookupError, ValueError, TypeError, AttributeError, ImportError,

@@ -242,7 +242,7 @@ def test_an_index_of_several_segments_with_deletions_counts_the_same(corpus, tmp
 
 
 def test_postings_decoded_together_equal_each_decoded_alone():
-    from app.core.search import columns, engine
+    from app.core.search import engine, postings
     from app.core.search.norwegian import exact_analyzer
     from app.core.search.terms import PackedCharacters, _postings
 
@@ -250,7 +250,7 @@ def test_postings_decoded_together_equal_each_decoded_alone():
                                         exact_analyzer(), 1.0)]
     big = [(0, 5, 9), (3, 20, 24), (70000, 900000, 900004), (2**32 - 2, 2**32 - 9, 2**32 - 1)]
     values.append(PackedCharacters().encode(big))
-    counts, flat = columns._triples(values)
+    counts, flat = postings._triples(values)
     assert counts.tolist() == [len(engine._decode_characters(v)) for v in values]
     assert [tuple(t) for t in flat.tolist()] == [
         t for v in values for t in engine._decode_characters(v)]
