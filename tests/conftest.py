@@ -222,10 +222,11 @@ TEAM_TEXT = ("Moderator: Hvordan var det? 🙂\nDeltaker 1: Jeg ble hørt, og hu
              "Deltaker 2: Jeg måtte forklare alt på nytt.\n")
 
 
-def make_team_project(tmp_path: Path, name: str = "lag.sitat") -> Path:
+def make_team_project(tmp_path: Path, name: str = "lag.sitat", location=None):
     """A project made through the CLI for team tests: two short focus-group texts, fg-a and
-    fg-b (TEAM_TEXT and their own name), and the ten characteristics codebook."""
-    proj = tmp_path / name
+    fg-b (TEAM_TEXT and their own name), and the ten characteristics codebook. It is made at
+    `location` (see the new_location fixture) when given, else at tmp_path/name."""
+    proj = tmp_path / name if location is None else location
     assert run_cli("new", proj).code == 0
     for doc in ("fg-a", "fg-b"):
         src = tmp_path / f"{doc}.txt"

@@ -21,15 +21,15 @@ import pytest
 from app.core.bulk_coding import BulkCodingError, bulk_code, read_rows
 from app.core.check import check_project
 from app.core.project import Project
-from tests.conftest import TEAM_TEXT, file_digest, make_team_project
+from tests.conftest import TEAM_TEXT, make_team_project, project_digest
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = TEAM_TEXT
 RESPEKT = "Grunnleggende kjennetegn/Respekt"
 
 
-def _project(cli, tmp_path):
-    return make_team_project(tmp_path, "bulk.sitat")
+def _project(new_location, tmp_path):
+    return make_team_project(tmp_path, location=new_location("bulk"))
 
 
 def _codings(cli, proj):
@@ -37,8 +37,8 @@ def _codings(cli, proj):
                    r["memo"], r["valence"]) for r in cli("codings", proj, "--json").json())
 
 
-def test_excel_csv_all_rows_coded(cli, tmp_path):
-    proj = _project(cli, tmp_path)
+def test_excel_csv_all_rows_coded(new_location, cli, tmp_path):
+    proj = _project(new_location, tmp_path)
     rows = [  # as Excel in Norway saves it: sep= line, ';', cp1252, CRLF, doubled quotes
         "sep=;",
         "Dokument;Kode;Koder;Start;Slutt;Notat;Valens",
@@ -60,8 +60,8 @@ def test_excel_csv_all_rows_coded(cli, tmp_path):
     ]
 
 
-def test_json_round_trip_counts_codings_already_there(cli, tmp_path):
-    proj = _project(cli, tmp_path)
+def test_json_round_trip_counts_codings_already_there(new_location, cli, tmp_path):
+    proj = _project(new_location, tmp_path)
     for start, end in ((13, 20), (40, 60)):
         assert cli("code", proj, "--doc", "fg-a", "--start", start, "--end", end, "--code",
                    "Respekt", "--coder", "Hanne").code == 0
@@ -82,8 +82,8 @@ def test_json_round_trip_counts_codings_already_there(cli, tmp_path):
     assert len(_codings(cli, proj)) == 4
 
 
-def test_every_bad_row_reported_and_nothing_coded(cli, tmp_path):
-    proj = _project(cli, tmp_path)
+def test_every_bad_row_reported_and_nothing_coded(new_location, cli, tmp_path):
+    proj = _project(new_location, tmp_path)
     good = {"document": "fg-a", "code": "Respekt", "coder": "Ny", "start": 13, "end": 20}
     items = [good,
              {**good, "document": "fg-c"},                 # 2: no such document
@@ -97,9 +97,9 @@ def test_every_bad_row_reported_and_nothing_coded(cli, tmp_path):
              {**good, "code": "Respet", "start": 20, "end": 13}]  # 10: two problems
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(items), encoding="utf-8")
-    before = file_digest(proj)
+    before = project_digest(proj)
     r = cli("code", proj, "--from", path)
-    assert r.code == 1 and file_digest(proj) == before
+    assert r.code == 1 and project_digest(proj) == before
     lines = r.err.strip().splitlines()
     assert [line.split(":")[0] for line in lines[:-1]] == [f"row {n}" for n in range(2, 11)]
     assert "fg-c" in lines[0] and "only groups" in lines[1] and "tretten" in lines[2]
@@ -113,15 +113,15 @@ def test_every_bad_row_reported_and_nothing_coded(cli, tmp_path):
     no_columns = tmp_path / "cols.csv"
     no_columns.write_text("document,code,coder,start\nfg-a,Respekt,Hanne,13\n")
     r = cli("code", proj, "--from", no_columns)
-    assert r.code == 1 and "end" in r.err and file_digest(proj) == before
+    assert r.code == 1 and "end" in r.err and project_digest(proj) == before
     r = cli("code", proj, "--from", no_columns, "--doc", "fg-a")  # usage errors
     assert r.code == 2 and "leave out --doc" in r.err
     r = cli("code", proj, "--doc", "fg-a")
     assert r.code == 2 and "--start" in r.err and "--from" in r.err
 
 
-def test_rounds_and_versions_follow_the_provenance_rule(cli, tmp_path):
-    proj = _project(cli, tmp_path)
+def test_rounds_and_versions_follow_the_provenance_rule(new_location, cli, tmp_path):
+    proj = _project(new_location, tmp_path)
     assert cli("code", proj, "--doc", "fg-b", "--start", 13, "--end", 20, "--code", "Respekt",
                "--coder", "Hanne").code == 0
     assert cli("codebook", "freeze", proj, "v1").code == 0
@@ -210,6 +210,7 @@ def _run(template: Path, csv_path: Path, project: Path, delay: float | None) -> 
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only  # kills a process writing the .sitat file
 def test_killed_bulk_coding_leaves_all_rows_or_none(kill_setup, tmp_path):
     template, csv_path = kill_setup
     before = _counts(template)
