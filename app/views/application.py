@@ -83,7 +83,21 @@ def open_shared_session(target, parent: QWidget | None = None):
                                if getattr(parent, "session", None) is not None else ""))
         return None
     settings.add_recent(location)
-    return Session(project, default_coder())
+    return Session(project, member_coder(project) or default_coder())
+
+
+def member_coder(project) -> str:
+    """The coder a shared project's server links this login to (`sitat server grant
+    --coder`): a team member codes under that name, the only one the server lets them write
+    as. "" for the owner, a member without a coder, or a server that cannot say."""
+    from sqlalchemy.exc import DBAPIError
+
+    from app.core.server.members import whoami
+
+    try:
+        return whoami(project).coder or ""
+    except (SitatError, DBAPIError):
+        return ""
 
 
 def create_session(target: Path, parent: QWidget | None = None):

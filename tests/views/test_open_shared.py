@@ -111,3 +111,18 @@ def test_a_failed_connection_says_why_and_keeps_the_open_project(
     assert all(SECRET not in e and "ingen_slik" not in e for e in settings.recent_projects())
     ini = (tmp_path / "settings" / "sitat.ini").read_text(encoding="utf-8")
     assert SECRET not in ini
+
+
+def test_a_member_works_as_the_coder_the_server_links_them_to(
+        sample_window, published, monkeypatch, warnings):
+    from app.core.project import Project
+    from app.core.server.members import grant, init_server
+
+    url, name = published
+    with Project.open(url) as p:
+        init_server(p)
+        grant(p, f"{name}_kari", "coder", "Kari Nordmann")
+    _answer_dialog(monkeypatch, url.replace("sitat_test@", f"{name}_kari@"), "")
+    sample_window.project_actions.open_shared_project()
+    assert warnings == []
+    assert sample_window.session.coder_name == "Kari Nordmann"
