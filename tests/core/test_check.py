@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 
+import pytest
+
 from app.core.check import check_project
 from app.core.project import Project
 from app.models import Code, Coder, Coding, Document
@@ -27,6 +29,7 @@ def test_sound_project_has_no_problems(project):
     assert check_project(project) == []
 
 
+@pytest.mark.sqlite_only  # damages the .sitat file with sqlite3
 def test_damage_is_reported(project_path):
     with Project.open(project_path) as p:
         _fill(p)
@@ -48,6 +51,7 @@ def test_damage_is_reported(project_path):
     assert {"offsets", "hash", "length", "cycle"} <= kinds
 
 
+@pytest.mark.sqlite_only  # damages the .sitat file with sqlite3 (foreign keys off)
 def test_repair_fixes_what_can_be_fixed(cli, tmp_path):
     import sqlite3
 

@@ -71,8 +71,8 @@ def test_refi_export_with_pseudonyms_keeps_codings_on_the_same_words(project, tm
         assert d.text[c.start:c.end] == "[Navn 1]s lege var god"
 
 
-def test_quote_display_with_pseudonyms(cli, tmp_path):
-    proj = tmp_path / "m.sitat"
+def test_quote_display_with_pseudonyms(new_location, cli, tmp_path):
+    proj = new_location("m")
     assert cli("new", proj).code == 0
     src = tmp_path / "fg.txt"
     src.write_text(TEXT, encoding="utf-8")
@@ -93,9 +93,9 @@ def test_quote_display_with_pseudonyms(cli, tmp_path):
     assert "[Navn 1]" in hidden["cells"][0][0][0]["text"]
 
 
-def test_permanent_replacement_drops_the_search_index(cli, tmp_path, monkeypatch):
+def test_permanent_replacement_drops_the_search_index(new_location, cli, tmp_path, monkeypatch):
     monkeypatch.setenv("SITAT_INDEX_DIR", str(tmp_path / "idx"))
-    proj = tmp_path / "s.sitat"
+    proj = new_location("s")
     assert cli("new", proj).code == 0
     src = tmp_path / "fg.txt"
     src.write_text(TEXT, encoding="utf-8")
