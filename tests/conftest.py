@@ -176,6 +176,36 @@ def new_location(backend, tmp_path: Path, request):
 
 
 @pytest.fixture
+def copy_of(backend, new_location):
+    """Factory: copy_of(path, name="p") is a copy of the project file `path` on the test's
+    backend, open for writing (closed after the test): a copied file, or the file published
+    into a new database (app.core.server.publish: every row, the same ids and guids)."""
+    import shutil
+
+    from app.core.project import Project
+
+    opened: list = []
+
+    def make(path: Path, name: str = "p"):
+        if backend == "sqlite":
+            target = new_location(name)
+            shutil.copyfile(path, target)
+        else:
+            from app.core.server.publish import publish_project
+
+            target = new_location(name)
+            with Project.open(path, read_only=True) as source:
+                publish_project(source, target)
+        p = Project.open(target)
+        opened.append(p)
+        return p
+
+    yield make
+    for p in opened:
+        p.close()
+
+
+@pytest.fixture
 def new_project(project_location):
     """Factory: new_project(title="Test", name="p") is a new, empty project on the test's
     backend, open for writing (closed after the test)."""

@@ -103,7 +103,7 @@ def test_apply_sets_checks_names(tree):
         assert [(x.name, x.codes) for x in cs.list_code_sets(s)] == [("X", ["Sted"])]
 
 
-def test_codebook_file_sets_in_and_out(tree, tmp_path):
+def test_codebook_file_sets_in_and_out(tree, tmp_path, new_project):
     from app.core.codebook_io import codebook_specs, import_codebook
     from app.core.refi.qdc import parse_codebook, write_qdc
 
@@ -117,9 +117,7 @@ def test_codebook_file_sets_in_and_out(tree, tmp_path):
     assert (group.name, group.description, set(group.codes)) == (
         "Relasjoner", "Om å bli sett", guids)
     # Into another project whose codes have the same paths but other guids: matched by path.
-    from app.core.project import Project
-
-    other = Project.create(tmp_path / "other.sitat", "Annen")
+    other = new_project("Annen", "other")
     try:
         with other.write() as s:
             top = create_code(s, "Møter")

@@ -5,7 +5,6 @@ condensates whose meaning units all moved and names those that now rest on both 
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +12,6 @@ from sqlalchemy import func, select
 from app.core import codebook as cb
 from app.core.coding import list_codings
 from app.core.displays import condensation as stc
-from app.core.project import Project
 from app.errors import InvalidInput
 from app.models import Condensate
 
@@ -31,12 +29,9 @@ def sample(tmp_path_factory):
 
 
 @pytest.fixture
-def project(sample, tmp_path):
-    path = tmp_path / "p.sitat"
-    shutil.copyfile(sample, path)
-    p = Project.open(path)
-    yield p
-    p.close()
+def project(sample, copy_of):
+    """The sample, on the test's backend."""
+    return copy_of(sample)
 
 
 def _units(s, code, coder="Hanne"):
