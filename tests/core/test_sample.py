@@ -23,10 +23,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
+def sample_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("sample") / "demo.sitat"
     build_sample(path).close()
     return path
+
+
+@pytest.fixture
+def sample(sample_file, copy_of):
+    """Where the sample is on the test's backend (a copied file, or a published database)."""
+    p = copy_of(sample_file)
+    p.close()
+    return p.path
 
 
 def test_sample_size_and_shape(sample, cli):

@@ -82,12 +82,9 @@ def sample_path(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def sample(sample_path):
-    from app.core.project import Project
-
-    p = Project.open(sample_path, read_only=True)
-    yield p
-    p.close()
+def sample(sample_path, copy_of):
+    """The bundled sample, on the test's backend."""
+    return copy_of(sample_path)
 
 
 def blocks(path: Path) -> list[tuple[str, str, object]]:

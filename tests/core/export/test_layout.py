@@ -196,19 +196,17 @@ def test_written_files_get_the_mode_the_umask_gives(sample, tmp_path, mask, mode
     from app.core.team.round_report import render_docx
     from app.core.team.rounds import create_round
 
-    copy = tmp_path / "p.sitat"
-    shutil.copyfile(sample.path, copy)
-    with Project.open(copy) as p:
-        with p.write() as s:
-            create_round(s, "R1", ["fg01-gamle-oslo-psykisk-helsearbeid"], ["Hanne", "Tor"])
-        with p.read() as s:
-            record = round_record(s, "R1")
-            old = os.umask(mask)
-            try:
-                written = [render_docx(record, tmp_path / "round.docx"),
-                           write_quotes_docx(s, tmp_path / "q.docx", codes=["Respekt"])]
-            finally:
-                os.umask(old)
+    p = sample  # a copy of its own on the test's backend
+    with p.write() as s:
+        create_round(s, "R1", ["fg01-gamle-oslo-psykisk-helsearbeid"], ["Hanne", "Tor"])
+    with p.read() as s:
+        record = round_record(s, "R1")
+        old = os.umask(mask)
+        try:
+            written = [render_docx(record, tmp_path / "round.docx"),
+                       write_quotes_docx(s, tmp_path / "q.docx", codes=["Respekt"])]
+        finally:
+            os.umask(old)
     for path in written:
         assert (path.stat().st_mode & 0o777) == mode, path.name
 
