@@ -131,39 +131,39 @@ def _renamed(src: Path, out: Path, name_of) -> Path:
 
 
 @pytest.mark.parametrize("src", [NVIVO, QC], ids=["nvivo", "qc"])
-def test_names_cut_to_60_characters_lose_no_coding(imported, tmp_path, src):
+def test_names_cut_to_60_characters_lose_no_coding(new_location, imported, tmp_path, src):
     # As an exporter that writes the first 60 characters of the quote as its name.
     d, reports = imported
     coded = _coded(d / f"{src.stem}.sitat")
     cut = _renamed(src, tmp_path / "cut.qdpx", lambda guid: coded[guid][:60])
-    report = import_qdpx(cut, tmp_path / "cut.sitat")
+    report = import_qdpx(cut, new_location("cut"))
     assert report.skipped == [] and report.codings == reports[src.stem].codings
-    assert _coded(tmp_path / "cut.sitat") == coded
+    assert _coded(new_location("cut")) == coded
 
 
-def test_one_renamed_quotation_in_a_real_file_is_kept(imported, tmp_path):
+def test_one_renamed_quotation_in_a_real_file_is_kept(new_location, imported, tmp_path):
     d, _reports = imported
     coded = _coded(d / f"{NVIVO.stem}.sitat")
     first = _selections(NVIVO)[0]["guid"]
     qdpx = _renamed(NVIVO, tmp_path / "one.qdpx",
                     lambda guid: "Min favoritt" if guid == first else coded[guid])
-    report = import_qdpx(qdpx, tmp_path / "one.sitat")
-    assert report.skipped == [] and _coded(tmp_path / "one.sitat") == coded
+    report = import_qdpx(qdpx, new_location("one"))
+    assert report.skipped == [] and _coded(new_location("one")) == coded
 
 
 @pytest.mark.parametrize("offsets", ["codepoints", "utf16"])
-def test_real_projects_survive_a_round_trip_through_sitat(imported, tmp_path, offsets):
+def test_real_projects_survive_a_round_trip_through_sitat(new_location, imported, tmp_path, offsets):
     from app.core.refi.qdpx_export import export_qdpx
 
     d, _reports = imported
     for stem in (NVIVO.stem, QC.stem):
         with Project.open(d / f"{stem}.sitat", read_only=True) as p:
             export_qdpx(p, tmp_path / f"{stem}.qdpx", offsets=offsets)
-        report = import_qdpx(tmp_path / f"{stem}.qdpx", tmp_path / f"{stem}.sitat")
+        report = import_qdpx(tmp_path / f"{stem}.qdpx", new_location(stem))
         # qc's texts have no emoji: both dialects count alike and the file says code points.
         assert report.skipped == [] and report.dialect == (offsets if stem == NVIVO.stem
                                                            else "codepoints")
-        assert _coded(tmp_path / f"{stem}.sitat") == _coded(d / f"{stem}.sitat")
+        assert _coded(new_location(stem)) == _coded(d / f"{stem}.sitat")
 
 
 def test_atlas_ti_codebook_with_code_groups(project):

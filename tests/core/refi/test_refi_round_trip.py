@@ -96,14 +96,17 @@ def original(tmp_path_factory):
 
 
 @pytest.mark.parametrize("offsets", ["codepoints", "utf16"])
-def test_sitat_refi_sitat_is_identical_for_everything_with_an_element(original, offsets):
-    with Project.open(original / "s.sitat", read_only=True) as p:
-        export_qdpx(p, original / f"{offsets}.qdpx", offsets=offsets)
-    with zipfile.ZipFile(original / f"{offsets}.qdpx") as zf:  # code sets and all
+def test_sitat_refi_sitat_is_identical_for_everything_with_an_element(original, offsets,
+                                                                      copy_of, new_location,
+                                                                      tmp_path):
+    source = copy_of(original / "s.sitat", "s")  # exported from, and imported into, the backend
+    export_qdpx(source, tmp_path / f"{offsets}.qdpx", offsets=offsets)
+    source.close()
+    with zipfile.ZipFile(tmp_path / f"{offsets}.qdpx") as zf:  # code sets and all
         schema().validate(zf.read("project.qde").decode("utf-8"))
-    report = import_qdpx(original / f"{offsets}.qdpx", original / f"{offsets}.sitat")
+    report = import_qdpx(tmp_path / f"{offsets}.qdpx", new_location(offsets))
     assert report.skipped == [] and report.dialect == offsets
-    want, got = fingerprint(original / "s.sitat"), fingerprint(original / f"{offsets}.sitat")
+    want, got = fingerprint(source.path), fingerprint(new_location(offsets))
     assert want["codings"] and len(want["code sets"]) == 2 and "Ingen kodinger" in \
         want["coders"].values()
     for part in want:
