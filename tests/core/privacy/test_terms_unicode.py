@@ -15,7 +15,7 @@ from app.core.privacy.replace import apply_permanently, export_text
 from app.core.privacy.terms import add_term, pseudonym_table, remove_term, terms
 from app.errors import InvalidInput
 from app.models import Document
-from tests.conftest import file_digest
+from tests.conftest import project_digest
 from tests.core.privacy.privacy_fixtures import add_document, snapshot
 
 NFD_ASE = unicodedata.normalize("NFD", "Åse")  # "A" + combining ring above + "se"
@@ -89,17 +89,18 @@ def test_apply_that_replaces_nothing_changes_nothing(project, tmp_path):
     ("Kari", "P\x7f", "U+007F"),
     ("Kari", "P\x85", "U+0085"),
 ])
-def test_control_characters_are_refused(project_path, term, pseudonym, code):
+def test_control_characters_are_refused(project_location, term, pseudonym, code):
     from app.core.project import Project
 
-    before = file_digest(project_path)
-    with Project.open(project_path) as p:
+    where = project_location()
+    before = project_digest(where)
+    with Project.open(where) as p:
         message = re.escape(f"invisible control character ({code})")
         with pytest.raises(InvalidInput, match=message):
             with p.write() as s:
                 add_term(s, term, pseudonym)
-    assert file_digest(project_path) == before
-    with Project.open(project_path) as p:  # tabs and line breaks are still white space
+    assert project_digest(where) == before
+    with Project.open(where) as p:  # tabs and line breaks are still white space
         with p.write() as s:
             assert add_term(s, "Kari\tNordmann\n", "Ola\r\nJensen").pseudonym == "Ola Jensen"
         with p.read() as s:

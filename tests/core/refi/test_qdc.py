@@ -102,15 +102,16 @@ def test_hostile_or_broken_files_are_refused(data, needle):
         parse_qdc(data)
 
 
-def test_cli_refuses_hostile_codebook_and_leaves_project(cli, project_path, tmp_path):
-    from tests.conftest import file_digest
+def test_cli_refuses_hostile_codebook_and_leaves_project(cli, project_location, tmp_path):
+    from tests.conftest import project_digest
 
+    where = project_location()
     bad = tmp_path / "bad.qdc"
     bad.write_bytes(BILLION_LAUGHS)
-    before = file_digest(project_path)
-    r = cli("codebook", "import", project_path, bad)
+    before = project_digest(where)
+    r = cli("codebook", "import", where, bad)
     assert r.code == 1 and r.err.startswith("error: ")
-    assert file_digest(project_path) == before
+    assert project_digest(where) == before
 
 
 # -- large codebooks -------------------------------------------------------------------------

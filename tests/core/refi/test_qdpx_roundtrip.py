@@ -82,9 +82,9 @@ def test_export_is_atomic_and_leaves_no_temporary_file(exported):
     assert not [p for p in d.iterdir() if p.name.startswith(".sitat-")]
 
 
-def test_round_trip_keeps_documents_codes_coders_and_every_coded_text(exported):
+def test_round_trip_keeps_documents_codes_coders_and_every_coded_text(new_location, exported):
     d, _report = exported
-    out = d / "back.sitat"
+    out = new_location("back")
     report = import_qdpx(d / "out.qdpx", out)
     assert report.skipped == [] and report.dialect == "codepoints"
     assert _rows(out) == _rows(d / "s.sitat")
@@ -109,9 +109,9 @@ def test_round_trip_keeps_documents_codes_coders_and_every_coded_text(exported):
         assert memos["👍🏽"] == "Kodingsnotat 😀" and memos["respekt"] == ""
 
 
-def test_emoji_and_norwegian_letters_do_not_shift_codings(exported):
+def test_emoji_and_norwegian_letters_do_not_shift_codings(new_location, exported):
     d, _report = exported
-    out = d / "emoji-back.sitat"
+    out = new_location("emoji-back")
     import_qdpx(d / "out.qdpx", out)
     texts = {r[3] for r in _rows(out) if r[0] == "emoji"}
     assert texts == {"respekt", "bra", "Grünerløkka", "Æ ø å", "👍🏽"}
