@@ -102,6 +102,9 @@ def block_layout() -> None:
     which every process opening or writing an index does (the schema names PassageText)."""
     from whoosh.codec import whoosh3
 
+    from app.core.search.mapped import no_copies
+
+    no_copies()  # and the index read from its mapping, not copied
     writer, matcher = whoosh3.W3PostingsWriter, whoosh3.W3LeafMatcher
     if getattr(writer, "sitat_layout", False):
         return

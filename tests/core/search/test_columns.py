@@ -167,3 +167,63 @@ def test_blocks_are_arrays_and_read_the_same_through_whoosh_and_columns(project)
         got = {int(d): col.occurrences(i) for i, d in enumerate(col.ids.tolist())}
         assert {d: [tuple(t) for t in v] for d, v in got.items()} == want
         assert len(want) > 4  # more than one block
+
+
+def test_a_mapped_index_is_read_in_place_and_gives_what_plain_files_give(project):
+    """The files inside a memory-mapped segment are read from the mapping, not copied onto the
+    heap; postings, block heads and stored fields read so equal those of the same index opened
+    without memory mapping (plain file reads, whoosh's own code)."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from app.core.search import engine
+    from app.core.search.mapped import ViewFile
+
+    _p, index = project
+    mapped = index.current().reader()
+    plain = FileStorage(str(index.folder), supports_mmap=False).open_index().reader()
+    for leaf in mapped.leaf_readers():
+        postfile = leaf[0]._terms._postfile
+        assert type(postfile.file) is ViewFile and isinstance(postfile._buf, memoryview)
+    for field, word in (("exact", "hver"), ("exact", "ålesund"), ("content", "hjelp"),
+                        ("exact", "får"), ("doc", None)):
+        words = [word] if word else [t.decode() for t in plain.lexicon(field)]
+        for w in words:
+            got = list(engine._items(mapped.postings(field, w)))
+            want = list(engine._items(plain.postings(field, w)))
+            assert got == want
+            if word:
+                assert len(got) > 4  # several blocks of four
+    assert [mapped.stored_fields(d) for d in range(mapped.doc_count_all())] == \
+        [plain.stored_fields(d) for d in range(plain.doc_count_all())]
+    plain.close()
+
+
+def test_a_view_file_reads_as_bytes_io():
+    import io
+    import pickle
+    import random
+
+    from app.core.search.mapped import ViewFile
+
+    data = ("Blåbær 😀 og ærlig talt\nøvre linje\n" * 40).encode() + pickle.dumps(("æ", 7))
+    rng = random.Random(7)
+    mine, theirs = ViewFile(memoryview(data)), io.BytesIO(data)
+    for _ in range(400):
+        op = rng.choice(["read", "readline", "seek", "into"])
+        if op == "read":
+            n = rng.choice([-1, 0, 1, 5, 300])
+            assert mine.read(n) == theirs.read(n)
+        elif op == "readline":
+            n = rng.choice([-1, 3, 50])
+            assert mine.readline(n) == theirs.readline(n)
+        elif op == "seek":
+            pos, whence = rng.randrange(len(data) + 10), rng.choice([0, 1, 2])
+            pos = pos if whence == 0 else -rng.randrange(20) if whence == 2 else rng.randrange(5)
+            assert mine.seek(pos, whence) == theirs.seek(pos, whence)
+        else:
+            a, b = bytearray(9), bytearray(9)
+            assert mine.readinto(a) == theirs.readinto(b) and a == b
+        assert mine.tell() == theirs.tell()
+    end = len(data) - len(pickle.dumps(("æ", 7)))
+    mine.seek(end)
+    assert pickle.load(mine) == ("æ", 7)
