@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from pathlib import Path
 
@@ -11,7 +12,6 @@ from sqlalchemy import select
 
 from app.core.privacy.replace import apply_permanently
 from app.core.privacy.terms import add_term
-from app.core.project import Project
 from app.models import Coding, Document
 from tests.core.privacy.privacy_fixtures import add_document
 
@@ -22,6 +22,7 @@ WORDS = {
     "Perle": "Perle", "Tromsø": "[Sted 1]", "tromsøs": "[Sted 1]s", "Tromsøya": "Tromsøya",
     "og": "og", "æøå": "æøå", "blåbær": "blåbær", "NAV-kontoret": "NAV-kontoret",
 }
+EXAMPLES = itertools.count()
 SEPARATORS = [" ", "\n", ", ", ". ", " 😀 ", "😀", " 👩‍👧 ", " – "]
 
 pieces_st = st.lists(
@@ -30,10 +31,11 @@ pieces_st = st.lists(
 
 
 @settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])  # new_project: a factory
 @given(pieces=pieces_st, data=st.data(),
        lead=st.sampled_from(["", "😀", "æøå ", "🇳🇴 å "]))
-def test_codings_cover_the_same_words(pieces, data, lead):
+def test_codings_cover_the_same_words(new_project, pieces, data, lead):
     old_parts, new_parts = [lead] if lead else [], [lead] if lead else []
     for word, sep in pieces:
         old_parts += [word, sep]
@@ -49,7 +51,7 @@ def test_codings_cover_the_same_words(pieces, data, lead):
     spans = sorted({(bounds[i], bounds[j]) for i, j in pairs})
     expected = sorted("".join(new_parts[i:j]) for i, j in pairs)
     with tempfile.TemporaryDirectory() as tmp:
-        with Project.create(Path(tmp) / "p.sitat") as project:
+        with new_project("Test", f"p{next(EXAMPLES)}") as project:  # one per example
             with project.write() as s:
                 add_document(s, "fg", text, codings=spans,
                              turns=[(0, len(text), "Kari")])
