@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.core.project import APPLICATION_ID, Project
 from app.errors import ProjectError
 from app.models import Code, Coder, Coding, Document, SpeakerTurn
-from tests.conftest import file_digest
+from tests.conftest import file_digest, project_digest
 
 
 def test_create_sets_identity_wal_and_schema(tmp_path):
@@ -29,11 +29,12 @@ def test_create_sets_identity_wal_and_schema(tmp_path):
         assert p.id == pid
 
 
-def test_create_refuses_existing_file(project_path):
-    before = file_digest(project_path)
-    with pytest.raises(ProjectError, match="already exists"):
-        Project.create(project_path)
-    assert file_digest(project_path) == before
+def test_create_refuses_existing_file(project_location):
+    where = project_location()
+    before = project_digest(where)
+    with pytest.raises(ProjectError, match="already (exists|holds a Sitat project)"):
+        Project.create(where)
+    assert project_digest(where) == before
 
 
 @pytest.mark.parametrize(
@@ -98,8 +99,8 @@ def test_failed_action_changes_nothing(project):
     assert project.revision() == rev
 
 
-def test_read_only_refuses_writes(project_path):
-    with Project.open(project_path, read_only=True) as p:
+def test_read_only_refuses_writes(project_location):
+    with Project.open(project_location(), read_only=True) as p:
         with pytest.raises(ProjectError, match="read-only"):
             with p.write():
                 pass
