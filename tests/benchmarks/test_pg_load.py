@@ -6,7 +6,8 @@ exactly once, nothing else is, the killed client's coding is not, and no coder s
 from __future__ import annotations
 
 from benchmarks import corpus
-from benchmarks.pg_load import HOLD_SECONDS, run_load
+from benchmarks.pg_kill import HOLD_SECONDS
+from benchmarks.pg_load import run_load
 
 
 def test_tiny_load_with_a_killed_client_loses_and_doubles_nothing(tmp_path):
@@ -39,7 +40,7 @@ def test_a_hung_client_blocks_the_others_only_until_the_server_ends_its_transact
     from app.core.project import Project
     from app.core.server import connect
     from app.core.server.publish import publish_project
-    from benchmarks.pg_load import frozen_client
+    from benchmarks.pg_kill import frozen_client
     from tests.pg import SUPERUSER, Cluster
 
     monkeypatch.setattr(connect, "IDLE_IN_TRANSACTION_MS", 1500)  # the forked client's too
