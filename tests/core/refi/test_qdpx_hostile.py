@@ -148,11 +148,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def test_cli_export_then_import(tmp_path, project_path, capsys):
+def test_cli_export_then_import(tmp_path, project_location, new_location, capsys):
     from app.core.codebook import create_code
     from app.core.coding import code_text
     from app.core.documents import import_files
 
+    project_path = project_location()
     (tmp_path / "intervju.txt").write_text(TEXT, encoding="utf-8")
     with Project.open(project_path) as p:
         import_files(p, [tmp_path / "intervju.txt"])
@@ -163,7 +164,7 @@ def test_cli_export_then_import(tmp_path, project_path, capsys):
     assert a.func(a) == 0
     assert "1 document, 1 code, 1 coding." in capsys.readouterr().out
     a = _parser().parse_args(["refi", "import", str(tmp_path / "x.qdpx"),
-                              str(tmp_path / "y.sitat"), "--json"])
+                              str(new_location("y")), "--json"])
     assert a.func(a) == 0
     out = json.loads(capsys.readouterr().out)
     assert out == {"documents": 1, "codes": 1, "coders": 1, "codings": 1, "code_sets": 0,
@@ -171,10 +172,10 @@ def test_cli_export_then_import(tmp_path, project_path, capsys):
                    "dialect": "codepoints"}
 
 
-def test_cli_import_lists_what_was_skipped(tmp_path, capsys):
+def test_cli_import_lists_what_was_skipped(tmp_path, new_location, capsys):
     src = Src("intervju", TEXT.encode(), [Sel(40, 4000)])
     qdpx = make_qdpx(tmp_path / "a.qdpx", [src])
-    a = _parser().parse_args(["refi", "import", str(qdpx), str(tmp_path / "y.sitat")])
+    a = _parser().parse_args(["refi", "import", str(qdpx), str(new_location("y"))])
     assert a.func(a) == 0
     out = capsys.readouterr().out
     assert "Not imported (1 entry): selections 1, codings 1:" in out
