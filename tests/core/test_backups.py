@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from app.core.backup import list_backups, restore_backup, rotate_backup
 from app.core.project import Project
 from app.models import Document
+
+# backups of the .sitat file beside it (the server backs up a shared project)
+pytestmark = pytest.mark.sqlite_only
 
 
 def _docs(path):

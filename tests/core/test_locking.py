@@ -17,6 +17,8 @@ import pytest
 from app.core.project import Project
 from app.errors import ProjectError
 
+pytestmark = pytest.mark.sqlite_only  # the lock file beside a .sitat file
+
 ROOT = Path(__file__).resolve().parents[2]
 HOLDER = """
 import sys, time

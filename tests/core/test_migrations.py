@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from app.core.project import APPLICATION_ID, Project, _alembic_config, schema_head
+
+# .sitat files written by old schemas (test_backends.py upgrades an old shared project)
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_project_from_schema_0001_is_upgraded(tmp_path):

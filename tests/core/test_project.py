@@ -13,6 +13,7 @@ from app.models import Code, Coder, Coding, Document, SpeakerTurn
 from tests.conftest import file_digest, project_digest
 
 
+@pytest.mark.sqlite_only  # SQLite's application id, WAL and pragmas
 def test_create_sets_identity_wal_and_schema(tmp_path):
     path = tmp_path / "ny.sitat"
     with Project.create(path, "Evaluering Alna") as p:
@@ -37,6 +38,7 @@ def test_create_refuses_existing_file(project_location):
     assert project_digest(where) == before
 
 
+@pytest.mark.sqlite_only  # files that are not projects
 @pytest.mark.parametrize(
     "content",
     [b"", b"hello, this is a text file\n", bytes(range(256)) * 10, b"SQLite format 3\x00" + b"\0" * 50],
@@ -49,6 +51,7 @@ def test_open_non_project_leaves_file_untouched(tmp_path, content):
     assert path.read_bytes() == content
 
 
+@pytest.mark.sqlite_only  # another program's SQLite file
 def test_open_other_programs_sqlite_untouched(tmp_path):
     path = tmp_path / "other.db"
     con = sqlite3.connect(path)
@@ -63,6 +66,7 @@ def test_open_other_programs_sqlite_untouched(tmp_path):
     assert not (tmp_path / "other.db-wal").exists()
 
 
+@pytest.mark.sqlite_only  # a .sitat file from a newer Sitat
 def test_open_newer_schema_refused_untouched(project_path):
     con = sqlite3.connect(project_path)
     con.execute("UPDATE alembic_version SET version_num = '9999_future'")
@@ -74,6 +78,7 @@ def test_open_newer_schema_refused_untouched(project_path):
     assert file_digest(project_path) == before
 
 
+@pytest.mark.sqlite_only  # paths that are missing or folders
 def test_open_missing_and_directory(tmp_path):
     with pytest.raises(ProjectError, match="does not exist"):
         Project.open(tmp_path / "nope.sitat")
@@ -145,6 +150,7 @@ def test_coding_range_constraint_in_schema(project):
             s.flush()
 
 
+@pytest.mark.sqlite_only  # SQLite's -wal and -shm files
 def test_reading_leaves_no_wal_or_shm_behind(tmp_path, cli):
     """A read-only command must not leave SQLite's -wal and -shm beside the project (a
     `mode=ro` reader did), and it still cannot write."""

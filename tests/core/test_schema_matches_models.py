@@ -19,6 +19,8 @@ from sqlalchemy.schema import CreateIndex
 from app.core.project import APPLICATION_ID, Project, _alembic_config
 from app.models import Base
 
+pytestmark = pytest.mark.sqlite_only  # the SQLite schema a .sitat file gets from the migrations
+
 VERSIONS = Path(__file__).resolve().parents[2] / "app" / "migrations" / "versions"
 
 

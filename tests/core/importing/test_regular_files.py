@@ -17,7 +17,8 @@ import pytest
 from app.core.files import reading as safe_read
 from app.errors import CodebookError, ImportFailed, InvalidInput, ProjectError, SitatError
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+pytestmark = [pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here"),
+              pytest.mark.sqlite_only]  # pipes and devices named as files
 
 
 def _release(pipe: Path) -> None:

@@ -14,6 +14,9 @@ from app.errors import ImportFailed
 
 from .builders import make_docx, make_odt, rewrite_zip
 
+# zip guards on the files read for import (no project involved)
+pytestmark = pytest.mark.sqlite_only
+
 
 def _patch_sizes(path: Path, member: str, declared: int, local_too: bool = False) -> None:
     """Overwrite the unpacked size a zip declares for one member (central directory, maybe local)."""

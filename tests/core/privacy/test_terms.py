@@ -54,6 +54,7 @@ def test_remove_term_and_numbers_are_not_reused(project):
             remove_term(s, "Kari")
 
 
+@pytest.mark.sqlite_only  # an older .sitat file, its table dropped with sqlite3
 def test_reading_a_project_without_the_table(project_path):
     from app.core.project import Project
 

@@ -18,6 +18,9 @@ from app.core.team.rounds import create_round
 from app.core.team.versions import freeze
 from tests.core.team.team_fixtures import FG_A, FG_B, build_lead, span
 
+# coder files written row by row with sqlite3, merged into a lead file
+pytestmark = pytest.mark.sqlite_only
+
 G1 = "00000000-0000-4000-8000-00000000000a"  # the lead's two codings get these guids
 G2 = "00000000-0000-4000-8000-00000000000b"
 COLUMNS = ('guid, document_id, code_id, coder_id, start, "end", memo, valence, created_at, '
