@@ -89,15 +89,10 @@ def open_shared_session(target, parent: QWidget | None = None):
 def member_coder(project) -> str:
     """The coder a shared project's server links this login to (`sitat server grant
     --coder`): a team member codes under that name, the only one the server lets them write
-    as. "" for the owner, a member without a coder, or a server that cannot say."""
-    from sqlalchemy.exc import DBAPIError
+    as. "" for the owner or a member without a coder."""
+    from app.core.server.members import linked_coder
 
-    from app.core.server.members import whoami
-
-    try:
-        return whoami(project).coder or ""
-    except (SitatError, DBAPIError):
-        return ""
+    return linked_coder(project)
 
 
 def create_session(target: Path, parent: QWidget | None = None):
@@ -168,8 +163,11 @@ def run(path: Path | None = None, screenshot: Path | None = None) -> int:
     `screenshot`, save a picture of the window there once it is on screen, and quit."""
     from app.views.window_layout import place_on_screen
 
+    from app.views import error_hook
+
     set_language(settings.language())
     app = make_app()
+    error_hook.install()
     window = new_window()
     place_on_screen(window)
     path = path or settings.last_project()

@@ -12,7 +12,7 @@ from psycopg import sql
 from sqlalchemy import text
 
 from app.core.server.roles import ROLES, group_names, setup_statements
-from app.errors import InvalidInput, ProjectError
+from app.errors import InvalidInput, ProjectError, SitatError
 from app.i18n import _
 
 
@@ -238,6 +238,17 @@ def whoami(project) -> Identity:
         return Identity("", "owner", None)
     with project.read() as s:
         return whoami_in(s)
+
+
+def linked_coder(project) -> str:
+    """The coder name the server links the connected login to, or "" (a project file, the
+    owner, a member without a coder, or a server that cannot say just now)."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        return whoami(project).coder or ""
+    except (SitatError, DBAPIError):
+        return ""
 
 
 def whoami_in(s) -> Identity:
