@@ -9,8 +9,8 @@ array, and a column is cut down to it through a table of passages. A phrase is m
 the passages holding all its words, as sorted arrays of (passage, position) keys. A passage
 matched by one column counts that column's hits (a term's words, or a phrase whose hits cannot
 overlap, never overlap); a passage matched by several (AND, or two terms of an OR) has its
-ranges joined, as `service.search` does. Merged passages are split into their turns as in
-engine.py. Anything this module does not evaluate falls back to `service.match`, decoded. The
+ranges joined, as `service.search` does (found.py counts them). Merged passages are split
+into their turns as in engine.py. Anything this module does not evaluate falls back to `service.match`, decoded. The
 result is the same as `service.search`'s (tests/core/search/test_stream.py checks it over
 random queries).
 """
@@ -23,8 +23,7 @@ import numpy as np
 
 from app.core.search import engine
 from app.core.search.engine import Unsupported
-from app.core.search.passages import SLOTS, SUB
-from app.core.search.postings import EMPTY, collect, filter_array, join_chunks, member
+from app.core.search.postings import collect, filter_array, join_chunks, member
 from app.core.search.query import _keep_outer
 from app.core.search.terms import PackedCharacters
 
@@ -203,25 +202,29 @@ class _Eval(engine._Eval):
                 raise Unsupported(q)
             return self.disj(q.subqueries, self.run)
         if kind is Q.Not:
-            return self.all_docs() - self.run(q.query)[0], []
+            return self.all_docs() - _set(self.run(q.query)[0]), []
         if kind is Q.AndNot:
             docs, cols = self.run(q.a)
-            return _narrowed(docs, docs - self.run(q.b)[0], cols)
+            docs = _set(docs)
+            return _narrowed(docs, docs - _set(self.run(q.b)[0]), cols)
         if kind is Q.AndMaybe:
             docs, cols = self.run(q.a)
             more, extra = self.run(q.b)
-            return docs, cols + _narrowed(more, more & docs, extra)[1]
+            more = _set(more)
+            return docs, cols + _narrowed(more, more & _set(docs), extra)[1]
         raise Unsupported(q)
 
     def term_pair(self, pair):
         return self.term(*pair)
 
     def disj(self, items, run):
+        if len(items) == 1:
+            return run(items[0])
         docs: set[int] = set()
         cols: list = []
         for item in items:
             d, c = run(item)
-            docs |= d
+            docs |= _set(d)
             cols += c
         return docs, cols
 
@@ -234,7 +237,7 @@ class _Eval(engine._Eval):
             docs, cols = self.all_docs().copy(), []
         else:
             results = [self.run(s) for s in positive]
-            docs = set.intersection(*(r[0] for r in results))
+            docs = set.intersection(*(_set(r[0]) for r in results))
             cols = []
             for d, c in results:
                 cols += _narrowed(d, docs, c)[1]
@@ -242,7 +245,7 @@ class _Eval(engine._Eval):
         for s in negative:
             if not docs:
                 break
-            docs = docs - self.run(s)[0]
+            docs = docs - _set(self.run(s)[0])
         return _narrowed(before, docs, cols)
 
     def read(self, fieldname: str, text) -> Col | None:
@@ -283,10 +286,8 @@ class _Eval(engine._Eval):
 
     @staticmethod
     def _result(col: Col, turns: Col | None):
-        docs = set(col.ids.tolist())
-        if turns is not None:
-            docs.update(turns.ids.tolist())
-        return docs, [(c, ()) for c in (col, turns) if c is not None and len(c.ids)]
+        cols = [c for c in (col, turns) if c is not None and len(c.ids)]
+        return Keys([c.ids for c in cols]), [(c, ()) for c in cols]
 
     def phrase(self, q):
         if q.slop != 1 or not q.words:
@@ -324,6 +325,32 @@ class _Eval(engine._Eval):
         return self._result(whole, turns)
 
 
+class Keys:
+    """The keys a term or phrase matched, as the sorted arrays of its columns (passage numbers
+    and the keys of turns, never the same); a set is made of them only when a query combines
+    them with others - a query of one term or phrase only counts them."""
+
+    __slots__ = ("arrays", "_set")
+
+    def __init__(self, arrays: list) -> None:
+        self.arrays, self._set = arrays, None
+
+    def __len__(self) -> int:
+        return sum(map(len, self.arrays))
+
+    def set(self) -> set[int]:
+        if self._set is None:
+            self._set = set(chain.from_iterable(a.tolist() for a in self.arrays))
+        return self._set
+
+    def __iter__(self):
+        return iter(self.set())
+
+
+def _set(docs) -> set[int]:
+    return docs.set() if type(docs) is Keys else docs
+
+
 def _narrowed(docs: set, keep: set, cols: list):
     """(keep, cols) with `keep` added to the filters of `cols` when it is narrower."""
     if len(keep) == len(docs):
@@ -341,115 +368,3 @@ def match(searcher, q, filter_terms: list[tuple], parts=None) -> tuple[set[int],
     except Unsupported:
         docs, spans = decoded(searcher, q, filter_terms, parts)
         return docs, [(Col.of_ranges(spans), ())]
-
-
-class Found:
-    """A search's hits settled: `cols` each count the keys only they hold; the keys several
-    columns matched (`multi`) count their joined ranges - computed over arrays unless a
-    column is a phrase's, their ranges then joined only when their document is shown."""
-
-    def __init__(self, entries: list) -> None:
-        cols = []
-        for col, filters in entries:
-            for f in filters:
-                col = col.keep(f)
-            if len(col.ids):
-                cols.append(col)
-        self.src = cols
-        self.multi = EMPTY
-        self.multi_counts = EMPTY
-        self._joined: dict[int, list[tuple[int, int]]] = {}
-        self._multi_docs = EMPTY  # the document number of each key of `multi`
-        if len(cols) > 1:
-            keys, seen = np.unique(np.concatenate([c.ids for c in cols]), return_counts=True)
-            self.multi = keys[seen > 1]
-        if not len(self.multi):
-            self.cols = cols
-            return
-        if all(c.kind in ("term", "ranges") for c in cols):
-            self.multi_counts = _joined_counts(cols, self.multi)
-        else:
-            self.multi_counts = np.array([len(self.join(k)) for k in self.multi.tolist()],
-                                         np.int64)
-        self.cols = [c.drop(self.multi) for c in cols]
-
-    def join(self, key: int) -> list[tuple[int, int]]:
-        """The ranges of a key several columns matched, joined."""
-        got = self._joined.get(key)
-        if got is None:
-            ranges: list = []
-            for col in self.src:
-                i = col.find(key)
-                if i is not None:
-                    ranges += col.ranges(i)
-            got = self._joined[key] = _keep_outer(ranges)
-        return got
-
-    def per_document(self, table, runs: list[tuple[int, int, int]], n: int) -> list[int]:
-        """Hits per document number (`table`: passage -> document number, an array; `runs`
-        unused, kept for the caller)."""
-        tab = np.frombuffer(table, dtype=np.dtype(table.typecode))
-        out = np.zeros(n, np.int64)
-        for keys, counts in chain(((c.ids, c.counts) for c in self.cols),
-                                  [(self.multi, self.multi_counts)]):
-            if not len(keys):
-                continue
-            docs = tab[np.where(keys < SUB, keys, (keys - SUB) // SLOTS)]
-            out += np.bincount(docs, weights=counts, minlength=n).astype(np.int64)
-            if keys is self.multi:
-                self._multi_docs = docs
-        return out.tolist()
-
-    def fill(self, g: int, runs: list[tuple[int, int]], spans: dict, final: set) -> list[int]:
-        """The keys of document number `g` (its passages: `runs` of passage numbers), their
-        ranges put in `spans` (`final` when already joined); after `per_document`."""
-        keys: list[int] = []
-        for col in self.cols:
-            ids = col.ids
-            for lo, hi in runs:
-                bounds = ids.searchsorted([lo, hi, SUB + lo * SLOTS, SUB + hi * SLOTS]).tolist()
-                for i, j in ((bounds[0], bounds[1]), (bounds[2], bounds[3])):
-                    for x in range(i, j):
-                        key = int(ids[x])
-                        spans[key] = col.items(x)
-                        if col.kind == "ranges":
-                            final.add(key)
-                        keys.append(key)
-        for key in self.multi[self._multi_docs == g].tolist() if len(self.multi) else ():
-            spans[key] = self.join(key)
-            final.add(key)
-            keys.append(key)
-        return keys
-
-
-def _joined_counts(cols: list[Col], multi):
-    """The number of joined ranges (`_keep_outer`) of each key of `multi` (sorted), from the
-    term and ranges columns holding it: every occurrence's (key, start, end) in arrays,
-    sorted, and a range counted when it starts at or after the furthest end before it in its
-    key."""
-    ks, ss, es = [], [], []
-    for col in cols:
-        mask = member(col.ids, multi)
-        if not mask.any():
-            continue
-        sub = col.select(mask)
-        if col.kind == "ranges":  # already decoded: (start, end) pairs
-            flat = np.fromiter(chain.from_iterable(chain.from_iterable(sub.values)), np.int64,
-                               2 * int(sub.counts.sum())).reshape(-1, 2)
-            ks.append(np.repeat(sub.ids, sub.counts))
-            ss.append(flat[:, 0])
-            es.append(flat[:, 1])
-            continue
-        rows = _rows(sub)
-        flat = sub.values if rows is None else sub.values[rows]
-        ks.append(np.repeat(sub.ids, sub.counts))
-        ss.append(flat[:, 1].astype(np.int64))
-        es.append(flat[:, 2].astype(np.int64))
-    key, start, end = np.concatenate(ks), np.concatenate(ss), np.concatenate(es)
-    order = np.lexsort((end, start, key))
-    key, start, end = key[order], start[order], end[order]
-    rank = np.searchsorted(multi, key)
-    reach = np.maximum.accumulate(rank * (1 << 40) + end) - rank * (1 << 40)
-    new = np.ones(len(key), bool)
-    new[1:] = (rank[1:] != rank[:-1]) | (start[1:] >= reach[:-1])
-    return np.bincount(rank, weights=new, minlength=len(multi)).astype(np.int64)

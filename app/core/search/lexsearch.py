@@ -34,7 +34,7 @@ def run(match, searcher, query: str, exact: bool, compounds: bool, filter_terms:
     for field, form in (("content", "nb"), ("content_nn", "nn")):
         q = parse(query, schema, False, compounds, field)
         got, ranges = match(searcher, q, [*filter_terms, ("malform", form)], parts)
-        matched |= got
+        matched.update(got)  # a set, or columns.Keys
         if spans is None:
             spans = ranges
         elif isinstance(spans, list):

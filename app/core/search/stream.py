@@ -326,6 +326,7 @@ def _match(project, index, query, where, speaker, coders, codes, uncoded, exact,
     """(spans by key, documents with hits in order, keys whose ranges are final, units
     matched, suggestions, the settled matches that fill a document's keys when reached)."""
     from app.core.search import columns, lexsearch
+    from app.core.search.found import Found
     from app.core.search.service import _coded, _filter_terms
     from app.models import Document
 
@@ -336,7 +337,7 @@ def _match(project, index, query, where, speaker, coders, codes, uncoded, exact,
         coded = _coded(s, coders, codes, scope) if (coders or codes or uncoded) else None
         rows = s.execute(select(Document.guid, Document.id, Document.name)).all() \
             if entries else []
-    found = columns.Found(entries)
+    found = Found(entries)
     table, guids, runs, by_doc = doc_table(searcher)
     known = {g: (i, n) for g, i, n in rows}
     hits = found.per_document(table, runs, len(guids))
