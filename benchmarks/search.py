@@ -152,7 +152,7 @@ def _built_index(folder: Path, tmp: Path) -> Path:
 
 
 _PEAK = """
-import resource, sys, json
+import resource, sys, json, tracemalloc
 from pathlib import Path
 from app.core.project import Project
 from app.core.search.index import ProjectIndex
@@ -162,10 +162,22 @@ from benchmarks.search import QUERIES
 def rss():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
+def anonymous():  # private memory: heap and anonymous maps, not the mapped index files
+    try:
+        with open("/proc/self/smaps_rollup") as f:
+            return sum(int(line.split()[1]) for line in f
+                       if line.startswith("Anonymous:")) / 1024
+    except OSError:
+        return None
+
 with Project.open(Path(sys.argv[1]), read_only=True) as p:
     ix = ProjectIndex(p, folder=Path(sys.argv[2]))
     ix.ensure()
-    before = rss()
+    with open_search(p, "og", index=ix) as s:  # what opening the index reads once
+        s.next_page()
+    before, anon_before, anon = rss(), anonymous(), anonymous()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
     for kind, queries in QUERIES.items():
         for item in queries:
             query, where = item if isinstance(item, tuple) else (item, None)
@@ -173,19 +185,26 @@ with Project.open(Path(sys.argv[1]), read_only=True) as p:
                              compounds=kind == "compounds") as s:
                 s.next_page()
                 s.per_document()
-    print(json.dumps([before, rss()]))
+                now = anonymous()
+                anon = max(anon, now) if now is not None else None
+    peak = tracemalloc.get_traced_memory()[1] - base
+    print(json.dumps([before, rss(), peak / 2**20, anon_before, anon]))
 """
 
 
-def _search_peak(project: Path, where_ix: Path) -> tuple[float, float]:
-    """(MB before the first search, peak MB after every query's first page) of a process that
-    opens the project and its index and runs only the paged searches."""
+def _search_peak(project: Path, where_ix: Path) -> dict:
+    """Memory of a process that opens the project and its index and runs only the paged
+    searches (MB): `rss_before`/`rss` peak resident size before the searches and after them
+    (the memory-mapped index files counted as far as they were read), `heap` the most the
+    searches held allocated at once (tracemalloc: Python objects and numpy arrays), `anon_before`
+    / `anon` the process's private anonymous memory (smaps_rollup) before them and at most
+    after any one, file-backed pages of the index left out."""
     import subprocess
 
     out = subprocess.run([sys.executable, "-c", _PEAK, str(project), str(where_ix)],
                          check=True, cwd=ROOT, capture_output=True, text=True).stdout
-    before, after = json.loads(out.strip().splitlines()[-1])
-    return before, after
+    names = ("rss_before", "rss", "heap", "anon_before", "anon")
+    return dict(zip(names, json.loads(out.strip().splitlines()[-1])))
 
 
 def bench_search_first_page(folder: Path, repeat: int, tmp: Path) -> dict:
@@ -201,7 +220,7 @@ def bench_search_first_page(folder: Path, repeat: int, tmp: Path) -> dict:
     from app.core.search.stream import open_search
 
     where_ix = _built_index(folder, tmp)
-    peak_before, peak = _search_peak(tmp / "search.sitat", where_ix)
+    mem = _search_peak(tmp / "search.sitat", where_ix)
     times, base, per_kind, hits, full = [], [], {}, {}, {}
     with Project.open(tmp / "search.sitat", read_only=True) as p:
         ix = ProjectIndex(p, folder=where_ix)
@@ -244,12 +263,17 @@ def bench_search_first_page(folder: Path, repeat: int, tmp: Path) -> dict:
         ix.close()
     p95 = {k: round(sorted(v)[int(0.95 * (len(v) - 1))] * 1000, 1) for k, v in per_kind.items()}
     slowest = {k: round(v * 1000) for k, v in full.items()}
+    anon = "not measured (no /proc/self/smaps_rollup)" if mem["anon"] is None else \
+        f"(anonymous, not file-backed) at most {mem['anon']:.0f} MB, " \
+        f"{mem['anon'] - mem['anon_before']:.0f} MB over the open project and index"
     return {"times": times, "baseline_name": "bare whoosh query, same index and filter",
             "baseline_times": base,
             "note": f"p95 ms by kind: {p95}; every page walked, slowest per kind (ms): "
-                    f"{slowest}; cold first search {cold * 1000:.0f} ms; peak memory of the "
-                    f"searches alone (a process of their own): {peak:.0f} MB, "
-                    f"{peak - peak_before:.0f} MB over the open project and index; hits: {hits}"}
+                    f"{slowest}; cold first search {cold * 1000:.0f} ms; memory of the "
+                    f"searches (a process of their own): at most {mem['heap']:.0f} MB allocated "
+                    f"at once (tracemalloc); private memory {anon}; peak RSS "
+                    f"{mem['rss']:.0f} MB with the pages of the memory-mapped index read "
+                    f"({mem['rss_before']:.0f} MB before the searches); hits: {hits}"}
 
 
 def main(argv: list[str] | None = None) -> int:
