@@ -23,11 +23,13 @@ import numpy as np
 
 from app.core.search import engine
 from app.core.search.engine import Unsupported
+from app.core.search.passages import SLOTS, SUB
 from app.core.search.postings import collect, filter_array, join_chunks, member
 from app.core.search.query import _keep_outer
 from app.core.search.terms import PackedCharacters
 
 SPAN = 1 << 24  # positions per passage in the (passage, position) keys of phrase matching
+_SHIFT = 1 << 32  # passage * _SHIFT + offset: (passage, offset) pairs as sortable numbers
 
 
 class Col:
@@ -146,6 +148,45 @@ def _merged(parts):
     if got is None:
         got = parts.merged_array = np.array(sorted(parts.merged), np.int64)
     return got
+
+
+def _part_table(parts):
+    """(passage, start, end, index of its passage's first turn) of every turn inside the
+    merged passages, in passage and text order, as arrays (kept on `parts`)."""
+    got = getattr(parts, "part_table", None)
+    if got is None:
+        ds, los, his = [], [], []
+        for d in _merged(parts).tolist():
+            for lo, hi, _who in parts.of(d):
+                ds.append(d)
+                los.append(lo)
+                his.append(hi)
+        d = np.array(ds, np.int64)
+        got = parts.part_table = (d, np.array(los, np.int64), np.array(his, np.int64),
+                                  d.searchsorted(d))
+    return got
+
+
+def _turns(col: Col, parts, restrict) -> Col:
+    """A term column of merged passages as a term column of the keys of their turns (what
+    `Parts.split` does a range at a time): an occurrence goes to the turn it starts in,
+    relative to it, and is dropped when it ends past it (or lies before the first turn), or
+    when its key is outside `restrict`."""
+    td, tlo, thi, first = _part_table(parts)
+    rows = _rows(col)
+    flat = (col.values if rows is None else col.values[rows]).astype(np.int64)
+    d = np.repeat(col.ids, col.counts)
+    at = np.searchsorted(td * _SHIFT + tlo, d * _SHIFT + flat[:, 1], "right") - 1
+    safe = np.maximum(at, 0)
+    ok = (at >= 0) & (td[safe] == d) & (flat[:, 2] <= thi[safe])
+    keys = SUB + d * SLOTS + (safe - first[safe])
+    if restrict is not None:
+        ok &= member(keys, restrict)
+    keys, at, flat = keys[ok], at[ok], flat[ok]
+    flat[:, 1] -= tlo[at]
+    flat[:, 2] -= tlo[at]
+    ids, counts = _runs(keys)
+    return Col(ids, counts.astype(np.int64), flat, "term", np.cumsum(counts) - counts)
 
 
 class _Eval(engine._Eval):
@@ -274,6 +315,8 @@ class _Eval(engine._Eval):
         if not mask.any():
             return col, None
         inside = col.select(mask)
+        if inside.kind == "term":
+            return col.select(~mask), _turns(inside, self.parts, self.restrict)
         spans = {d: inside.ranges(i) for i, d in enumerate(inside.ids.tolist())}
         keyed = engine.to_keys(spans, self.parts, self.restrict)
         return col.select(~mask), Col.of_ranges(keyed)

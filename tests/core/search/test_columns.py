@@ -227,3 +227,31 @@ def test_a_view_file_reads_as_bytes_io():
     end = len(data) - len(pickle.dumps(("æ", 7)))
     mine.seek(end)
     assert pickle.load(mine) == ("æ", 7)
+
+
+@pytest.mark.parametrize("speaker", [None, "Informant"])
+def test_merged_passages_split_into_turns_over_arrays_as_range_by_range(project, speaker):
+    """A term's occurrences in merged passages go to the turns they lie in (relative to them,
+    dropped when they reach past their turn) over arrays as `Parts.split` puts them one
+    range at a time."""
+    from app.core.search import columns, engine
+
+    _p, index = project
+    reader = index.current().reader()
+    parts = index.parts()
+    assert parts.merged
+    restrict = engine.filter_docs(reader, [("speaker", speaker)], parts) if speaker else None
+    seen = 0
+    for term in sorted({t.decode() for t in reader.lexicon("exact")}):
+        ev = columns._Eval(reader, None, parts)
+        col = ev.read("exact", term)
+        inside = col.select(columns.member(col.ids, columns._merged(parts)))
+        if not len(inside.ids):
+            continue
+        turns = columns._turns(inside, parts, restrict)
+        got = {int(k): turns.ranges(i) for i, k in enumerate(turns.ids.tolist())}
+        spans = {d: inside.ranges(i) for i, d in enumerate(inside.ids.tolist())}
+        assert got == engine.to_keys(spans, parts, restrict)
+        assert turns.counts.tolist() == [len(v) for v in got.values()]
+        seen += len(got)
+    assert seen > 20
