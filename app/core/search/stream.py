@@ -131,7 +131,12 @@ class SearchStream:
     def pages(self, size: int | None = None, s=None) -> Iterator[list[Hit]]:
         """Every hit again from the first, a page (`size`, default `page_size`) at a time,
         without moving `next_page`'s place. Text is read through the session `s` when given
-        (inside a write transaction), else through a read session of its own per page."""
+        (inside a write transaction), else through one read session of its own for the walk
+        (opening one per page took about a third of a walk through 100,000 hits)."""
+        if s is None:
+            with self.project.read() as own:
+                yield from self.pages(size, own)
+            return
         cursor = (0, 0, 0)
         while not self.closed and cursor[0] < len(self._docs):
             page, cursor = self._page(cursor, size or self.page_size, s)
