@@ -125,28 +125,26 @@ def backend(request) -> str:
 def project_location(backend, tmp_path: Path, request):
     """Factory: project_location(title="Test", name="p") makes a new, empty, closed project on
     the test's backend and returns where it is - a .sitat file's Path (tmp_path/NAME.sitat),
-    or a PostgreSQL URL (str) of a database of its own, dropped after the test."""
+    or a PostgreSQL URL (str) of a database of its own for the test."""
     from app.core.project import Project
 
-    dropped: list[str] = []
+    taken: list[str] = []
 
     def make(title: str = "Test", name: str = "p"):
         if backend == "sqlite":
             path = tmp_path / f"{name}.sitat"
             Project.create(path, title).close()
             return path
-        from tests.pg import copy_template
-
         cluster = request.getfixturevalue("pg_cluster")
-        database = copy_template(cluster, title)
-        dropped.append(database)
+        database = cluster.pool.take(title)  # tests/pg_pool.py: reused, exactly as new
+        taken.append(database)
         return cluster.url(database)
 
     yield make
-    if dropped:
+    if taken:
         cluster = request.getfixturevalue("pg_cluster")
-        for database in dropped:
-            cluster.drop_database(database)
+        for database in taken:
+            cluster.pool.give_back(database)
 
 
 @pytest.fixture

@@ -195,9 +195,12 @@ def pg_cluster():
     Sitat project (the migrations run once; each test copies it)."""
     from app.core.project import Project
 
+    from tests.pg_pool import ProjectPool
+
     cluster = Cluster()
     try:
         Project.create(cluster.url(cluster.create_database(name=TEMPLATE)), "Test").close()
+        cluster.pool = ProjectPool(cluster, TEMPLATE)  # the backend fixtures' projects
         yield cluster
     finally:
         cluster.stop()

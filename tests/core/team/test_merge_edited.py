@@ -3,6 +3,7 @@ and idempotence: merging the same copy twice is the same as merging it once."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
 from pathlib import Path
@@ -80,19 +81,21 @@ def templates(tmp_path_factory):
     return folder, codes
 
 
+EXAMPLES = itertools.count()
 _coding = st.tuples(st.sampled_from(["fg-a", "fg-b"]), st.integers(0, 3),
                     st.integers(0, 150), st.integers(1, 40), st.sampled_from(["", "memo", "æ"]),
                     st.sampled_from([None, 1, -1]), st.sampled_from(["Ingrid", "Hanne"]))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(_coding, max_size=25))
-def test_merging_twice_is_merging_once(templates, rows):
+def test_merging_twice_is_merging_once(templates, copy_of, rows):
     folder, codes = templates
     with tempfile.TemporaryDirectory() as tmp:
-        lead_path, copy_path = Path(tmp) / "lead.sitat", Path(tmp) / "copy.sitat"
-        shutil.copyfile(folder / "lead.sitat", lead_path)
+        copy_path = Path(tmp) / "copy.sitat"
         shutil.copyfile(folder / "copy.sitat", copy_path)
+        lead = copy_of(folder / "lead.sitat", f"lead{next(EXAMPLES)}")  # on the test's backend
         with Project.open(copy_path) as copy, copy.write() as s:
             docs = dict(s.execute(select(Document.name, Document.id)).all())
             lengths = dict(s.execute(select(Document.name, Document.length)).all())
@@ -101,7 +104,7 @@ def test_merging_twice_is_merging_once(templates, rows):
                                            min(a, lengths[d] - 1),
                                            min(a + n, lengths[d]), memo, valence)
                                  for d, c, a, n, memo, valence, who in rows])
-        with Project.open(lead_path) as lead:
+        with lead:
             first = merge_projects(lead, [copy_path]).as_json()
             once = codings(lead)
             second = merge_projects(lead, [copy_path]).as_json()
