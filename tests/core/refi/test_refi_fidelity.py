@@ -285,30 +285,34 @@ def test_a_utf16_export_puts_every_coding_on_its_words_in_a_third_party_reader(s
 
 
 @pytest.mark.parametrize("offsets", ["codepoints", "utf16"])
-def test_both_dialects_validate_and_come_back_into_sitat_unchanged(sample_exports, offsets):
+def test_both_dialects_validate_and_come_back_into_sitat_unchanged(sample_exports, offsets,
+                                                                  new_location):
     from tests.core.refi.test_qdpx_roundtrip import schema
 
     d, _reports = sample_exports
     with zipfile.ZipFile(d / f"{offsets}.qdpx") as zf:
         schema().validate(zf.read("project.qde").decode("utf-8"))
-    report = import_qdpx(d / f"{offsets}.qdpx", d / f"back-{offsets}.sitat")
+    report = import_qdpx(d / f"{offsets}.qdpx", new_location(f"back-{offsets}"))
     assert report.dialect == offsets and report.skipped == []
-    assert _texts_by_guid(d / f"back-{offsets}.sitat") == _texts_by_guid(d / "s.sitat")
+    assert _texts_by_guid(new_location(f"back-{offsets}")) == _texts_by_guid(d / "s.sitat")
 
 
-def test_cli_export_names_the_dialect_and_warns_when_it_matters(sample_exports, tmp_path, cli):
+def test_cli_export_names_the_dialect_and_warns_when_it_matters(sample_exports, tmp_path, cli,
+                                                                copy_of):
     d, _reports = sample_exports
-    r = cli("--lang", "en", "refi", "export", str(d / "s.sitat"), str(tmp_path / "n.qdpx"),
+    source = copy_of(d / "s.sitat", "s")  # the sample on the test's backend
+    source.close()
+    r = cli("--lang", "en", "refi", "export", str(source.path), str(tmp_path / "n.qdpx"),
             "--offsets", "utf16", "--json")
     assert r.code == 0 and r.json()["offsets"] == "utf16"
     assert r.json()["codings_after_astral"] == 538
     (line,) = [x for x in r.err.splitlines() if x.startswith("warning: ")]
     assert "538 codings in 14 documents" in line and "for NVivo" in line
-    r = cli("--lang", "en", "refi", "export", str(d / "s.sitat"), str(tmp_path / "a.qdpx"))
+    r = cli("--lang", "en", "refi", "export", str(source.path), str(tmp_path / "a.qdpx"))
     assert r.code == 0 and "warning: 538 codings" in r.err and "NVivo would put" in r.err
     with zipfile.ZipFile(tmp_path / "a.qdpx") as zf:
         assert 'origin="Sitat"' in zf.read("project.qde").decode("utf-8")
-    r = cli("refi", "export", str(d / "s.sitat"), str(tmp_path / "x.qdpx"), "--offsets", "bytes")
+    r = cli("refi", "export", str(source.path), str(tmp_path / "x.qdpx"), "--offsets", "bytes")
     assert r.code == 2 and not (tmp_path / "x.qdpx").exists()
 
 
