@@ -16,6 +16,17 @@ from app.models.document import Document, SpeakerTurn
 from app.models.privacy import Pseudonym
 from app.models.project import ProjectInfo
 from app.models.server import ServerMember
+from app.models.survey import (
+    Respondent,
+    RespondentValue,
+    Survey,
+    SurveyAnswer,
+    SurveyItem,
+    SurveyReference,
+    SurveyReferenceValue,
+    SurveyText,
+    SurveyThemeCode,
+)
 from app.models.team import (
     CodebookVersion,
     CodeEvent,
@@ -49,7 +60,16 @@ __all__ = [
     "ProjectInfo",
     "Pseudonym",
     "ReviewDecision",
+    "Respondent",
+    "RespondentValue",
     "ServerMember",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyItem",
+    "SurveyReference",
+    "SurveyReferenceValue",
+    "SurveyText",
+    "SurveyThemeCode",
     "SpeakerTurn",
     "new_guid",
     "utcnow",
