@@ -24,7 +24,7 @@ import numpy as np
 from app.core.search import engine
 from app.core.search.engine import Unsupported
 from app.core.search.passages import SLOTS, SUB
-from app.core.search.postings import collect, filter_array, join_chunks, member
+from app.core.search.postings import collect, filter_array, join_chunks, member, union
 from app.core.search.query import _keep_outer
 from app.core.search.terms import PackedCharacters
 
@@ -261,12 +261,15 @@ class _Eval(engine._Eval):
     def disj(self, items, run):
         if len(items) == 1:
             return run(items[0])
-        docs: set[int] = set()
+        results = [run(item) for item in items]
         cols: list = []
-        for item in items:
-            d, c = run(item)
-            docs |= _set(d)
+        for _d, c in results:
             cols += c
+        if all(type(d) is Keys for d, _c in results):  # terms, phrases: joined as arrays
+            return Keys([union([a for d, _c in results for a in d.arrays])]), cols
+        docs: set[int] = set()
+        for d, _c in results:
+            docs |= _set(d)
         return docs, cols
 
     def conj(self, subqueries):

@@ -11,7 +11,7 @@ import numpy as np
 
 from app.core.search.columns import Col, _rows
 from app.core.search.passages import SLOTS, SUB
-from app.core.search.postings import EMPTY, member
+from app.core.search.postings import EMPTY, member, repeated
 from app.core.search.query import _keep_outer
 
 
@@ -33,8 +33,7 @@ class Found:
         self._joined: dict[int, list[tuple[int, int]]] = {}
         self._multi_docs = EMPTY  # the document number of each key of `multi`
         if len(cols) > 1:
-            keys, seen = np.unique(np.concatenate([c.ids for c in cols]), return_counts=True)
-            self.multi = keys[seen > 1]
+            self.multi = repeated([c.ids for c in cols])
         if not len(self.multi):
             self.cols = cols
             return

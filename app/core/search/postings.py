@@ -22,12 +22,11 @@ def member(ids, keys):
     """A boolean array: which of the sorted array `ids` are in `keys` (a set, or a sorted
     array of unique numbers). Passage numbers (below `_TABLE`) are looked up in a table of
     them all, anything else (the keys of turns) by binary search."""
-    if not isinstance(keys, np.ndarray):
+    unsorted = not isinstance(keys, np.ndarray)
+    if unsorted:
         if len(keys) > 4 * len(ids):  # a big set: look each id up
             return np.fromiter(map(keys.__contains__, ids.tolist()), bool, len(ids))
         keys = np.fromiter(keys, np.int64, len(keys))
-        if len(keys) and int(keys.max()) >= _TABLE:
-            keys.sort()
     if not len(keys) or not len(ids):
         return np.zeros(len(ids), bool)
     top = max(int(ids[-1]), int(keys.max()))
@@ -35,9 +34,39 @@ def member(ids, keys):
         table = np.zeros(top + 1, bool)
         table[keys] = True
         return table[ids]
+    if unsorted:
+        keys = np.sort(keys)
     at = keys.searchsorted(ids)
     np.minimum(at, len(keys) - 1, out=at)
     return keys[at] == ids
+
+
+def union(arrays: list):
+    """The distinct numbers of several arrays, sorted (passage numbers through a table)."""
+    if not arrays:
+        return EMPTY
+    both = np.concatenate(arrays)
+    small = both < _TABLE
+    low, high = (both, EMPTY) if small.all() else (both[small], np.unique(both[~small]))
+    if len(low):
+        table = np.zeros(int(low.max()) + 1, bool)
+        table[low] = True
+        low = np.flatnonzero(table).astype(np.int64)
+    return np.concatenate([low, high]) if len(high) else low
+
+
+def repeated(arrays: list):
+    """The numbers found in more than one of several arrays of distinct numbers, sorted."""
+    both = np.concatenate(arrays)
+    small = both < _TABLE
+    low, high = (both, EMPTY) if small.all() else (both[small], both[~small])
+    out = EMPTY
+    if len(low):
+        out = np.flatnonzero(np.bincount(low) > 1).astype(np.int64)
+    if len(high):
+        keys, seen = np.unique(high, return_counts=True)
+        out = np.concatenate([out, keys[seen > 1]])
+    return out
 
 
 def _triples(values: list[bytes]):

@@ -255,3 +255,30 @@ def test_merged_passages_split_into_turns_over_arrays_as_range_by_range(project,
         assert turns.counts.tolist() == [len(v) for v in got.values()]
         seen += len(got)
     assert seen > 20
+
+
+def test_array_set_operations_equal_python_sets():
+    """member, union and repeated over passage numbers (a table) and turn keys (sorting) give
+    what Python's sets give."""
+    import random
+
+    import numpy as np
+
+    from app.core.search.passages import SLOTS, SUB
+    from app.core.search.postings import member, repeated, union
+
+    rng = random.Random(19)
+    for _ in range(60):
+        arrays = []
+        for _k in range(rng.randint(1, 4)):
+            keys = {rng.randrange(3000) for _i in range(rng.randint(0, 300))}
+            if rng.random() < 0.5:  # turns of merged passages
+                keys |= {SUB + rng.randrange(3000) * SLOTS + rng.randrange(5)
+                         for _i in range(rng.randint(1, 50))}
+            arrays.append(np.array(sorted(keys), np.int64))
+        sets = [set(a.tolist()) for a in arrays]
+        assert union(arrays).tolist() == sorted(set().union(*sets))
+        assert repeated(arrays).tolist() == sorted(
+            k for k in set().union(*sets) if sum(k in s for s in sets) > 1)
+        for keys in (arrays[-1], sets[-1]):
+            assert member(arrays[0], keys).tolist() == [k in sets[-1] for k in arrays[0].tolist()]
