@@ -43,6 +43,7 @@ def installed(tmp_path_factory):
     names = zipfile.ZipFile(wheel).namelist()
     assert "app/data/codebooks/ti-kjennetegn.qdc" in names
     assert "app/data/sample/bsb_demo/attributes.csv" in names
+    assert "app/data/surveys/ks-psykisk-helse-rus.toml" in names
     assert any(n.startswith("app/data/sample/bsb_demo/transcripts/") for n in names)
     assert any(n.endswith("entry_points.txt") for n in names)
     entry_points = next(zipfile.Path(wheel, n) for n in names if n.endswith("entry_points.txt"))
