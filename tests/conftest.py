@@ -37,6 +37,19 @@ def _english():
     set_language("en")
 
 
+@pytest.fixture(autouse=True)
+def _no_window_left_registered():
+    """After each test, the application names no main window ("sitat_window", which
+    app.views.application sets): a window a test closed would otherwise stay named there, and
+    the next test that reads the property (app.views.error_hook) would read a deleted object -
+    a crash that depends on which tests ran before in the same process (xdist workers)."""
+    yield
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    app = widgets.QApplication.instance() if widgets is not None else None
+    if app is not None:
+        app.setProperty("sitat_window", None)
+
+
 @dataclass
 class CliResult:
     code: int
