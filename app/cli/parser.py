@@ -17,6 +17,7 @@ from app.cli.project import add_new_command, add_project_commands
 from app.cli.refi import add_refi_commands
 from app.cli.reports import add_report_commands
 from app.cli.server import add_server_commands
+from app.cli.survey import add_survey_commands
 from app.cli.team import add_team_commands
 from app.i18n import _
 
@@ -75,5 +76,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_condensate_commands(sub, project_arg, json_flag)
     add_refi_commands(sub, project_arg, json_flag)
     add_privacy_commands(sub, project_arg, json_flag)
+    add_survey_commands(sub, project_arg, json_flag)
     add_server_commands(sub, json_flag)
     return parser

@@ -27,7 +27,6 @@ from app.errors import ImportFailed, InvalidInput
 from app.i18n import _
 
 PREVIEW_ROWS = 5
-_SHOWN_IN_ERROR = 20
 
 
 class SurveyImportFailed(ImportFailed):
@@ -35,14 +34,19 @@ class SurveyImportFailed(ImportFailed):
     lists them (at most MAX_PROBLEMS), `total` counts them all."""
 
     def __init__(self, file: str, problems: list[Problem], total: int) -> None:
+        self.file = file
         self.problems = problems
         self.total = total
-        lines = [_("Nothing was imported: {file} has {n} problem(s):").format(file=file, n=total)]
-        lines += ["  " + p.text() for p in problems[:_SHOWN_IN_ERROR]]
-        if total > _SHOWN_IN_ERROR:
-            lines.append(_("  ... and {n} more (see the preview for all).").format(
-                n=total - _SHOWN_IN_ERROR))
-        super().__init__("\n".join(lines))
+        first = problems[0].text() if problems else ""
+        super().__init__(_("Nothing was imported from {file}; problems to fix first: {n}. "
+                           "The first: {first}").format(file=file, n=total, first=first))
+
+    def lines(self) -> list[str]:
+        """Every listed problem, one line each."""
+        out = [p.text() for p in self.problems]
+        if self.total > len(self.problems):
+            out.append(_("... and {n} more.").format(n=self.total - len(self.problems)))
+        return out
 
 
 @dataclass
@@ -124,7 +128,8 @@ def _check_project(s: Session, parsed: Parsed, name: str, names: dict) -> dict[s
 
     if s.scalar(select(Survey.id).where(Survey.name == name)) is not None:
         parsed.add(None, "", _("There is already a survey named {name} in the project; give "
-                               "this one another name (--name).").format(name=name))
+                               "this one another name.").format(name=name))
+        names = {}  # its documents' names would clash too: one problem is enough
     wanted = set(names.values())
     taken = [n for (n,) in s.execute(select(Document.name).where(
         Document.name.like(name.replace("%", "_") + "%"))) if n in wanted]

@@ -22,7 +22,8 @@ class ImportSummary:
 
     survey: str
     respondents: int
-    items: int
+    items: int  # Likert statements
+    questions: int  # free-text questions
     answers: int
     dont_know: int
     comments: int
@@ -30,7 +31,7 @@ class ImportSummary:
 
     def as_json(self) -> dict:
         return {"survey": self.survey, "respondents": self.respondents, "items": self.items,
-                "answers": self.answers, "dont_know": self.dont_know,
+                "questions": self.questions, "answers": self.answers, "dont_know": self.dont_know,
                 "comments": self.comments, "documents": self.documents}
 
 
@@ -123,7 +124,8 @@ def write_survey(s: Session, parsed: Parsed, name: str, file_name: str,
         if doc_values:
             s.execute(AttributeValue.__table__.insert(), doc_values)
     s.flush()
-    return ImportSummary(name, len(respondents), len(item_ids),
+    texts = sum(1 for m in parsed.matched if m.column.role == "text")
+    return ImportSummary(name, len(respondents), len(item_ids) - texts, texts,
                          len(answers) - n_dont_know, n_dont_know, len(docs),
                          [d["name"] for d in docs])
 
