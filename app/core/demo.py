@@ -60,6 +60,7 @@ def run_demo(folder: Path | None = None, force: bool = False,
     quotes = folder / "demo-sitater.docx"
     matrix = folder / "demo-display.docx"
     stc_report = folder / "demo-rapport.docx"
+    joint = folder / "demo-brukerundersokelse.docx"
     with Project.open(path, read_only=True) as p:
         with p.read() as s:
             language = language or project_language(s)
@@ -70,6 +71,7 @@ def run_demo(folder: Path | None = None, force: bool = False,
             m = build_matrix(s, "codes", "bydel", "count")
             write_matrix_docx(m.as_json(), matrix, _("Codes by district"))
             write_report_docx(s, stc_report)
+            has_survey = _write_joint(s, joint)
     summary = folder / "demo-sammendrag.txt"
     save_atomic(summary, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
     message = "\n".join([
@@ -80,8 +82,23 @@ def run_demo(folder: Path | None = None, force: bool = False,
         _("Word export of the display codes x district: {path}").format(path=matrix),
         _("Word file of the STC work (condensates, illustrative quotes, syntheses): "
           "{path}").format(path=stc_report),
+        *([_("Word file of the joint display, survey themes by service beside the interview "
+             "codes: {path}").format(path=joint)] if has_survey else []),
         _("Summary written to {path}").format(path=summary),
         _("Scope of the Word files: {description}").format(
             description=report.scope.get("description", "")),
     ])
-    return DemoResult(path, [quotes, matrix, stc_report, summary], message)
+    outputs = [quotes, matrix, stc_report] + ([joint] if has_survey else []) + [summary]
+    return DemoResult(path, outputs, message)
+
+
+def _write_joint(s, out: Path) -> bool:
+    """The joint display of the sample's survey by service, if the project has a survey."""
+    from app.core.export.joint_docx import write_joint_docx
+    from app.core.survey.joint import joint_display
+    from app.models.survey import Survey
+
+    if s.query(Survey.id).first() is None:
+        return False
+    write_joint_docx(joint_display(s, by="tjeneste", quotes=2), out)
+    return True

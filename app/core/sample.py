@@ -96,6 +96,10 @@ def build_sample(out: Path, source_dir: Path = SAMPLE_DIR) -> Project:
                 apply_coding(s, docs[c.document], code, coder, c.start, c.end,
                              valence=parse_valence(c.valence))
             add_sample_stc(s, source_dir / "stc.json")  # condensates, quotes, syntheses
+        if (source_dir / "survey_comments.json").is_file():  # the KS-style user survey
+            from app.core.sample_survey import add_sample_survey
+
+            add_sample_survey(project, source_dir)
     except BaseException:
         project.close()
         for p in (out, Path(f"{out}-wal"), Path(f"{out}-shm")):
