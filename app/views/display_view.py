@@ -142,11 +142,15 @@ class DisplayDialog(QDialog):
         split.addWidget(self.table)
         split.addWidget(lower)
         split.setSizes([420, 220])
-        lay = QVBoxLayout(self)
+        self.matrix_page = QWidget(self)
+        lay = QVBoxLayout(self.matrix_page)
         lay.addLayout(form)
         lay.addLayout(buttons)
         lay.addWidget(self.scope_note)
         lay.addWidget(split, 1)
+        from app.views.survey_tabs import add_survey_tabs
+
+        add_survey_tabs(self)  # the matrix, the survey table and the joint display as tabs
         self.resize(1100, 820)
         self._fill_values()
         self._fill_saved()

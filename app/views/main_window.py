@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(project.fill_recent_menu)
         f.addSeparator()
         self.act_import = add(f, _("&Import transcripts..."), coding.import_transcripts, "Ctrl+I")
+        self.act_survey = add(f, _("Import &survey (Excel/CSV)..."), self.import_survey)
         self.act_cb_in = add(f, _("Import code&book (.qdc)..."), code.import_codebook)
         self.bundled_menu = f.addMenu(_("Import a bundled codebook"))
         self.bundled_menu.aboutToShow.connect(code.fill_bundled_menu)
@@ -256,7 +257,7 @@ class MainWindow(QMainWindow):
         else:
             ro = " " + _("(read-only)") if self.session.project.read_only else ""
             self.setWindowTitle(f"{self.session.title} - {self.session.path.name}{ro} - Sitat")
-        for act in (self.act_import, self.act_cb_in, self.act_cb_out,
+        for act in (self.act_import, self.act_cb_in, self.act_cb_out, self.act_survey,
                     self.bundled_menu.menuAction()):
             act.setEnabled(self.session is not None)
 
@@ -356,6 +357,11 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         shortcuts_dialog(self.menuBar(), self).exec()
+
+    def import_survey(self) -> None:
+        from app.views.survey_import import import_survey_dialog
+
+        import_survey_dialog(self)
 
     def edit_code_sets(self, code_guid: str | None = None) -> None:
         from app.views.codeset_dialog import edit_code_sets

@@ -55,8 +55,9 @@ def saved_theme_codes(s: Session, survey: str) -> list[tuple[str, int]]:
     from app.core.survey.stats import find_survey
 
     sv = find_survey(s, survey)
-    return list(s.execute(select(SurveyThemeCode.theme, SurveyThemeCode.code_id).where(
-        SurveyThemeCode.survey_id == sv.id)).tuples())
+    rows = s.execute(select(SurveyThemeCode.theme, SurveyThemeCode.code_id).where(
+        SurveyThemeCode.survey_id == sv.id))
+    return [(theme, code_id) for theme, code_id in rows]
 
 
 def restore_theme_codes(s: Session, survey: str, rows: list[tuple[str, int]]) -> None:
