@@ -24,8 +24,9 @@ How the figures are computed (what a report reader can check by hand):
 Figures are kept exact (fractions of whole counts) and rounded only for display, half up
 (`round_half_up`): one decimal for means, whole per cent.
 
-All counting is done by the database (GROUP BY over the answers), the same SQL on SQLite and
-PostgreSQL; Python only adds up the few hundred groups it returns.
+The database returns one row per respondent with all their answers packed in a few integers
+(app.core.survey.stats_counts: GROUP BY respondent, the same SQL on SQLite and PostgreSQL);
+numpy counts them per group, item and value.
 """
 
 from __future__ import annotations
@@ -35,15 +36,16 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from sqlalchemy import and_, case, func, literal_column, select
+import numpy as np
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.survey import stats_counts as counts
 from app.errors import InvalidInput, NotFound
 from app.i18n import _
 from app.i18n.numbers import decimal as _decimal
 from app.models import AttributeDefinition
-from app.models.survey import (Respondent, RespondentValue, Survey, SurveyAnswer, SurveyItem,
-                               SurveyReference, SurveyReferenceValue)
+from app.models.survey import Survey, SurveyItem, SurveyReference, SurveyReferenceValue
 
 ITEMS, THEMES = "items", "themes"
 NO_VALUE = None  # the group of respondents without a value for the attribute
@@ -285,32 +287,23 @@ def survey_table(s: Session, survey: str | None = None, *, level: str = THEMES,
     if level not in (ITEMS, THEMES):
         raise InvalidInput(_("A survey table shows items or themes."))
     sv = find_survey(s, survey)
-    items = likert_items(s, sv, theme)
-    scale = survey_scale(items)
+    every = likert_items(s, sv)
+    items = likert_items(s, sv, theme) if theme is not None else every
+    scale = survey_scale(every)
     attribute = _attribute(s, by) if by else None
     refs = _reference_values(s, sv, reference) if reference else {}
-
-    def grouped(q, respondent_id):
-        """`q` with the respondent's group as its first column (a constant without `by`)."""
-        if attribute is None:
-            return q.add_columns(literal_column("0").label("grp")), None
-        q = q.outerjoin(RespondentValue, and_(
-            RespondentValue.respondent_id == respondent_id,
-            RespondentValue.attribute_id == attribute.id)).add_columns(
-                RespondentValue.value.label("grp"))
-        return q, RespondentValue.value
-
-    q, key = grouped(select(func.count()).select_from(Respondent), Respondent.id)
-    q = q.where(Respondent.survey_id == sv.id)
-    sizes = {grp: count for count, grp in s.execute(q.group_by(key) if key is not None else q)}
+    attribute_id = attribute.id if attribute is not None else None
+    sizes = counts.group_sizes(s, sv.id, attribute_id)
     table = SurveyTable(sv.name, level, scale, sv.min_group, sum(sizes.values()),
                         by=attribute.name if attribute else None, reference=reference)
     table.groups = _group_order(attribute, sizes) if attribute is not None else []
-
-    if level == ITEMS:
-        rows = _item_rows(s, items, scale, sizes, grouped)
+    if items:
+        answers = counts.read_answers(s, sv.id, every, items, scale.low, scale.high,
+                                      attribute_id)
     else:
-        rows = _theme_rows(s, sv, items, scale, sizes, grouped)
+        answers = counts.Answers(len(scale.values), [], np.zeros(0, np.int64),
+                                 np.zeros((0, 0), np.int64))
+    rows = (_item_rows if level == ITEMS else _theme_rows)(items, scale, sizes, answers)
     for row in rows:
         ref = refs.get(("item" if level == ITEMS else "theme", row.key))
         for fig in (row.total, *row.groups.values()):
@@ -322,80 +315,83 @@ def survey_table(s: Session, survey: str | None = None, *, level: str = THEMES,
     return table
 
 
-def _item_rows(s, items, scale, sizes, grouped) -> list[Row]:
-    ids = [i.id for i in items]
-    counts: dict[tuple, int] = {}  # (group, item id, value or None) -> answers
-    if ids:
-        q, key = grouped(select(SurveyAnswer.item_id, SurveyAnswer.value, func.count())
-                         .select_from(SurveyAnswer), SurveyAnswer.respondent_id)
-        q = q.where(SurveyAnswer.item_id.in_(ids))
-        cols = [SurveyAnswer.item_id, SurveyAnswer.value] + ([key] if key is not None else [])
-        for item_id, value, count, grp in s.execute(q.group_by(*cols)):
-            counts[(grp, item_id, value)] = count
+def _tally(answers: counts.Answers, codes: np.ndarray) -> np.ndarray:
+    """(groups, L + 2) counts of each answer code (a column or several) per group."""
+    width = answers.levels + 2
+    groups = np.repeat(answers.group, codes.shape[1]) if codes.ndim == 2 else answers.group
+    flat = codes.reshape(-1)
+    return np.bincount(groups * width + flat, minlength=len(answers.keys) * width).reshape(
+        len(answers.keys), width)
+
+
+def _finish(row: Row, scale: Scale) -> None:
+    """The row's total from its groups, the total's mean weighted by the groups' n."""
+    row.total = _add_up(scale, list(row.groups.values()))
+    if row.total.n:
+        row.total.mean = sum((f.mean * f.n for f in row.groups.values() if f.n),
+                             Fraction(0)) / row.total.n
+
+
+def _item_rows(items, scale, sizes, answers) -> list[Row]:
+    levels = answers.levels
+    index = {key: g for g, key in enumerate(answers.keys)}
     rows = []
-    for item in items:
+    for k, item in enumerate(items):
         row = Row(item.key, item.label or item.column, item.theme, reverse=item.reverse)
+        tally = _tally(answers, answers.codes[:, k])
         for grp, size in sizes.items():
-            per = tuple(counts.get((grp, item.id, v), 0) for v in scale.values)
-            n = sum(per)
-            dk = counts.get((grp, item.id, None), 0)
+            got = tally[index[grp]] if grp in index else np.zeros(levels + 2, np.int64)
+            per = tuple(int(c) for c in got[1:levels + 1])
+            n, dk = sum(per), int(got[levels + 1])
             lo_hi = item.scale_min + item.scale_max
             total = sum((lo_hi - v if item.reverse else v) * c
                         for v, c in zip(scale.values, per))
             row.groups[grp] = Figures(scale, n, n, per, dk, max(size - n - dk, 0),
                                       Fraction(total, n) if n else None)
-        row.total = _add_up(scale, list(row.groups.values()))
-        if n_total := row.total.n:
-            row.total.mean = sum((f.mean * f.n for f in row.groups.values() if f.n),
-                                 Fraction(0)) / n_total
+        _finish(row, scale)
         rows.append(row)
     return rows
 
 
-def _theme_rows(s, sv, items, scale, sizes, grouped) -> list[Row]:
-    names = themes(items)
-    theme_items = {t: sum(1 for i in items if i.theme == t) for t in names}
-    values = list(scale.values)
-    scored = case((SurveyItem.reverse,
-                   SurveyItem.scale_min + SurveyItem.scale_max - SurveyAnswer.value),
-                  else_=SurveyAnswer.value)
-    per_value = [func.sum(case((scored == v, 1), else_=0)).label(f"c{k}")
-                 for k, v in enumerate(values)]
-    # one row per respondent and theme: how many of each scored value, how many don't know
-    inner = (select(SurveyAnswer.respondent_id, SurveyItem.theme, *per_value,
-                    func.sum(case((SurveyAnswer.value.is_(None), 1), else_=0)).label("dk"))
-             .join(SurveyItem, SurveyItem.id == SurveyAnswer.item_id)
-             .where(SurveyItem.survey_id == sv.id, SurveyItem.kind == "likert",
-                    SurveyItem.theme.in_(names))
-             .group_by(SurveyAnswer.respondent_id, SurveyItem.theme).subquery())
-    pattern = [inner.c[f"c{k}"] for k in range(len(values))] + [inner.c.dk]
-    q, key = grouped(select(inner.c.theme, *pattern, func.count()).select_from(inner),
-                     inner.c.respondent_id)
-    cols = [inner.c.theme, *pattern] + ([key] if key is not None else [])
-    acc: dict[tuple, list] = {}  # (group, theme) -> [n, answers, counts, dk, sum of means]
-    for theme, *rest in s.execute(q.group_by(*cols)) if names else ():
-        *per, dk, count, grp = rest
-        a = acc.setdefault((grp, theme), [0, 0, [0] * len(values), 0, Fraction(0)])
-        answered = sum(per)
-        if answered:
-            a[0] += count
-            a[4] += count * Fraction(sum(v * c for v, c in zip(values, per)), answered)
-        a[1] += count * answered
-        a[2] = [x + count * c for x, c in zip(a[2], per)]
-        a[3] += count * dk
+def _theme_rows(items, scale, sizes, answers) -> list[Row]:
+    levels = answers.levels
+    index = {key: g for g, key in enumerate(answers.keys)}
     rows = []
-    for theme in names:
-        row = Row(theme, theme, theme, items=theme_items[theme])
+    for theme in themes(items):
+        ks = [k for k, i in enumerate(items) if i.theme == theme]
+        codes = answers.codes[:, ks]
+        answered = (codes >= 1) & (codes <= levels)
+        # scored codes: a reverse-scored item's code c (value low + c - 1) becomes
+        # min + max - value, as a code
+        flip = np.array([i.reverse for i in (items[k] for k in ks)], dtype=bool)
+        lo_hi = np.array([items[k].scale_min + items[k].scale_max for k in ks], np.int64)
+        value = codes + (scale.low - 1)
+        scored_value = np.where(flip, lo_hi - value, value)
+        scored = np.where(answered, scored_value - (scale.low - 1), codes)
+        tally = _tally(answers, scored)
+        # each respondent's mean of the items they answered: exact, from (n, sum) patterns
+        n_each = answered.sum(axis=1)
+        sum_each = np.where(answered, scored_value, 0).sum(axis=1)
+        means = {}
+        keep = n_each > 0
+        top = int(sum_each.max(initial=0)) + 1
+        pattern = (answers.group[keep] * (len(ks) + 1) + n_each[keep]) * top + sum_each[keep]
+        for p, c in zip(*np.unique(pattern, return_counts=True)):
+            rest, total = divmod(int(p), top)
+            g, n = divmod(rest, len(ks) + 1)
+            people, acc = means.get(g, (0, Fraction(0)))
+            means[g] = (people + int(c), acc + int(c) * Fraction(total, n))
+        row = Row(theme, theme, theme, items=len(ks))
         for grp, size in sizes.items():
-            n, answers, per, dk, means = acc.get((grp, theme), [0, 0, [0] * len(values), 0,
-                                                                Fraction(0)])
-            row.groups[grp] = Figures(scale, n, answers, tuple(per), dk,
-                                      max(size * theme_items[theme] - answers - dk, 0),
-                                      means / n if n else None)
-        row.total = _add_up(scale, list(row.groups.values()))
-        if row.total.n:
-            row.total.mean = sum((f.mean * f.n for f in row.groups.values() if f.n),
-                                 Fraction(0)) / row.total.n
+            g = index.get(grp)
+            got = tally[g] if g is not None else np.zeros(levels + 2, np.int64)
+            per = tuple(int(c) for c in got[1:levels + 1])
+            dk = int(got[levels + 1])
+            people, acc = means.get(g, (0, Fraction(0)))
+            row.groups[grp] = Figures(scale, people, sum(per), per, dk,
+                                      max(size * len(ks) - sum(per) - dk, 0),
+                                      acc / people if people else None)
+        _finish(row, scale)
         rows.append(row)
     return rows
 
