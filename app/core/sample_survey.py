@@ -137,3 +137,45 @@ def write_sample_survey(path: Path, seed: int = SEED) -> Path:
                          + [p.answers[c] for c in items]
                          + [p.comment["text"] if p.comment else ""])
     return path
+
+
+def add_sample_survey(project, source_dir: Path | None = None) -> int:
+    """Import the sample survey into `project` with the bundled KS mapping (one action), then
+    code its comments as the sample coder did (one more); returns how many codings."""
+    import tempfile
+
+    from sqlalchemy import select
+
+    from app.core.codebook import resolve_code
+    from app.core.coding import apply_coding, get_or_create_coder, parse_valence
+    from app.core.survey.importer import import_survey
+    from app.errors import InvalidInput
+    from app.i18n import _
+    from app.models import Document
+    from app.models.survey import SurveyText
+
+    source = (source_dir or bundled.sample_dir()) / COMMENTS.name
+    spec = json.loads(source.read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="sitat-sample-") as tmp:
+        path = write_sample_survey(Path(tmp) / "ks-brukerundersokelse-2025.csv")
+        import_survey(project, path, "ks", name=SURVEY_NAME, imported_by=spec["coder"])
+    done = 0
+    with project.write() as s:
+        coder = get_or_create_coder(s, spec["coder"])
+        docs = {d.text.strip(): d for d in s.scalars(select(Document).join(
+            SurveyText, SurveyText.document_id == Document.id))}
+        codes: dict[str, object] = {}
+        for comment in spec["comments"]:
+            doc = docs.get(comment["text"].strip())
+            for coding in comment["codings"] if doc is not None else ():
+                start = doc.text.find(coding["quote"])
+                if start < 0:
+                    raise InvalidInput(_("{file}: the coded text is not in the comment: "
+                                         "«{quote}».").format(file=source.name,
+                                                             quote=coding["quote"]))
+                code = codes.get(coding["code"]) or codes.setdefault(
+                    coding["code"], resolve_code(s, coding["code"]))
+                apply_coding(s, doc, code, coder, start, start + len(coding["quote"]),
+                             valence=parse_valence(coding["valence"]))
+                done += 1
+    return done
