@@ -44,9 +44,12 @@ def role_label(role: str) -> str:
                                                                                         role)
 
 
-def _table(parent, headers: list[str], rows: list[list], name: str) -> QTableWidget:
+def _table(parent, headers: list[str], rows: list[list], name: str,
+           widest: int = 380) -> QTableWidget:
     t = QTableWidget(len(rows), len(headers), parent)
     t.setHorizontalHeaderLabels(headers)
+    for c, text in enumerate(headers):
+        t.horizontalHeaderItem(c).setToolTip(text)
     t.setAccessibleName(name)
     t.setEditTriggers(QTableWidget.NoEditTriggers)
     t.verticalHeader().hide()
@@ -56,7 +59,7 @@ def _table(parent, headers: list[str], rows: list[list], name: str) -> QTableWid
             t.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
     t.resizeColumnsToContents()
     for c in range(len(headers)):
-        t.setColumnWidth(c, min(t.columnWidth(c), 380))
+        t.setColumnWidth(c, min(t.columnWidth(c), widest))
     t.horizontalHeader().setStretchLastSection(True)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
     return t
@@ -202,7 +205,7 @@ class SurveyImportDialog(QDialog):
             n=len(p.columns) + len(p.unknown) + len(p.missing)))
         headings = [c["heading"] for c in p.columns]
         rows = [[r.get("row")] + [r.get(h, "") for h in headings] for r in p.first_rows]
-        self.tabs.addTab(_table(self, [_("Row")] + headings, rows, _("First rows")),
+        self.tabs.addTab(_table(self, [_("Row")] + headings, rows, _("First rows"), 170),
                          _("First rows as read"))
         problems = [[p_.row if p_.row is not None else "", p_.column,
                      values.get((p_.row, p_.column), ""), p_.message] for p_ in p.problems]
@@ -234,10 +237,17 @@ class SurveyImportDialog(QDialog):
         rows += [[h, _("missing in the file"), "", "", ""] for h in p.missing]
         rows += [[h, _("optional, not in the file"), "", "", ""] for h in p.absent]
         t = _table(self, [_("Column in the file"), _("Used as"), _("Theme / attribute"),
-                          _("Key"), _("Reverse-scored")], rows, _("Columns"))
+                          _("Item key"), _("Reverse-scored")], rows, _("Columns"))
         for r in range(len(p.columns), len(p.columns) + len(p.unknown) + len(p.missing)):
             for c in range(2):
                 t.item(r, c).setForeground(RED)
+        header = t.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)  # the headings: as wide as can be
+        t.resizeColumnToContents(4)
+        t.setWordWrap(False)  # one line per column; a long heading whole in its tooltip
+        for r in range(t.rowCount()):
+            t.item(r, 0).setToolTip(t.item(r, 0).text())
         return t
 
     # -- the import ------------------------------------------------------------------------------

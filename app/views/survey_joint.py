@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import SitatError
-from app.i18n import _
+from app.i18n import _, n_
 from app.views.commands.base import CheckpointCommand
 from app.views.session import Session
 
@@ -36,8 +36,7 @@ def cell_text(cell, measure: str) -> str:
     head = shown(fig, measure)
     if fig is not None and not fig.suppressed and fig.n:
         head += " " + _("(n {n})").format(n=fig.n)
-    coded = _("{n} passages").format(n=cell.interviews) if cell.interviews != 1 \
-        else _("1 passage")
+    coded = n_("{n} passage", "{n} passages", cell.interviews).format(n=cell.interviews)
     if cell.comments:
         coded += " " + _("+ {n} in comments").format(n=cell.comments)
     return f"{head}\n{coded}"
@@ -177,6 +176,9 @@ class JointPanel(QWidget):
         buttons.addWidget(show)
         buttons.addWidget(edit)
         buttons.addStretch(1)
+        export = QPushButton(_("&Export..."), self)
+        export.clicked.connect(self.export)
+        buttons.addWidget(export)
         self.note = QLabel("", self)
         self.note.setWordWrap(True)
         self.model = JointModel(self)
@@ -272,3 +274,26 @@ class JointPanel(QWidget):
             return
         if self.session.execute(ThemeCodesCommand(self.session, survey, dlg.mapping())):
             self.build()
+
+    def export(self) -> None:
+        from app.views.dialogs import ask_path
+
+        if self.model.d is None and not self.build():
+            return
+        path = ask_path(self, _("Export joint display"), "samlet-visning.docx",
+                        "Word (*.docx);;Excel (*.xlsx)", project=self.session.path)
+        if path is not None:
+            self.export_to(path)
+
+    def export_to(self, path) -> bool:
+        from pathlib import Path
+
+        from app.core.export.joint_docx import write_joint_docx, write_joint_xlsx
+
+        write = write_joint_xlsx if Path(path).suffix.lower() == ".xlsx" else write_joint_docx
+        try:
+            write(self.model.d, path)
+        except SitatError as exc:
+            self.session.failed.emit(str(exc))
+            return False
+        return True
