@@ -43,7 +43,7 @@ def cmd_survey_joint(a) -> int:
 
 def cmd_survey_map(a) -> int:
     from app.core.survey.joint import clear_theme_codes, set_theme_codes, theme_codes
-    from app.core.survey.stats import find_survey
+    from app.core.survey.stats import find_survey, likert_items, themes
     from app.core.codebook import code_paths
 
     if a.show:
@@ -51,10 +51,11 @@ def cmd_survey_map(a) -> int:
             sv = find_survey(s, a.survey)
             mapping, saved = theme_codes(s, sv)
             paths = code_paths(s)
+            order = themes(likert_items(s, sv))  # every theme, in the survey's order
             data = {"survey": sv.name, "saved": saved,
-                    "themes": {t: [paths[c] for c in ids if c in paths]
-                               for t, ids in mapping.items()}}
-        output(a, data, [f"{t}\t{', '.join(c)}" for t, c in data["themes"].items()],
+                    "themes": {t: [paths[c] for c in mapping.get(t, []) if c in paths]
+                               for t in order}}
+        output(a, data, [f"{t}\t{', '.join(c) or '–'}" for t, c in data["themes"].items()],
                note=None if saved else _("Suggested from the names; not saved yet."))
         return 0
     if not a.theme:

@@ -172,3 +172,50 @@ def test_bad_input_changes_nothing(joint, project_path):
         assert s.scalar(select(SurveyThemeCode)) is None
     if before is not None:
         assert project_path.read_bytes() == before
+
+
+def test_word_and_excel_hold_the_figures(joint, tmp_path):
+    import docx
+    from openpyxl import load_workbook
+
+    from app.core.export.joint_docx import write_joint_docx, write_joint_xlsx
+
+    with joint.write() as s:
+        s.add(Code(name="=HYPERLINK(1)"))
+        s.flush()
+        set_theme_codes(s, None, "Resultat for brukeren", ["=HYPERLINK(1)"])
+    with joint.read() as s:
+        d = joint_display(s, by="tjeneste", quotes=1)
+    table = docx.Document(str(write_joint_docx(d, tmp_path / "j.docx"))).tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["Theme", A, B, "Total"]
+    info = [c.text for c in table.rows[1].cells]
+    assert info == ["Informasjon\n↔ Informasjon", "too few\n3 / 0", "too few\n1 / 1",
+                    "2.4 (n 9)\n4 / 1"]
+    wb = load_workbook(write_joint_xlsx(d, tmp_path / "j.xlsx"))
+    rows = [[c.value for c in r] for r in wb.worksheets[0].iter_rows(min_row=5)]
+    assert rows[0][:6] == ["Theme", "Codes", f"{A}: mean (1-4)", f"{A}: n", f"{A}: interviews",
+                           f"{A}: comments"]
+    assert rows[1][:2] == ["Informasjon", "Andre kjennetegn/Informasjon"]
+    assert rows[1][2:6] == ["too few", None, 3, 0] and rows[1][-4:] == [2.44, 9, 4, 1]
+    code_cell = wb.worksheets[0].cell(row=8, column=2)
+    assert code_cell.value == "=HYPERLINK(1)" and code_cell.data_type == "s"
+    assert code_cell.quotePrefix  # text, never a formula
+    quotes = [[c.value for c in r] for r in wb.worksheets[1].iter_rows(min_row=2)]
+    assert quotes[0][:2] == ["Informasjon", TEXT[:67]]
+
+
+def test_cli_map_and_joint(joint, cli, tmp_path):
+    path = joint.path
+    joint.close()
+    r = cli("survey", "map", path, "Resultat for brukeren", "Respekt")
+    assert r.code == 0 and "Respekt" in r.out
+    shown = cli("survey", "map", path, "--show", "--json").json()
+    assert shown["saved"] and shown["themes"]["Resultat for brukeren"] == ["Respekt"]
+    data = cli("survey", "joint", path, "--by", "tjeneste", "--json").json()
+    assert data["columns"] == [A, B]
+    assert data["rows"][2]["total"]["interviews"] == 1 and data["rows"][0]["total"]["n"] == 9
+    bad = cli("survey", "joint", path, "--by", "alder")
+    assert bad.code == 1 and "alder" in bad.err
+    out = tmp_path / "j.docx"
+    assert cli("survey", "joint", path, "--by", "tjeneste", "--docx", out).code == 0
+    assert out.stat().st_size > 0
