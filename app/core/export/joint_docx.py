@@ -21,6 +21,7 @@ from app.i18n import _
 
 HEADER_FILL, TOTAL_FILL, SUPPRESSED_FILL = "DCE6F1", "F2F2F2", "EDEDED"
 QUOTE_CHARS = 300
+NBSP_N = "\u00a0(n\u00a0"  # "3,4 (n 48)" never breaks inside
 
 
 def _leaf(path: str) -> str:
@@ -35,7 +36,7 @@ def cell_lines(c: JointCell, measure: str) -> list[str]:
     """What a cell says: the survey figure with n, then passages in interviews / comments."""
     first = shown(c.survey, measure)
     if c.survey is not None and not c.survey.suppressed and figure(c.survey, measure) is not None:
-        first = _("{value} (n {n})").format(value=first, n=c.survey.n)
+        first = _("{value} (n {n})").format(value=first, n=c.survey.n).replace(" (n ", NBSP_N)
     return [first, f"{base.number(c.interviews)} / {base.number(c.comments)}"]
 
 

@@ -190,7 +190,7 @@ def test_word_and_excel_hold_the_figures(joint, tmp_path):
     assert [c.text for c in table.rows[0].cells] == ["Theme", A, B, "Total"]
     info = [c.text for c in table.rows[1].cells]
     assert info == ["Informasjon\n↔ Informasjon", "too few\n3 / 0", "too few\n1 / 1",
-                    "2.4 (n 9)\n4 / 1"]
+                    "2.4\u00a0(n\u00a09)\n4 / 1"]
     wb = load_workbook(write_joint_xlsx(d, tmp_path / "j.xlsx"))
     rows = [[c.value for c in r] for r in wb.worksheets[0].iter_rows(min_row=5)]
     assert rows[0][:6] == ["Theme", "Codes", f"{A}: mean (1-4)", f"{A}: n", f"{A}: interviews",
