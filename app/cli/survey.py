@@ -125,4 +125,5 @@ def add_survey_commands(sub, project_arg, json_flag) -> None:
     # The other survey modules register their commands in this group, one import line each
     # (tables/charts/Word from app.cli.survey_tables, joint displays from app.cli.survey_joint):
     #   from app.cli.survey_tables import add_table_commands; add_table_commands(inner, ...)
+    from app.cli.survey_tables import add_table_commands; add_table_commands(inner, project_arg, json_flag)  # noqa: E702,E501
     from app.cli.survey_joint import add_joint_commands; add_joint_commands(inner, project_arg, json_flag)  # noqa: E702,E501

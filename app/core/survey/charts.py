@@ -71,8 +71,10 @@ def group_name(group) -> str:
 
 
 def _label(text: str, fig: Figures) -> str:
-    wrapped = textwrap.fill(" ".join(text.split()), 46, max_lines=3, placeholder=" …")
-    return wrapped if fig.suppressed else f"{wrapped} (n = {number(fig.n)})"
+    text = " ".join(text.split())
+    if not fig.suppressed:
+        text += f" (n\u00a0=\u00a0{number(fig.n)})"
+    return textwrap.fill(text, 34, max_lines=3, placeholder=" …")
 
 
 def stacked_bar_png(table: SurveyTable, *, dpi: int = PRINT_DPI, row: str | None = None,
@@ -88,7 +90,8 @@ def stacked_bar_png(table: SurveyTable, *, dpi: int = PRINT_DPI, row: str | None
         raise InvalidInput(_("There is nothing to chart: the table has no rows."))
     scale = table.scale
     colours = SCALE_COLOURS.get(len(scale.values)) or _ramp(len(scale.values))
-    heights = [0.9 + 0.62 * max(len(bars), 1) for _t, bars in panels]  # cm
+    heights = [0.9 + sum(max(0.62, 0.3 * (b.label.count("\n") + 1) + 0.2) for b in bars)
+               for _t, bars in panels]  # cm: room for labels of up to three lines
     legend_cm, axis_cm = 1.3, 0.8  # above the bars, and below for the per cent axis
     height_cm = sum(heights) + legend_cm + axis_cm + 0.3 * len(panels)
     with matplotlib.rc_context(RC):
@@ -99,7 +102,7 @@ def stacked_bar_png(table: SurveyTable, *, dpi: int = PRINT_DPI, row: str | None
                                 bottom=axis_cm / height_cm, wspace=0.06, hspace=0.45)
         for k, (title, bars) in enumerate(panels):
             main, dk = fig.add_subplot(grid[k, 0]), fig.add_subplot(grid[k, 1])
-            _panel(main, dk, title, bars, scale, colours)
+            _panel(main, dk, title, bars, scale, colours, len(panels) > 1)
         handles = [matplotlib.patches.Patch(color=c, label=scale.label(v))
                    for v, c in zip(scale.values, colours)]
         handles.append(matplotlib.patches.Patch(color=DONT_KNOW_COLOUR, label=_("Don't know")))
@@ -111,12 +114,12 @@ def stacked_bar_png(table: SurveyTable, *, dpi: int = PRINT_DPI, row: str | None
     return out.getvalue()
 
 
-def _panel(main, dk, title: str, bars: list[Bar], scale, colours) -> None:
+def _panel(main, dk, title: str, bars: list[Bar], scale, colours, show_title: bool) -> None:
     ys = list(range(len(bars)))[::-1]  # first bar at the top
     for y, bar in zip(ys, bars):
         fig = bar.figures
         if fig.suppressed or not fig.answers:
-            main.text(1, y, _("too few") if fig.suppressed else _("no answers"),
+            main.text(1, y, _("too few answers") if fig.suppressed else _("no answers"),
                       va="center", ha="left", color="#595959", style="italic")
             continue
         left = 0.0
@@ -149,7 +152,7 @@ def _panel(main, dk, title: str, bars: list[Bar], scale, colours) -> None:
     dk.set_yticks([])
     dk.spines["left"].set_visible(False)
     dk.set_title(_("Don't know"), fontsize=7, loc="left", color="#595959")
-    if title:
+    if title and show_title:
         main.set_title(title, fontsize=8.5, loc="left", fontweight="bold")
 
 
