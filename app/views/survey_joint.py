@@ -38,7 +38,7 @@ def cell_text(cell, measure: str) -> str:
         head += " " + _("(n {n})").format(n=fig.n)
     coded = n_("{n} passage", "{n} passages", cell.interviews).format(n=cell.interviews)
     if cell.comments:
-        coded += " " + _("+ {n} in comments").format(n=cell.comments)
+        coded += "\n" + _("+ {n} in comments").format(n=cell.comments)
     return f"{head}\n{coded}"
 
 
@@ -192,7 +192,7 @@ class JointPanel(QWidget):
         split = QSplitter(Qt.Vertical, self)
         split.addWidget(self.view)
         split.addWidget(self.quotes)
-        split.setSizes([460, 160])
+        split.setSizes([540, 110])
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addLayout(buttons)
@@ -241,9 +241,9 @@ class JointPanel(QWidget):
         self.view.resizeColumnsToContents()
         self.view.resizeRowsToContents()
         self.quotes.clear()
-        self.note.setText(_("Survey figure and passages of the theme's codes in the interviews "
-                            "({scope}). Groups with fewer than {n} respondents: “too few”. "
-                            "Click a theme for its quotes.").format(
+        self.note.setText(_("The survey's figure beside the passages of the theme's codes in "
+                            "the interviews. {scope} Groups with fewer than {n} respondents: "
+                            "“too few”. Click a theme for its quotes.").format(
             scope=d.scope.get("description", ""), n=d.min_group)
             + ("" if d.mapping_saved else " " + _("Codes suggested from the themes' names: "
                                                    "check them with Themes and codes.")))

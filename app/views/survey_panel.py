@@ -120,10 +120,10 @@ class SurveyPanel(QWidget):
         with self.session.read() as s:
             choices = survey_choices(s, name)
             attributes = [d.name for d in attrs.definitions(s)]
-        self.level.addItem(_("themes"), ("themes", None))
-        self.level.addItem(_("all items"), ("items", None))
+        self.level.addItem(_("themes"), "themes")
+        self.level.addItem(_("all items"), "items")
         for theme in choices.themes:
-            self.level.addItem(_("items of {theme}").format(theme=theme), ("items", theme))
+            self.level.addItem(_("items of {theme}").format(theme=theme), "theme:" + theme)
         self.by.addItem(_("everyone"), None)
         for a in choices.attributes or attributes:
             self.by.addItem(a, a)
@@ -138,14 +138,17 @@ class SurveyPanel(QWidget):
         """Set the choices (as a user would) and show the table."""
         if survey is not None:
             self.survey.setCurrentText(survey)
-        self.level.setCurrentIndex(max(0, self.level.findData((level, theme))))
+        self.level.setCurrentIndex(max(0, self.level.findData(
+            "theme:" + theme if theme else level)))
         self.by.setCurrentIndex(max(0, self.by.findData(by)))
         self.reference.setCurrentIndex(max(0, self.reference.findData(reference)))
         return self.build()
 
     # -- the table and chart ------------------------------------------------------------------
     def spec(self) -> dict:
-        level, theme = self.level.currentData() or ("themes", None)
+        level, theme = self.level.currentData() or "themes", None
+        if level.startswith("theme:"):
+            level, theme = "items", level[len("theme:"):]
         return {"survey": self.survey.currentText() or None, "level": level, "theme": theme,
                 "by": self.by.currentData(), "reference": self.reference.currentData()}
 
@@ -176,21 +179,23 @@ class SurveyPanel(QWidget):
         return True
 
     def _draw_chart(self) -> None:
+        """Draw the chart for the width of its column: at 144 dpi, as wide in centimetres as
+        the column is at 96 dpi, then scaled smoothly to the screen's pixels - text at its
+        real size, crisp on a 2x screen and on a 1x one."""
         from app.core.survey.charts import stacked_bar_png
 
+        width = max(300, self.chart_scroll.viewport().width() - 12)
         try:
-            self.chart_png = stacked_bar_png(self.table_data, dpi=CHART_DPI)
+            self.chart_png = stacked_bar_png(self.table_data, dpi=CHART_DPI,
+                                             width_cm=width / 96 * 2.54)
         except SitatError as exc:
             self.chart_png = None
             self.chart.setText(str(exc))
             return
         pixmap = QPixmap()
         pixmap.loadFromData(self.chart_png, "PNG")
-        # drawn at 144 dpi: shown at half its pixels on a 2x screen, scaled smoothly on 1x
         ratio = max(1.0, self.devicePixelRatioF())
-        width = max(200, self.chart_scroll.viewport().width() - 8)
-        if pixmap.width() / ratio > width:
-            pixmap = pixmap.scaledToWidth(int(width * ratio), Qt.SmoothTransformation)
+        pixmap = pixmap.scaledToWidth(int(width * ratio), Qt.SmoothTransformation)
         pixmap.setDevicePixelRatio(ratio)
         self.chart.setPixmap(pixmap)
 

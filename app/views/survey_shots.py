@@ -58,6 +58,7 @@ def survey_shots(w, shot, settle) -> None:
     joint = displays.joint_tab.ensure()
     joint.by.setCurrentText("tjeneste")
     joint.build()
+    joint.view.horizontalScrollBar().setValue(0)
     joint.view.selectRow(0)
     joint._row_clicked(joint.model.index(0, 0))
     shot("survey-joint", displays)

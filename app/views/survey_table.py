@@ -42,9 +42,9 @@ class SurveyTableModel(QAbstractTableModel):
         scale = table.scale
         self.headers = [_("Theme") if table.level == "themes" else _("Item"),
                         table.by or "", _("n"), _("Mean")]
-        self.headers += [f"{v} {scale.label(v)} %" if scale.label(v) != str(v) else f"{v} %"
+        self.headers += [f"{v}\n{scale.label(v)} %" if scale.label(v) != str(v) else f"{v} %"
                          for v in scale.values]
-        self.headers.append(_("Don't know %"))
+        self.headers.append(_("Don't\nknow %"))
         if table.reference:
             self.headers += [table.reference, _("Difference")]
         self.endResetModel()
