@@ -108,6 +108,9 @@ def _render_language(project: Path, out: Path, lang: str) -> list[Path]:
     help_dlg.show()
     shot("keyboard-help", help_dlg)
     help_dlg.close()
+    from app.views.survey_shots import survey_shots
+
+    survey_shots(w, shot, lambda: _settle(app, 2))  # import preview, survey tab, joint display
     w.close()
     QApplication.processEvents()
     return files

@@ -217,6 +217,13 @@ def test_survey_tab_shows_the_statistics_figures_and_the_chart(qtbot, tmp_path, 
     assert bolig == ["too few", "", "", "", "", "", ""]  # 3 respondents: no figure at all
     assert panel.chart.pixmap() is not None and not panel.chart.pixmap().isNull()
     assert panel.chart_png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert panel.export_to(tmp_path / "tabell.docx")  # the figures and charts in Word
+    from docx import Document
+
+    doc = Document(str(tmp_path / "tabell.docx"))
+    words = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "Brukerundersøkelse 2026" in "\n".join(p.text for p in doc.paragraphs)
+    assert shown["mean"] in words and doc.inline_shapes
 
 
 def test_joint_view_shows_the_mapped_themes(qtbot, tmp_path, blank_window):
