@@ -77,7 +77,7 @@ def write_survey(s: Session, parsed: Parsed, name: str, file_name: str,
         item_ids[c.key] = item.id
 
     respondents = parsed.respondents
-    s.execute(Respondent.__table__.insert(), [
+    _insert(s, Respondent, [
         {"guid": new_guid(), "survey_id": survey.id, "row": r.row - 1, "ref": r.ref}
         for r in respondents])
     ids = dict(s.execute(select(Respondent.row, Respondent.id)
@@ -85,7 +85,7 @@ def write_survey(s: Session, parsed: Parsed, name: str, file_name: str,
     values = [{"respondent_id": ids[r.row - 1], "attribute_id": attribute_ids[k], "value": v}
               for r in respondents for k, v in r.background.items()]
     if values:
-        s.execute(RespondentValue.__table__.insert(), values)
+        _insert(s, RespondentValue, values)
     answers = []
     n_dont_know = 0
     for r in respondents:
@@ -99,7 +99,7 @@ def write_survey(s: Session, parsed: Parsed, name: str, file_name: str,
                 answers.append({"respondent_id": rid, "item_id": item_ids[key], "value": value,
                                 "dont_know": False})
     if answers:
-        s.execute(SurveyAnswer.__table__.insert(), answers)
+        _insert(s, SurveyAnswer, answers)
 
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     original = file_name_text(file_name)
@@ -113,21 +113,43 @@ def write_survey(s: Session, parsed: Parsed, name: str, file_name: str,
                          "imported_at": now, "memo": ""})
             links.append((guid, r, key))
     if docs:
-        s.execute(Document.__table__.insert(), docs)
+        _insert(s, Document, docs)
         doc_ids = _ids_by_guid(s, Document, [d["guid"] for d in docs])
-        s.execute(SurveyText.__table__.insert(), [
+        _insert(s, SurveyText, [
             {"respondent_id": ids[r.row - 1], "item_id": item_ids[key],
              "document_id": doc_ids[guid]} for guid, r, key in links])
         doc_values = [{"document_id": doc_ids[guid], "attribute_id": attribute_ids[k],
                        "value": v}
                       for guid, r, _key in links for k, v in r.background.items()]
         if doc_values:
-            s.execute(AttributeValue.__table__.insert(), doc_values)
+            _insert(s, AttributeValue, doc_values)
     s.flush()
     texts = sum(1 for m in parsed.matched if m.column.role == "text")
     return ImportSummary(name, len(respondents), len(item_ids) - texts, texts,
                          len(answers) - n_dont_know, n_dont_know, len(docs),
                          [d["name"] for d in docs])
+
+
+def _insert(s: Session, model, rows: list[dict]) -> None:
+    """INSERT many rows (dicts with the same keys, every column a value): the statement is
+    compiled once by the project's dialect and the rows go straight to the driver's
+    executemany - SQLAlchemy's per-row parameter processing would cost seconds for 500,000
+    answers."""
+    if not rows:
+        return
+    conn = s.connection()
+    dialect = conn.dialect
+    table = model.__table__
+    keys = list(rows[0])
+    compiled = table.insert().compile(dialect=dialect, column_keys=keys)
+    # the types' own conversions (dates, booleans ...) as SQLAlchemy would apply them
+    convert = {k: table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in keys}
+    names = list(compiled.positiontup) if compiled.positional else keys
+    getters = [(k, convert[k]) for k in names]
+    tuples = [tuple(row[k] if f is None or row[k] is None else f(row[k]) for k, f in getters)
+              for row in rows]
+    conn.exec_driver_sql(compiled.string,
+                         tuples if compiled.positional else [dict(zip(names, t)) for t in tuples])
 
 
 def _ids_by_guid(s: Session, model, guids: list[str]) -> dict[str, int]:
