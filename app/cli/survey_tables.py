@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from app.cli.common import command, output, report_language, say
 from app.cli.common import open_project as _open
-from app.i18n import _, using_language
+from app.i18n import _, n_, using_language
 
 
 # -- survey table -------------------------------------------------------------------------------
@@ -50,8 +50,9 @@ def _text(table) -> list[str]:
 
     first = (_("Group ({attribute})").format(attribute=table.by) if table.by
              else _("Statement") if table.level == "items" else _("Theme"))
-    lines = [_("Survey: {name}; {n} respondents").format(name=table.survey,
-                                                          n=table.respondents),
+    lines = [_("Survey: {name}; {respondents}").format(
+        name=table.survey, respondents=n_("{n} respondent", "{n} respondents",
+                                          table.respondents).format(n=table.respondents)),
              "\t".join(headers(table, first))]
     for row in table.rows:
         if not table.by:

@@ -107,7 +107,7 @@ def test_bad_input_changes_nothing(cli, tmp_path):
         (("reference", proj, "Land", "--set", "Tilgang=3"), "no theme or item called Tilgang"),
         (("reference", proj, "Land", "--set", "Informasjon=5"), "outside the scale"),
         (("reference", proj, "Land", "--delete"), "no reference called Land"),
-        (("table", proj, "--survey", "Nope"), "no survey called Nope"),
+        (("table", proj, "--survey", "Nope"), "no survey named Nope"),
         (("table", proj, "--by", "alder"), "no attribute called alder"),
         (("table", proj, "--reference", "Land"), "no reference called Land"),
     ]:

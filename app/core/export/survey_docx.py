@@ -20,7 +20,7 @@ from app.core.export import docx_base as base
 from app.core.export import layout
 from app.core.survey import stats
 from app.core.survey.charts import PRINT_DPI, group_name, stacked_bar_png
-from app.i18n import _
+from app.i18n import _, n_
 
 TOO_FEW_FILL = "EDEDED"
 CHART_CM = 16.0
@@ -68,18 +68,19 @@ def write_survey_docx(s: Session, out: str | os.PathLike, survey: str | None = N
 def _introduction(d, t: stats.SurveyTable, by: str | None) -> None:
     labels = [t.scale.label(v) for v in t.scale.values]
     d.add_paragraph(base.xml_safe(_(
-        "{n} respondents. Means on the scale {low}-{high} ({labels}); reverse-scored "
+        "{respondents}. Means on the scale {low}-{high} ({labels}); reverse-scored "
         "statements are turned around, so a higher mean is always better. A theme's mean is "
         "the mean over respondents of each one's mean of the theme's statements. The "
         "distribution is in per cent of the answers on the scale; don't know in per cent of "
         "those answers and don't know.").format(
-            n=base.number(t.respondents), low=t.scale.low, high=t.scale.high,
+            respondents=n_("{n} respondent", "{n} respondents", t.respondents).format(
+                n=base.number(t.respondents)), low=t.scale.low, high=t.scale.high,
             labels=", ".join(f"{v} {label}" for v, label in zip(t.scale.values, labels)))))
     if by:
         d.add_paragraph(base.xml_safe(_(
-            "By {attribute}. Groups with fewer than {min} answers are shown as \"too few answers\", "
-            "without figures; when only one group of a row would be, the next smallest is "
-            "too, so no group's figures can be worked out from the total.").format(
+            "By {attribute}. Groups with fewer than {min} answers are shown as \"too few "
+            "answers\", without figures; when only one group of a row would be, the next "
+            "smallest is too, so no group's figures can be worked out from the total.").format(
                 attribute=by, min=t.min_group)))
     if t.reference:
         d.add_paragraph(base.xml_safe(_(

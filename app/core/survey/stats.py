@@ -208,10 +208,9 @@ class SurveyTable:
 def find_survey(s: Session, name: str | None = None) -> Survey:
     """The survey called `name`, or the project's only survey when no name is given."""
     if name is not None:
-        survey = s.scalar(select(Survey).where(Survey.name == name))
-        if survey is None:
-            raise NotFound(_("The project has no survey called {name}.").format(name=name))
-        return survey
+        from app.core.survey.surveys import get_survey
+
+        return get_survey(s, name)  # NotFound naming the surveys there are
     surveys = s.scalars(select(Survey).order_by(Survey.name).limit(2)).all()
     if not surveys:
         raise NotFound(_("The project has no survey yet: import one first."))

@@ -157,7 +157,7 @@ def test_round_half_up():
 
 def test_bad_names(survey):
     with survey.read() as s:
-        with pytest.raises(NotFound, match="called Nope"):
+        with pytest.raises(NotFound, match="survey named Nope"):
             survey_table(s, "Nope")
         with pytest.raises(NotFound, match="attribute"):
             survey_table(s, by="alder")
