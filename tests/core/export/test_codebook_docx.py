@@ -23,9 +23,9 @@ def test_sample_codebook(sample, tmp_path):
     texts = [b[2] for b in body if b[0] == "p"]
     i = texts.index("Grunnleggende kjennetegn")
     assert "Groups other codes; not applied to text." in texts[i + 1]
-    assert "Including child codes: 244 codings in 16 documents." in texts[i + 1]
+    assert "Including child codes: 254 codings in 26 documents." in texts[i + 1]  # 16 + comments
     j = texts.index("Respekt")
-    assert texts[j + 1] == "\u25a0 149 codings in 16 documents."
+    assert texts[j + 1] == "\u25a0 156 codings in 23 documents."  # 7 in the survey's comments
     assert texts[j + 2].startswith("Brukeren blir sett, hørt og tatt på alvor")
     assert texts[j + 3].startswith("Include when: Å bli lyttet til")
     assert texts[j + 4].startswith("Exclude when: ")

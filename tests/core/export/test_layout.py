@@ -90,6 +90,7 @@ def files(sample_path, tmp_path_factory) -> dict[str, Path]:
     from app.core.team.rounds import create_round
     from app.core.coding import apply_coding
     from app.models import Coding, Document
+    from app.models.survey import SurveyText
 
     out = tmp_path_factory.mktemp("word")
     copy = out / "p13.sitat"
@@ -103,8 +104,10 @@ def files(sample_path, tmp_path_factory) -> dict[str, Path]:
             for i, doc in enumerate(docs):
                 attrs.set_values(s, doc, {"bydel": districts[i % len(districts)]})
             create_round(s, "R1", [d.name for d in docs], ["Hanne", "Tor"])
+            comments = {i for (i,) in s.query(SurveyText.document_id)}
+            interviews = [d for d in docs if d.id not in comments]  # not the survey's comments
             for c in s.query(Coding).filter(
-                    Coding.document_id.in_([d.id for d in docs[:3]])).all():
+                    Coding.document_id.in_([d.id for d in interviews[:3]])).all():
                 apply_coding(s, c.document, c.code, c.coder, c.start, c.end)  # in R1 now
         with p.read() as s:
             paths = {name: out / f"{name}.docx" for name in (
