@@ -93,8 +93,8 @@ def write_files(folder: Path, respondents: int, xlsx: bool = False) -> tuple[Pat
     if xlsx:
         from openpyxl import Workbook
 
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet()
+        wb = Workbook()  # not write-only: the sheet states its size, as Excel writes it
+        ws = wb.active
         ws.append(headings())
         for row in data:
             ws.append([int(c) if c.isdigit() else (c or None) for c in row])

@@ -32,9 +32,9 @@ def cmd_survey_import(a) -> int:
                     say(line, err=True)
             raise
     output(a, summary.as_json(), _(
-        "Imported the survey {name}: {respondents} respondents, {items} statements, "
-        "{questions} free-text questions, {answers} answers, {dont_know} don't know, "
-        "{comments} comments (each a document).").format(
+        "Imported the survey {name}. Respondents: {respondents}; statements: {items}; "
+        "free-text questions: {questions}; answers: {answers}; don't know: {dont_know}; "
+        "comments (each a document): {comments}.").format(
         name=summary.survey, respondents=summary.respondents, items=summary.items,
         questions=summary.questions, answers=summary.answers, dont_know=summary.dont_know,
         comments=summary.comments))
@@ -93,8 +93,9 @@ def cmd_survey_delete(a) -> int:
 
     with _open(a.project) as p, p.write() as s:
         respondents, documents = delete_survey(s, a.name)
-    say(_("Deleted the survey {name}: {respondents} respondents and {documents} comment "
-          "documents.").format(name=a.name, respondents=respondents, documents=documents))
+    say(_("Deleted the survey {name} with its respondents ({respondents}) and comment "
+          "documents ({documents}).").format(name=a.name, respondents=respondents,
+                                             documents=documents))
     return 0
 
 

@@ -45,7 +45,7 @@ def test_preview_then_import_list_and_delete(cli, tmp_path):
 
     gone = cli("survey", "delete", proj, SURVEY)
     assert gone.code == 0, gone.err
-    assert "4 respondents and 2 comment documents" in gone.out
+    assert "with its respondents (4) and comment documents (2)" in gone.out
     assert cli("survey", "list", proj, "--json").json() == []
     assert cli("docs", proj, "--json").json() == []
 

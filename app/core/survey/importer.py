@@ -112,10 +112,9 @@ def document_names(name: str, parsed: Parsed) -> dict[tuple[int, str], str]:
     for r in parsed.respondents:
         for key in r.texts:
             number = str(r.row - 1).zfill(width)
-            out[(r.row, key)] = (_("{survey} – svar {n}").format(survey=name, n=number)
-                                 if len(keys) == 1 else
-                                 _("{survey} – {key} – svar {n}").format(survey=name, key=key,
-                                                                         n=number))
+            # The same in every language: a document's name is data, not a message.
+            out[(r.row, key)] = (f"{name} – svar {number}" if len(keys) == 1
+                                 else f"{name} – {key} – svar {number}")
     return out
 
 

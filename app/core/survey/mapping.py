@@ -205,7 +205,7 @@ def parse_mapping(text: str, source_name: str = "mapping.toml") -> Mapping:
     _check_keys(survey, _SURVEY_KEYS, "[survey]", name)
     survey_name = _text(survey, "name", "[survey]", name)
     if len(survey_name) > MAX_NAME:
-        raise _bad(name, "[survey]", _("name is longer than {max} characters.").format(
+        raise _bad(name, "[survey]", _("name may be at most {max} characters long.").format(
             max=MAX_NAME))
     scale = _scale(survey.get("scale", {"min": 1, "max": 4}), "[survey]", name)
     dont_know = _dont_know(survey.get("dont_know", []), "[survey]", name)
