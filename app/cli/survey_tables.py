@@ -45,7 +45,7 @@ def _write_png(a, table) -> None:
 
 
 def _text(table) -> list[str]:
-    from app.core.export.survey_docx import cells, headers
+    from app.core.export.survey_docx import cells, compared, headers
     from app.core.survey.charts import group_name
 
     first = (_("Group ({attribute})").format(attribute=table.by) if table.by
@@ -53,16 +53,16 @@ def _text(table) -> list[str]:
     lines = [_("Survey: {name}; {respondents}").format(
         name=table.survey, respondents=n_("{n} respondent", "{n} respondents",
                                           table.respondents).format(n=table.respondents)),
-             "\t".join(headers(table, first))]
+             "\t".join(headers(table, first, ref := compared(table)))]
     for row in table.rows:
         if not table.by:
-            lines.append("\t".join(cells(table, row.label, row.total)))
+            lines.append("\t".join(cells(table, row.label, row.total, ref)))
             continue
         lines.append(f"{row.label}" + (f" [{row.key}]" if row.key != row.label else ""))
         for g in table.groups:
             if g in row.groups:
-                lines.append("  " + "\t".join(cells(table, group_name(g), row.groups[g])))
-        lines.append("  " + "\t".join(cells(table, _("Everyone"), row.total)))
+                lines.append("  " + "\t".join(cells(table, group_name(g), row.groups[g], ref)))
+        lines.append("  " + "\t".join(cells(table, _("Everyone"), row.total, ref)))
     lines.append(_("Groups with fewer than {min} answers are shown as \"too few answers\"; "
                    "means rounded half up to one decimal, per cents to whole numbers.")
                  .format(min=table.min_group))

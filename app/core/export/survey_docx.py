@@ -36,7 +36,7 @@ def write_survey_docx(s: Session, out: str | os.PathLike, survey: str | None = N
     if theme is not None:
         stats.likert_items(s, stats.find_survey(s, overview.survey), theme)  # NotFound
     d = base.new_document()
-    base.add_heading(d, title or _("Survey: {name}").format(name=overview.survey), level=0)
+    base.add_heading(d, title or overview.survey, level=0)
     _introduction(d, overview, by)
     if theme is None and by is None:
         base.add_heading(d, _("Themes"), level=1)
@@ -93,6 +93,7 @@ def _chart(d, table: stats.SurveyTable, row: str | None = None) -> None:
 
     png = stacked_bar_png(table, dpi=PRINT_DPI, row=row, width_cm=CHART_CM)
     d.add_picture(io.BytesIO(png), width=Cm(CHART_CM))
+    layout.keep_with_next(d.paragraphs[-1])  # the chart stays with its table
 
 
 def _by_group(d, table: stats.SurveyTable, key: str) -> None:
@@ -104,18 +105,28 @@ def _by_group(d, table: stats.SurveyTable, key: str) -> None:
            last_bold=True)
 
 
-def headers(table: stats.SurveyTable, first: str) -> list[str]:
+def compared(table: stats.SurveyTable) -> bool:
+    """Whether the table has reference columns: a reference chosen with a value for at least
+    one of its rows (a reference of theme means says nothing about single statements)."""
+    return bool(table.reference) and any(
+        f.reference is not None for r in table.rows for f in (r.total, *r.groups.values()))
+
+
+def headers(table: stats.SurveyTable, first: str, reference: bool | None = None) -> list[str]:
     heads = [first, "n", _("Mean")]
     heads += [f"{table.scale.label(v)} %" for v in table.scale.values]
     heads.append(_("Don't know %"))
-    if table.reference:
+    if compared(table) if reference is None else reference:
         heads += [table.reference, _("Difference")]
     return heads
 
 
-def cells(table: stats.SurveyTable, label: str, fig: stats.Figures) -> list[str]:
-    """A table row as shown: figures rounded half up, or "too few" and nothing else."""
-    width = 3 + len(table.scale.values) + 1 + (2 if table.reference else 0)
+def cells(table: stats.SurveyTable, label: str, fig: stats.Figures,
+          reference: bool | None = None) -> list[str]:
+    """A table row as shown: figures rounded half up, or "too few answers" and nothing else;
+    with the reference columns if `reference` (default: if the table has any)."""
+    reference = compared(table) if reference is None else reference
+    width = 3 + len(table.scale.values) + 1 + (2 if reference else 0)
     if fig.suppressed:
         return [label, _("too few answers")] + [""] * (width - 2)
     row = [label, base.number(fig.n),
@@ -123,7 +134,7 @@ def cells(table: stats.SurveyTable, label: str, fig: stats.Figures) -> list[str]
     row += [stats.show_percent(p) if p is not None else "–" for p in fig.percents]
     row.append(stats.show_percent(fig.dont_know_percent) if fig.dont_know_percent is not None
                else "–")
-    if table.reference:
+    if reference:
         row.append(stats.show_mean(fig.reference) if fig.reference is not None else "–")
         row.append(stats.show_difference(fig.difference) if fig.difference is not None
                    else "–")
@@ -132,8 +143,9 @@ def cells(table: stats.SurveyTable, label: str, fig: stats.Figures) -> list[str]
 
 def _table(d, table: stats.SurveyTable, first: str, rows: list[tuple[str, stats.Figures]],
            last_bold: bool = False) -> None:
-    shown = [cells(table, label, fig) for label, fig in rows]
-    heads = headers(table, first)
+    reference = bool(table.reference) and any(f.reference is not None for _l, f in rows)
+    shown = [cells(table, label, fig, reference) for label, fig in rows]
+    heads = headers(table, first, reference)
     t = base.add_fitted_table(d, heads, shown, flex=(0,), share=0.3, size=9.0,
                               right=tuple(range(1, len(heads))))
     for (_label, fig), tr in zip(rows, t.rows[1:]):

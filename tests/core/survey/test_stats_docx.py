@@ -46,7 +46,7 @@ def test_report_without_groups(survey, tmp_path):
         write_survey_docx(s, out, reference="Landsgjennomsnitt")
     d = docx.Document(str(out))
     text = "\n".join(p.text for p in d.paragraphs)
-    assert "Survey: KS 2025" in text and "13 respondents" in text
+    assert d.paragraphs[0].text == "KS 2025" and "13 respondents" in text
     assert "Reference: Landsgjennomsnitt" in text
     # the overview, then each theme's statements: a chart and a table each
     assert len(d.tables) == 3
@@ -95,3 +95,13 @@ def test_items_by_service_and_unknown_theme(survey, tmp_path):
     assert headings == ["Tilgjengelighet", "Påstand t1", "Påstand t2"]
     assert len(d.tables) == 2 and len(images(d)) == 2
     assert not (tmp_path / "nei.docx").exists()
+
+
+def test_no_reference_columns_without_reference_figures(survey, tmp_path):
+    out = tmp_path / "info.docx"
+    with survey.read() as s:  # the reference has no figure for Informasjon or its statement
+        write_survey_docx(s, out, level="items", by="tjeneste", theme="Informasjon",
+                          reference="Landsgjennomsnitt")
+    table = rows(docx.Document(str(out)).tables[0])
+    assert table[0][-1] == "Don't know %" and "Landsgjennomsnitt" not in table[0]
+    assert {r[0]: r[1:3] for r in table[1:]}["Psykisk helse"] == ["5", "2.6"]
