@@ -204,17 +204,24 @@ def _background_cell(r: Respondent, column: Column, value) -> None:
 
 
 def clean_text(value) -> str:
-    """A free-text answer as stored: LF line ends, NFC, trimmed; "" when nothing shows.
+    """A free-text answer as stored, normalised as an imported transcript is
+    (app.core.importing.normalize: LF line ends, NFC) and trimmed; "" when nothing shows.
     ValueError for control characters (they cannot be coded or exported)."""
-    text = _LINE_ENDS.sub("\n", str(value).replace("\ufeff", ""))
-    text = unicodedata.normalize("NFC", text).strip()
-    if _VISIBLE.search(text) is None:
+    from app.core.importing import normalize
+    from app.errors import ImportFailed
+
+    raw = str(value).strip()
+    if _VISIBLE.search(raw) is None:
         return ""
-    bad = _CONTROL.search(text)
-    if bad is not None:
-        raise ValueError(_("the answer contains an invisible control character ({code}); remove "
-                           "it in the file.").format(code=f"U+{ord(bad.group()):04X}"))
-    return text
+    try:
+        return normalize(raw).strip()
+    except ImportFailed:
+        bad = _CONTROL.search(_LINE_ENDS.sub("\n", raw))
+        if bad is None:  # only invisible characters (zero-width spaces ...): a blank answer
+            return ""
+        raise ValueError(_("the answer contains an invisible control character ({code}); "
+                           "remove it in the file.").format(code=f"U+{ord(bad.group()):04X}")
+                         ) from None
 
 
 def _text_cell(r: Respondent, column: Column, value) -> None:

@@ -116,6 +116,16 @@ def test_comments_are_normalised_nfc(project, tmp_path):
     assert text == "Br\u00e5 tilbud\nog ro"
 
 
+def test_a_control_character_in_a_comment_is_a_bad_cell(project, tmp_path):
+    rows = [list(r) for r in ROWS]
+    rows[2][6] = "Ventetiden\x07 var lang."
+    with pytest.raises(SurveyImportFailed) as err:
+        import_survey(project, write_csv(tmp_path / "s.csv", rows=rows), write_mapping(tmp_path))
+    assert [(p.row, p.column) for p in err.value.problems] == [(4, HEADINGS[6])]
+    assert "control character (U+0007)" in err.value.problems[0].message
+    assert row_counts(project)["document"] == 0
+
+
 BAD = [  # (row index, heading index, cell, what the message says)
     (0, 3, 5, "5 is not on the scale 1–4"),
     (1, 4, "Svært enig", "«Svært enig» is not an answer on the scale"),
