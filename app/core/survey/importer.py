@@ -129,9 +129,9 @@ def _check_project(s: Session, parsed: Parsed, name: str, names: dict) -> dict[s
         parsed.add(None, "", _("There is already a survey named {name} in the project; give "
                                "this one another name.").format(name=name))
         names = {}  # its documents' names would clash too: one problem is enough
-    wanted = set(names.values())
-    taken = [n for (n,) in s.execute(select(Document.name).where(
-        Document.name.like(name.replace("%", "_") + "%"))) if n in wanted]
+    wanted = sorted(set(names.values()))
+    taken = [n for i in range(0, len(wanted), 500) for n in s.scalars(
+        select(Document.name).where(Document.name.in_(wanted[i:i + 500])))]
     if taken:
         parsed.add(None, "", _("A document named {name} already exists.").format(name=taken[0]))
     definitions: dict[str, object] = {}

@@ -200,6 +200,19 @@ def test_duplicate_survey_name_is_refused_then_another_name_works(project, tmp_p
             (SURVEY, 4, 3, 2), ("Brukerundersøkelse 2025 (kopi)", 4, 3, 2)]
 
 
+def test_a_document_with_a_comment_documents_name_is_reported(project, tmp_path):
+    from app.core.documents import import_files
+
+    transcript = tmp_path / f"{SURVEY} – svar 0003.txt"
+    transcript.write_text("Intervjuer: Hei.\n", encoding="utf-8")
+    import_files(project, [transcript])
+    before = row_counts(project)
+    with pytest.raises(SurveyImportFailed) as err:
+        import_survey(project, write_xlsx(tmp_path / "svar.xlsx"), write_mapping(tmp_path))
+    assert f"A document named {SURVEY} – svar 0003 already exists" in str(err.value)
+    assert row_counts(project) == before
+
+
 def test_a_value_an_existing_attribute_does_not_allow_is_reported(project, tmp_path):
     from app.core.attributes import define_attribute
 
