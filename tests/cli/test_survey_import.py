@@ -37,7 +37,8 @@ def test_preview_then_import_list_and_delete(cli, tmp_path):
     assert [(x["survey"], x["respondents"], x["items"], x["comments"], x["file"])
             for x in listed] == [(SURVEY, 4, 3, 2, "svar.xlsx")]
     docs = {d["document"]: d["attributes"] for d in cli("docs", proj, "--json").json()}
-    assert docs[f"{SURVEY} – svar 0003"] == {"tjeneste": "Aktivitetshus", "bydel": "Grünerløkka"}
+    assert docs[f"{SURVEY} – svar 0003"] == {"tjeneste": "Aktivitetshus",
+                                            "bydel": "Grünerløkka"}
 
     hits = cli("search", proj, "ventetiden", "--json")  # found like a transcript's words
     assert hits.code == 0, hits.err
@@ -79,7 +80,8 @@ def test_bundled_ks_mapping_and_errors(cli, tmp_path):
     path = write_xlsx(tmp_path / "svar.xlsx")
     result = cli("survey", "import", proj, path, "--map", "ks")
     assert result.code == 1  # not a KS export: its columns are unknown, the statements missing
-    assert "row 1, column «Jeg må vente for lenge»: this column is not in the mapping" in result.err
+    assert ("row 1, column «Jeg må vente for lenge»: this column is not in the mapping"
+            in result.err)
     assert ("column «Alt i alt, jeg er fornøyd med tjenesten jeg mottar»: the file has no such "
             "column") in result.err
     assert cli("survey", "import", proj, path, "--map", "nei").err.startswith(

@@ -23,8 +23,10 @@ from tests.core.survey.import_files import MAPPING, write_xlsx
       'column = "Jeg får god informasjon om hva tjenesten kan tilby meg"'),
      "the column Jeg får god informasjon om hva tjenesten kan tilby meg is mapped twice"),
     (('key = "resp1"', 'key = "info1"'), "line 20: the key info1 is used twice"),
-    (("reverse = true", 'reverse = "ja"'), "[[item]] number 3 (line 25): reverse must be true or false"),
-    (('attribute = "bydel"', 'attribute = "by=del"'), "[[background]] number 2 (line 11): the attribute name must not"),
+    (("reverse = true", 'reverse = "ja"'),
+     "[[item]] number 3 (line 25): reverse must be true or false"),
+    (('attribute = "bydel"', 'attribute = "by=del"'),
+     "[[background]] number 2 (line 11): the attribute name must not"),
 ])
 def test_mapping_errors_name_the_line_and_key(change, expected):
     old, new = change

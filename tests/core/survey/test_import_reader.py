@@ -16,7 +16,8 @@ from tests.core.survey.import_files import HEADINGS, ROWS, write_csv, write_xlsx
 
 
 def test_csv_separator_is_sniffed_outside_quotes():
-    heading = '"Jeg er med når det utarbeides planer (kriseplaner, tiltaksplaner, individuell plan)"'
+    heading = ('"Jeg er med når det utarbeides planer som angår meg (kriseplaner, '
+               'tiltaksplaner, individuell plan)"')
     assert sniff_delimiter(f"ID;{heading};Bydel\n1;2;3\n")[0] == ";"
     assert sniff_delimiter(f"ID,{heading},Bydel\n1,2,3\n")[0] == ","
     assert sniff_delimiter("ID\tA\tB\n")[0] == "\t"
