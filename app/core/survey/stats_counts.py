@@ -81,12 +81,14 @@ def read_answers(s: Session, survey_id: int, all_items: list[SurveyItem],
              .group_by(SurveyAnswer.respondent_id).subquery())
     q, _key = _group_column(select(*(inner.c[f"p{j}"] for j in range(len(packed))))
                             .select_from(inner), inner.c.rid, attribute_id)
-    rows = s.connection().execute(q).all()  # Core rows: no ORM row processing
+    # Core rows (no ORM row processing) as plain tuples: numpy probes a Row for array
+    # interfaces, one failed key lookup per attribute and row
+    rows = list(map(tuple, s.connection().execute(q)))
     keys: dict = {}
     group = np.fromiter((keys.setdefault(r[-1], len(keys)) for r in rows), dtype=np.int64,
                         count=len(rows))
-    ints = np.array([[int(x or 0) for x in r[:-1]] for r in rows],
-                    dtype=np.int64).reshape(len(rows), len(packed))
+    table = np.array(rows, dtype=object).reshape(len(rows), len(packed) + 1)
+    ints = table[:, :-1].astype(np.int64)  # PostgreSQL's SUM gives Decimals: int() each
     mask = (1 << bits) - 1
     codes = np.empty((len(rows), len(wanted)), dtype=np.int64)
     for k, item in enumerate(wanted):

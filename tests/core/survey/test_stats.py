@@ -176,3 +176,14 @@ def test_items_of_one_theme(survey):
     # t1: Bolig (2) too few; of Psykisk helse (5) and Rus (5) the first goes too
     assert t.rows[0].groups[C].suppressed and t.rows[0].groups[B].suppressed
     assert t.rows[0].groups[A].counts == (0, 1, 2, 2)
+
+
+def test_nobody_answered(project):
+    with project.write() as s:
+        add_survey(s, "Tom", [("a", "Tema")], [({"bydel": "Nord"}, {}), ({}, {"a": None})])
+    with project.read() as s:
+        t = survey_table(s, level=ITEMS, by="bydel")
+        themes = survey_table(s, level=THEMES)
+    fig = t.rows[0].total
+    assert (t.respondents, fig.n, fig.blank, fig.mean) == (2, 0, 2, None)
+    assert fig.suppressed and themes.rows[0].total.blank == 2
