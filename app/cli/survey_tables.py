@@ -118,6 +118,15 @@ def _reference_lines(found) -> list[str]:
     return lines
 
 
+def _dpi(text: str) -> int:
+    import argparse
+
+    if not text.strip().isdigit() or not 72 <= int(text) <= 600:
+        raise argparse.ArgumentTypeError(_("expected a resolution from 72 to 600, got {value}")
+                                         .format(value=text))
+    return int(text)
+
+
 # -- registration -------------------------------------------------------------------------------
 def add_table_commands(inner, project_arg, json_flag) -> None:
     """`survey table` and `survey reference` in the `survey` group."""
@@ -138,7 +147,7 @@ def add_table_commands(inner, project_arg, json_flag) -> None:
     p.add_argument("--docx", metavar="OUT.docx",
                    help=_("write a Word report: per theme a chart and a table"))
     p.add_argument("--png", metavar="OUT.png", help=_("write the table's chart as PNG"))
-    p.add_argument("--dpi", type=int, default=300, choices=range(72, 601), metavar="DPI",
+    p.add_argument("--dpi", type=_dpi, default=300, metavar="DPI",
                    help=_("resolution of --png (72-600, default 300)"))
     json_flag(p)
 
