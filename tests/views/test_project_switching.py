@@ -38,7 +38,7 @@ def test_open_and_open_recent_show_the_chosen_project(sample_window, tmp_path, m
     assert w.session.path.name == "tom.sitat"
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(first), ""))
     w.project_actions.open_project()
-    assert w.session.path == first and len(w.docs.model.rows) == 16
+    assert w.session.path == first and len(w.docs.model.rows) == 16 + 47  # + the survey's comments
     assert [str(first), str(tmp_path / "tom.sitat")] == settings.recent_projects()[:2]
     w.project_actions.fill_recent_menu()
     entry = next(a for a in w.recent_menu.actions() if a.text() == "tom.sitat")
@@ -58,7 +58,7 @@ def test_a_project_that_cannot_be_opened_leaves_the_window_as_it_was(sample_wind
     bad.write_text("ikke et prosjekt", encoding="utf-8")
     w.projectRequested.emit(str(bad))
     assert shown and "not a Sitat project" in shown[0]
-    assert w.session is before and len(w.docs.model.rows) == 16
+    assert w.session is before and len(w.docs.model.rows) == 16 + 47  # + the survey's comments
 
 
 def test_language_menu_shows_a_new_window_with_the_project(qtbot, sample_window):

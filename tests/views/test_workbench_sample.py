@@ -155,9 +155,11 @@ def test_retrieval_lists_segments_and_jumps(qtbot, win):
 def test_attribute_filter_and_inline_edit(win):
     win.docs.filter_by("bydel", "Alna")
     shown = [win.docs.proxy.index(r, 0).data() for r in range(win.docs.proxy.rowCount())]
-    assert shown == ["fg12-alna-psykisk-helsearbeid", "fg14-alna-dps", "ind13-alna-nav"]
+    interviews = [n for n in shown if not n.startswith("KS brukerundersøkelse")]
+    assert interviews == ["fg12-alna-psykisk-helsearbeid", "fg14-alna-dps", "ind13-alna-nav"]
+    assert len(shown) - len(interviews) == 10  # the survey's comments from Alna
     win.docs.filter_by(None)
-    assert win.docs.proxy.rowCount() == 16
+    assert win.docs.proxy.rowCount() == 16 + 47  # + the survey's comments
 
 
 def test_dropped_files_are_imported(qtbot, win, tmp_path):
@@ -225,4 +227,4 @@ def test_dropped_bad_file_says_why_and_changes_nothing(qtbot, win, tmp_path, mon
     with qtbot.waitSignal(runner.failed, timeout=10000):
         pass
     assert messages and "empty" in messages[0]
-    assert len(win.docs.model.rows) == 16 and not win.session.undo_stack.canUndo()
+    assert len(win.docs.model.rows) == 16 + 47 and not win.session.undo_stack.canUndo()
