@@ -72,7 +72,7 @@ def test_export_validates_against_the_official_schema(exported):
         schema().validate(zf.read("project.qde").decode("utf-8"))
         texts = [zf.read(n) for n in names if n.startswith("sources/")]
     assert "project.qde" in names
-    assert report.documents == 17 == len(texts)
+    assert report.documents == 17 + 47 == len(texts)  # + the survey's comments
     assert not any(t.startswith(b"\xef\xbb\xbf") for t in texts)
     assert report.codings > 1000 and report.coders == 3 and report.notes == 4
 
