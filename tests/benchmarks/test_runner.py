@@ -49,7 +49,7 @@ def test_small_run_writes_json(tmp_path):
                    "apply_coding_view", "switch_document", "matrix", "merge", "export_docx",
                    "agreement", "reindex", "query", "bulk_code", "search_first_page",
                    "open_window", "import_indexed", "pg_apply", "pg_open_window", "pg_publish",
-                   "pg_load", "survey_import")
+                   "pg_load", "survey_import", "survey_table")
     for name in implemented:
         x = by_name[name]
         assert x["median_s"] > 0 and x["baseline_median_s"] > 0 and x["peak_mb"] > 10
