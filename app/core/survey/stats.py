@@ -18,8 +18,9 @@ How the figures are computed (what a report reader can check by hand):
 - Suppression: a group (and the total) whose n is below the survey's `min_group` is "too
   few" and shows no figure at all. If exactly one group of a row is suppressed, the
   unsuppressed group with the smallest n is suppressed too, so no group's figures can be
-  worked out as the total minus the other groups. (Figures of different tables - by two
-  different attributes - are not checked against each other.)
+  worked out as the total minus the other groups. Figures of different tables are not
+  checked against each other: tables by two different attributes, or a theme's pooled
+  distribution for a group against its statements' rows for that group.
 - A reference difference is the unrounded mean minus the reference mean.
 Figures are kept exact (fractions of whole counts) and rounded only for display, half up
 (`round_half_up`): one decimal for means, whole per cent.
