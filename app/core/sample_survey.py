@@ -24,7 +24,7 @@ from app.core import bundled
 SEED = 2125
 COMMENTS = bundled.sample_dir() / "survey_comments.json"
 MAPPING = "ks-psykisk-helse-rus"
-SURVEY_NAME = "KS brukerundersøkelse psykisk helse og rus"
+SURVEY_NAME = "Brukerundersøkelse 2025"
 DISTRICTS = (("Gamle Oslo", 5), ("Stovner", 4), ("Grünerløkka", 5), ("Frogner", 3),
              ("Alna", 4), ("Søndre Nordstrand", 3))
 # service: respondents, how much better (+) or worse (-) than average it is rated

@@ -13,6 +13,7 @@ from app.core import attributes as attrs
 from app.core.documents import PreparedDocument, add_prepared
 from app.core.workbench import get_document_by_guid
 from app.models import Coding, Document, SpeakerTurn
+from app.models.survey import SURVEY_FORMAT
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,14 @@ def document_rows(s: Session) -> tuple[list[AttributeColumn], list[DocumentRow]]
                                                           SpeakerTurn.speaker)):
         speakers.setdefault(doc_id, []).append(speaker)
     values = attrs.values_by_document(s)
+    found = s.execute(select(Document.id, Document.guid, Document.name, Document.length,
+                             Document.source_format).order_by(Document.name)).all()
+    # Transcripts first, then survey comments (many short documents of one survey), each in
+    # name order.
+    found.sort(key=lambda r: r.source_format == SURVEY_FORMAT)
     rows = [DocumentRow(guid, name, length, counts.get(i, 0), tuple(speakers.get(i, ())),
                         values.get(i, {}))
-            for i, guid, name, length in s.execute(
-                select(Document.id, Document.guid, Document.name, Document.length)
-                .order_by(Document.name))]
+            for i, guid, name, length, _format in found]
     return columns, rows
 
 

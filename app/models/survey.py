@@ -29,6 +29,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, new_guid, utcnow
 
+# Document.source_format of a document made from a respondent's free-text answer.
+SURVEY_FORMAT = "survey"
+
 
 class Survey(Base):
     """One imported survey (one file, one mapping)."""

@@ -80,7 +80,7 @@ def test_a_display_shows_only_the_codes_of_the_chosen_set(qtbot, with_sets, monk
     dlg.codeset.choose_set("Relasjoner")
     assert dlg.build()
     m = dlg.model.m
-    assert m.rows == IN_SET and m.total == 175  # as `sitat matrix --codeset Relasjoner`
+    assert m.rows == IN_SET and m.total == 186  # as `sitat matrix --codeset Relasjoner`
     assert [dlg.model.headerData(i, Qt.Vertical) for i in range(3)] == [*IN_SET, "Total"]
     assert "Only the codes of the code set Relasjoner." in dlg.scope_note.text()
     # The display's Word export has the same rows and says the filter.
@@ -175,11 +175,11 @@ def test_the_quote_export_writes_only_the_sets_quotes(qtbot, with_sets, tmp_path
     dlg.codeset.choose_set("Relasjoner")
     headings, quotes = written("sett.docx")
     assert headings == ["Grunnleggende kjennetegn / Respekt", "Andre kjennetegn / Samhandling"]
-    assert quotes == 175 < all_quotes and len(all_headings) > 2
+    assert quotes == 186 < all_quotes and len(all_headings) > 2
     # With a code chosen too: that code's quotes as well (--code plus --codeset).
     dlg.code.setCurrentIndex(dlg.code.findData(INFORMASJON))
     headings, more = written("begge.docx")
-    assert "Andre kjennetegn / Informasjon" in headings and len(headings) == 3 and more > 175
+    assert "Andre kjennetegn / Informasjon" in headings and len(headings) == 3 and more > 186
 
 
 def test_the_search_finds_only_inside_the_sets_codings(qtbot, with_sets):

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.survey.parse import DONT_KNOW, Parsed
+from app.models.survey import SURVEY_FORMAT
 
 _CHUNK = 500  # ids looked up per query
 
@@ -109,7 +110,7 @@ def write_survey(s: Session, parsed: Parsed, name: str, file_name: str,
             guid = new_guid()
             docs.append({"guid": guid, "name": names[(r.row, key)], "text": text,
                          "length": len(text), "sha256": text_sha256(text),
-                         "original_filename": original, "source_format": "survey",
+                         "original_filename": original, "source_format": SURVEY_FORMAT,
                          "imported_at": now, "memo": ""})
             links.append((guid, r, key))
     if docs:
