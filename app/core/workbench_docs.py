@@ -31,6 +31,7 @@ class DocumentRow:
     codings: int
     speakers: tuple[str, ...]
     attributes: dict
+    survey: bool = False  # a respondent's free-text answer (listed after the transcripts)
 
 
 def document_rows(s: Session) -> tuple[list[AttributeColumn], list[DocumentRow]]:
@@ -51,8 +52,8 @@ def document_rows(s: Session) -> tuple[list[AttributeColumn], list[DocumentRow]]
     # name order.
     found.sort(key=lambda r: r.source_format == SURVEY_FORMAT)
     rows = [DocumentRow(guid, name, length, counts.get(i, 0), tuple(speakers.get(i, ())),
-                        values.get(i, {}))
-            for i, guid, name, length, _format in found]
+                        values.get(i, {}), kind == SURVEY_FORMAT)
+            for i, guid, name, length, kind in found]
     return columns, rows
 
 

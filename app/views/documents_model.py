@@ -60,7 +60,8 @@ class DocumentsModel(QAbstractTableModel):
         keys = self._keys[i]
         if keys is None:
             row, texts = self.rows[i], self._texts[i]
-            keys = [texts[0].casefold(), row.chars, row.codings]
+            # by name, transcripts before a survey's comment documents
+            keys = [("1" if row.survey else "0") + texts[0].casefold(), row.chars, row.codings]
             for col, value in zip(self.columns, texts[FIXED:]):
                 if col.type == "number":
                     try:

@@ -180,7 +180,7 @@ def test_display_dialog_builds_shades_lists_quotes_and_saves(qtbot, session, mon
     assert dlg.list.count() == m.cells[row][col]
     dlg._quote_chosen(dlg.list.item(0))
     name, start, end = seen[0]
-    assert name.startswith(("fg12", "fg14", "ind13", "KS brukerundersøkelse")) and end > start
+    assert name.startswith(("fg12", "fg14", "ind13", "Brukerundersøkelse 2025")) and end > start
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Respekt etter bydel", True))
     dlg.save()
     dlg.cols.setCurrentIndex(dlg.cols.findData("coders"))

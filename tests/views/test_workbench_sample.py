@@ -155,7 +155,7 @@ def test_retrieval_lists_segments_and_jumps(qtbot, win):
 def test_attribute_filter_and_inline_edit(win):
     win.docs.filter_by("bydel", "Alna")
     shown = [win.docs.proxy.index(r, 0).data() for r in range(win.docs.proxy.rowCount())]
-    interviews = [n for n in shown if not n.startswith("KS brukerundersøkelse")]
+    interviews = [n for n in shown if not n.startswith("Brukerundersøkelse 2025")]
     assert interviews == ["fg12-alna-psykisk-helsearbeid", "fg14-alna-dps", "ind13-alna-nav"]
     assert len(shown) - len(interviews) == 10  # the survey's comments from Alna
     win.docs.filter_by(None)
@@ -228,3 +228,10 @@ def test_dropped_bad_file_says_why_and_changes_nothing(qtbot, win, tmp_path, mon
         pass
     assert messages and "empty" in messages[0]
     assert len(win.docs.model.rows) == 16 + 47 and not win.session.undo_stack.canUndo()
+
+
+def test_transcripts_come_before_the_surveys_comments_in_the_list(win):
+    shown = [win.docs.proxy.index(r, 0).data() for r in range(win.docs.proxy.rowCount())]
+    comments = [n.startswith("Brukerundersøkelse 2025") for n in shown]
+    assert comments == sorted(comments) and comments[0] is False and comments[-1] is True
+    assert shown[:16] == sorted(shown[:16], key=str.casefold)
