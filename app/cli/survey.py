@@ -99,6 +99,26 @@ def cmd_survey_delete(a) -> int:
     return 0
 
 
+def cmd_survey_settings(a) -> int:
+    from app.core.survey.stats import find_survey
+    from app.core.survey.surveys import set_min_group
+
+    if a.min_group is None:
+        with _open(a.project, read_only=True) as p, p.read() as s:
+            survey = find_survey(s, a.survey)
+            name, value = survey.name, survey.min_group
+        output(a, {"survey": name, "min_group": value},
+               [_("{survey}: figures are shown for groups of at least {n} respondents.")
+                .format(survey=name, n=value)])
+        return 0
+    with _open(a.project) as p, p.write() as s:
+        name, old, new = set_min_group(s, a.survey, a.min_group)
+    output(a, {"survey": name, "min_group": new, "was": old},
+           [_("{survey}: figures are now shown for groups of at least {n} respondents (was "
+              "{old}).").format(survey=name, n=new, old=old)])
+    return 0
+
+
 def add_survey_commands(sub, project_arg, json_flag) -> None:
     """Register the `survey` group: import, list, delete (and the other survey modules')."""
     inner = group(sub, "survey", _("user surveys beside the interviews: import, tables, "
@@ -122,6 +142,16 @@ def add_survey_commands(sub, project_arg, json_flag) -> None:
                 _("delete a survey with its respondents and comment documents"))
     project_arg(p)
     p.add_argument("name", metavar="NAME", help=_("the survey's name"))
+
+    p = command(inner, "settings", cmd_survey_settings,
+                _("show or change a survey's settings (the smallest group shown)"))
+    project_arg(p)
+    p.add_argument("--survey", metavar="NAME", help=_("the survey (needed when there are "
+                                                       "several)"))
+    p.add_argument("--min-group", type=int, metavar="N",
+                   help=_("show figures only for groups of at least N respondents "
+                          "(default 5); smaller groups are shown as too few"))
+    json_flag(p)
 
     # The other survey modules register their commands in this group, one import line each
     # (tables/charts/Word from app.cli.survey_tables, joint displays from app.cli.survey_joint):

@@ -51,3 +51,26 @@ class ImportSurveyCommand(SessionCommand):
     def refresh(self) -> None:
         self.session.documentsChanged.emit()
         self.session.countsChanged.emit()
+
+
+class SetMinGroupCommand(SessionCommand):
+    """The smallest group a survey shows figures for (a setting of the survey, saved in the
+    project); undo puts the old one back. `shown` is called after each step (the panel)."""
+
+    def __init__(self, session: Session, survey: str, value: int, shown) -> None:
+        super().__init__(session, _("Smallest group {n} for {survey}").format(
+            n=value, survey=survey))
+        self.survey, self.value, self.old, self.shown = survey, value, None, shown
+
+    def apply(self, s) -> None:
+        from app.core.survey.surveys import set_min_group
+
+        _name, self.old, _new = set_min_group(s, self.survey, self.value)
+
+    def revert(self, s) -> None:
+        from app.core.survey.surveys import set_min_group
+
+        set_min_group(s, self.survey, self.old)
+
+    def refresh(self) -> None:
+        self.shown()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -52,6 +53,14 @@ class SurveyPanel(QWidget):
         row.addWidget(QLabel(_("Compare with:"), self))
         row.addWidget(self.reference, 1)
         form.addRow(_("By:"), row)
+        self.min_group = QSpinBox(self)
+        self.min_group.setRange(1, 1000)
+        self.min_group.setAccessibleName(_("Smallest group shown"))
+        self.min_group.setToolTip(_("Groups with fewer answers are shown as “too few”, without "
+                                    "figures, to protect the respondents' anonymity. Saved "
+                                    "with the survey."))
+        self.min_group.editingFinished.connect(self.set_min_group)
+        form.addRow(_("Smallest group:"), self.min_group)
         show = QPushButton(_("Show &table"), self)
         show.clicked.connect(self.build)
         self.export_button = QPushButton(_("Export to &Word..."), self)
@@ -130,6 +139,9 @@ class SurveyPanel(QWidget):
         self.reference.addItem(_("no reference"), None)
         for r in choices.references:
             self.reference.addItem(r, r)
+        self.min_group.blockSignals(True)
+        self.min_group.setValue(choices.min_group)
+        self.min_group.blockSignals(False)
         self.export_button.setEnabled(True)
         self.build(quiet=True)
 
@@ -143,6 +155,25 @@ class SurveyPanel(QWidget):
         self.by.setCurrentIndex(max(0, self.by.findData(by)))
         self.reference.setCurrentIndex(max(0, self.reference.findData(reference)))
         return self.build()
+
+    def set_min_group(self) -> None:
+        """Save the smallest group shown (one undoable action), then show the table again."""
+        from app.views.survey_command import SetMinGroupCommand
+
+        name, value = self.survey.currentText(), self.min_group.value()
+        if not name or self.table_data is None or value == self.table_data.min_group:
+            return
+        self.session.execute(SetMinGroupCommand(self.session, name, value, self._reshown))
+
+    def _reshown(self) -> None:
+        with self.session.read() as s:
+            from app.core.survey.listing import survey_choices
+
+            value = survey_choices(s, self.survey.currentText()).min_group
+        self.min_group.blockSignals(True)
+        self.min_group.setValue(value)
+        self.min_group.blockSignals(False)
+        self.build(quiet=True)
 
     # -- the table and chart ------------------------------------------------------------------
     def spec(self) -> dict:

@@ -115,3 +115,24 @@ def test_bad_input_changes_nothing(cli, tmp_path):
         r = cli("survey", *args)
         assert r.code == 1 and r.err.startswith("error: ") and message in r.err, (args, r.err)
     assert file_digest(proj) == digest
+
+
+def test_the_smallest_group_shown_is_a_setting_of_the_survey(cli, tmp_path):
+    proj = _project(cli, tmp_path)
+    shown = cli("survey", "settings", proj, "--json").json()
+    assert shown == {"survey": "KS 2025", "min_group": 5}
+
+    def bolig():
+        data = cli("survey", "table", proj, "--by", "tjeneste", "--json").json()
+        return {g["group"]: g for g in data["rows"][0]["groups"]}["Bolig"]
+
+    assert bolig() == {"group": "Bolig", "suppressed": True}
+    changed = cli("survey", "settings", proj, "--min-group", "2")
+    assert changed.code == 0, changed.err
+    assert "at least 2 respondents (was 5)" in changed.out
+    assert "n" in bolig() and not bolig().get("suppressed")  # now shown with its figures
+    digest = file_digest(proj)
+    for bad in ("0", "1001", "x"):
+        r = cli("survey", "settings", proj, "--min-group", bad)
+        assert r.code != 0 and r.err, bad
+    assert file_digest(proj) == digest

@@ -260,3 +260,33 @@ def test_joint_view_shows_the_mapped_themes(qtbot, tmp_path, blank_window):
     w.session.undo_stack.undo()
     panel.build()
     assert m.text(0, 0).endswith("(no code)") and m.text(1, 0).endswith("↔ Respekt")
+
+
+def test_the_smallest_group_is_set_in_the_survey_tab_and_undone(qtbot, tmp_path, blank_window):
+    from app.views.display_view import DisplayDialog
+
+    w = blank_window
+    import_tiny(qtbot, w, tmp_path)
+    displays = DisplayDialog(w.session, w)
+    qtbot.addWidget(displays)
+    displays.show()
+    displays.tabs.setCurrentWidget(displays.survey_tab)
+    panel = displays.survey_tab.ensure()
+    assert panel.choose("Brukerundersøkelse 2026", "items", by="tjeneste")
+    assert panel.min_group.value() == 5
+
+    def bolig():
+        m = panel.model
+        line = next(r for r in range(m.rowCount()) if m.text(r, 1) == "Bolig")
+        return m.text(line, 2)
+
+    assert bolig() == "too few"
+    panel.min_group.setValue(2)
+    panel.min_group.editingFinished.emit()
+    assert bolig() == "3"  # shown with its figures now
+    with w.session.read() as s:
+        from app.core.survey.stats import find_survey
+
+        assert find_survey(s, "Brukerundersøkelse 2026").min_group == 2  # saved
+    w.session.undo_stack.undo()
+    assert panel.min_group.value() == 5 and bolig() == "too few"

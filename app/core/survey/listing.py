@@ -21,6 +21,7 @@ class SurveyChoices:
     themes: list[str] = field(default_factory=list)  # in the order of their first item
     attributes: list[str] = field(default_factory=list)  # background variables, by name
     references: list[str] = field(default_factory=list)
+    min_group: int = 5  # the smallest group shown with figures
 
 
 def survey_names(s: Session) -> list[str]:
@@ -39,6 +40,7 @@ def survey_choices(s: Session, name: str) -> SurveyChoices:
         SurveyItem.survey_id == survey.id, SurveyItem.kind == "likert", SurveyItem.theme != "")
         .order_by(SurveyItem.position, SurveyItem.id))
     out.themes = list(dict.fromkeys(themes))
+    out.min_group = survey.min_group
     used = select(RespondentValue.attribute_id).join(
         Respondent, Respondent.id == RespondentValue.respondent_id).where(
         Respondent.survey_id == survey.id).distinct()

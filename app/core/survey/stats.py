@@ -47,6 +47,7 @@ from app.i18n import _
 from app.i18n.numbers import decimal as _decimal
 from app.models import AttributeDefinition
 from app.models.survey import Survey, SurveyItem, SurveyReference, SurveyReferenceValue
+from app.core.survey.surveys import find_survey  # noqa: F401 - part of this API
 
 ITEMS, THEMES = "items", "themes"
 NO_VALUE = None  # the group of respondents without a value for the attribute
@@ -206,21 +207,6 @@ class SurveyTable:
 
 
 # -- looking things up -----------------------------------------------------------------------
-def find_survey(s: Session, name: str | None = None) -> Survey:
-    """The survey called `name`, or the project's only survey when no name is given."""
-    if name is not None:
-        from app.core.survey.surveys import get_survey
-
-        return get_survey(s, name)  # NotFound naming the surveys there are
-    surveys = s.scalars(select(Survey).order_by(Survey.name).limit(2)).all()
-    if not surveys:
-        raise NotFound(_("The project has no survey yet: import one first."))
-    if len(surveys) > 1:
-        raise InvalidInput(_("The project has more than one survey: say which one "
-                             "(--survey NAME)."))
-    return surveys[0]
-
-
 def likert_items(s: Session, survey: Survey, theme: str | None = None) -> list[SurveyItem]:
     q = select(SurveyItem).where(SurveyItem.survey_id == survey.id,
                                  SurveyItem.kind == "likert")

@@ -91,3 +91,31 @@ def delete_survey(s: Session, name: str) -> tuple[int, int]:
     s.delete(survey)
     s.flush()
     return int(respondents), len(doc_ids)
+
+
+def find_survey(s: Session, name: str | None = None):
+    """The survey called `name`, or the project's only survey when no name is given."""
+    from app.errors import InvalidInput
+    from app.models import Survey
+
+    if name is not None:
+        return get_survey(s, name)  # NotFound naming the surveys there are
+    surveys = s.scalars(select(Survey).order_by(Survey.name).limit(2)).all()
+    if not surveys:
+        raise NotFound(_("The project has no survey yet: import one first."))
+    if len(surveys) > 1:
+        raise InvalidInput(_("The project has more than one survey: say which one "
+                             "(--survey NAME)."))
+    return surveys[0]
+
+
+def set_min_group(s: Session, name: str | None, n: object) -> tuple[str, int, int]:
+    """Set the smallest group a survey's tables and joint displays show figures for (groups
+    below it are "too few", protecting respondents' anonymity). Returns (survey, old, new)."""
+    from app.errors import InvalidInput
+
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 1000:
+        raise InvalidInput(_("The smallest group must be a whole number from 1 to 1000."))
+    survey = find_survey(s, name)
+    old, survey.min_group = survey.min_group, n
+    return survey.name, old, n
