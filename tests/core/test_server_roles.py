@@ -16,20 +16,8 @@ from app.core.coding import code_text
 from app.core.project import Project
 from app.core.server.members import grant, init_server, members, revoke, whoami
 from app.errors import NotPermitted
-from tests.conftest import run_cli
+from tests.core.test_backends_team import NYTT, RESPEKT, TEXT, sitat  # the same team text
 from tests.pg import SUPERUSER, pg_cluster, pg_url  # noqa: F401
-
-TEXT = ("Intervjuer: Hvordan ble du møtt hos NAV i Alna? 😀\n"
-        "Kari: Jeg ble møtt med respekt av Per, ærlig talt.\n"
-        "Per: Kari måtte forklare alt på nytt, og det tok tid.\n")
-RESPEKT = "møtt med respekt av Per"
-NYTT = "forklare alt på nytt"
-
-
-def sitat(*args):
-    r = run_cli(*args)
-    assert r.code == 0, (args, r.err)
-    return r
 
 
 def _span(quote: str) -> tuple[int, int]:
