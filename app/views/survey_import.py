@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import SitatError
-from app.i18n import _
+from app.i18n import _, n_
 from app.views.session import Session
 from app.views.survey_task import BackgroundTask
 
@@ -217,8 +217,10 @@ class SurveyImportDialog(QDialog):
             self.tabs.setCurrentIndex(i)
             shown = "" if p.problem_count <= len(p.problems) else " " + _(
                 "The first {n} are listed.").format(n=len(p.problems))
-            self._say(_("{file}: {n} problem(s) to fix in the file or the mapping before it can "
-                        "be imported; nothing has been changed.").format(
+            self._say(n_("{file}: {n} problem to fix in the file or the mapping before it can "
+                         "be imported; nothing has been changed.",
+                         "{file}: {n} problems to fix in the file or the mapping before it can "
+                         "be imported; nothing has been changed.", p.problem_count).format(
                 file=p.file, n=p.problem_count) + shown)
         else:
             self._say(_("{file}: {respondents} respondents, {answers} answers ({dont_know} "

@@ -125,7 +125,7 @@ def test_preview_shows_bad_cells_blocks_import_and_changes_nothing(qtbot, tmp_pa
                                          ["10", "Jeg blir møtt med respekt", "kanskje"]]
     assert "not on the scale" in problems[0][3]
     assert not dlg.import_button.isEnabled()
-    assert "2 problem(s)" in dlg.summary_label.text()
+    assert "2 problems to fix" in dlg.summary_label.text()
     # the columns as matched, and the first rows as parsed
     columns = cells(tab(dlg, "Columns"))
     assert ["Jeg får god informasjon", "statement (Likert item)", "Informasjon", "info1", ""] \
