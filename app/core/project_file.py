@@ -94,7 +94,9 @@ def _remove_unborn(shared: list[Path]) -> None:
         wal, shm = (os.lstat(p) for p in shared)
     except OSError:
         return
-    if wal.st_size == 0 and shm.st_size < 32768 and shm.st_uid == os.geteuid():
+    from app.core.files.own import owned_by_me
+
+    if wal.st_size == 0 and shm.st_size < 32768 and owned_by_me(shm):
         for p in shared:
             try:
                 os.unlink(p)

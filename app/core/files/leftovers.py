@@ -12,7 +12,7 @@ import stat
 import time
 from pathlib import Path
 
-from app.core.files.own import pid_alive, process_started
+from app.core.files.own import owned_by_me, pid_alive, process_started
 
 # save_atomic's temporary files: `.sitat-<pid>-<mkstemp's 8 characters><suffix>`.
 SAVE_TEMP = re.compile(r"\.sitat-(?P<pid>\d{1,7})-[a-z0-9_]{8}(\.[A-Za-z0-9]{1,8}){0,2}")
@@ -45,7 +45,7 @@ def _own_file(path: str) -> os.stat_result | None:
         info = os.lstat(path)
     except OSError:
         return None
-    if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+    if not stat.S_ISREG(info.st_mode) or not owned_by_me(info):
         return None
     return info
 

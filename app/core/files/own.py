@@ -119,16 +119,34 @@ def private_folder(path: Path) -> bool:
     return trusted_folder(info)
 
 
+WINDOWS = os.name == "nt"
+
+
+def owned_by_me(info: os.stat_result) -> bool:
+    """Is this stat result's owner this user? Where the system has no owner ids in a stat
+    (Windows: st_uid is always 0), True: a user's profile folders are private there."""
+    geteuid = getattr(os, "geteuid", None)
+    return geteuid is None or info.st_uid == geteuid()
+
+
+def private_mode(info: os.stat_result, bits: int = 0o077) -> bool:
+    """No permission `bits` for group and others (POSIX); where the mode carries no such
+    permissions (Windows), True."""
+    return not hasattr(os, "geteuid") or not info.st_mode & bits
+
+
 def trusted_folder(info: os.stat_result) -> bool:
     """A stat result (from lstat) of a folder only this user can change."""
-    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid()
-            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+    return (stat.S_ISDIR(info.st_mode) and owned_by_me(info)
+            and private_mode(info, stat.S_IWGRP | stat.S_IWOTH))
 
 
 def pid_alive(pid: int) -> bool:
     """False only when no process `pid` runs on this machine (an impossible pid runs not)."""
     if not 0 < pid < PID_MAX:
         return False
+    if WINDOWS:  # os.kill(pid, 0) would END the process there (TerminateProcess)
+        return _windows_pid_alive(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -136,6 +154,23 @@ def pid_alive(pid: int) -> bool:
     except (PermissionError, OverflowError):
         return True
     return True
+
+
+def _windows_pid_alive(pid: int) -> bool:
+    """Windows: the process can be opened for a query and has not exited (never signalled)."""
+    import ctypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return ctypes.get_last_error() == 5  # ERROR_ACCESS_DENIED: it runs, as someone else
+    try:
+        code = ctypes.c_ulong()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def process_started(pid: int) -> float | None:

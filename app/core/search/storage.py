@@ -17,8 +17,8 @@ import stat
 import tempfile
 from pathlib import Path
 
-from app.core.files.own import (is_link, private_folder, read_regular,
-                             trusted_folder, write_exclusive)
+from app.core.files.own import (is_link, owned_by_me, private_folder, private_mode,
+                             read_regular, trusted_folder, write_exclusive)
 from app.i18n import _
 
 ENV_DIR = "SITAT_INDEX_DIR"
@@ -71,7 +71,7 @@ def index_key() -> bytes:
 
 def _read_key(path: Path) -> bytes:
     info = os.lstat(path)
-    if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o077:
+    if not stat.S_ISREG(info.st_mode) or not owned_by_me(info) or not private_mode(info):
         raise ValueError("the index key can be read or changed by others")
     key = read_regular(path, 4 * KEY_BYTES)
     if len(key) != KEY_BYTES:
