@@ -168,6 +168,9 @@ def run(path: Path | None = None, screenshot: Path | None = None) -> int:
     set_language(settings.language())
     app = make_app()
     error_hook.install()
+    from app.core.search.lexicon import warm_in_background
+
+    warm_in_background()  # the first search on a new machine then finds it ready
     window = new_window()
     place_on_screen(window)
     path = path or settings.last_project()

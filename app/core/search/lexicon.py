@@ -127,6 +127,22 @@ def get(lang: str = "nb") -> Lexicon | None:
     return _loaded[lang]
 
 
+def warm_in_background(langs: tuple[str, ...] = ("nb",)) -> threading.Thread:
+    """Load (the first time on a machine: derive and cache, ~5 s) the lexicons in a daemon
+    thread, so the window's first search does not wait for it; a search meanwhile waits on
+    the same lock instead of deriving them twice."""
+    def load() -> None:
+        for lang in langs:
+            try:
+                get(lang)
+            except Exception:  # noqa: BLE001 - a search will try (and report) again
+                pass
+
+    thread = threading.Thread(target=load, name="sitat-lexicon", daemon=True)
+    thread.start()
+    return thread
+
+
 class Lexicon:
     """Sorted forms with their lemmas, kept as UTF-8 bytes in blocks of `BLOCK` forms (UTF-8
     sorts like code points): a lookup bisects the blocks' first forms, then the one block.
