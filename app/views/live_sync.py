@@ -4,7 +4,9 @@ else's action moved it, the document list, code tree, counts, the open transcrip
 and the coded segments are read again - the user's selection, scroll position and open document
 stay - and search results are marked stale. When the server cannot be reached the status bar
 says so, the window stays readable, changes are refused, and it retries (1, 2, 4 ... 30 s);
-once back, the status clears and the view is refreshed. A project file is not polled: only
+once back, the status clears and the view is refreshed. On a large project a refresh
+spaces the next poll (COST_FACTOR), and none happens while a mouse button is down (the
+next poll does it). A project file is not polled: only
 this program writes it (its lock file keeps others out)."""
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ from app.i18n import _
 
 POLL_MS = 1000
 BACKOFF_S = (1, 2, 4, 8, 16, 30)
+# A refresh may take a while on a large project (all panels read again on the GUI thread):
+# the next poll waits this many times what the last refresh cost, so following others never
+# takes more than about a quarter of the window's time (and stays within ~2 s).
+COST_FACTOR = 3
 
 
 class _Answer(QObject):
@@ -33,6 +39,8 @@ class LiveSync(QObject):
         self.session = None
         self.seen: int | None = None  # the revision the window shows
         self.failures = 0
+        self.pending = False  # others changed something not yet shown (the user was busy)
+        self.last_cost = 0.0  # seconds the last refresh took
         self._thread: threading.Thread | None = None
         self._listening = None  # the session whose connectionLost is connected
         self._answer = _Answer(self)
@@ -53,6 +61,7 @@ class LiveSync(QObject):
         self.stop()
         self.session = session
         self.failures = 0
+        self.pending, self.last_cost = False, 0.0
         self._show_offline(False)
         if session is None or not session.project.shared:
             return
@@ -110,9 +119,22 @@ class LiveSync(QObject):
             return
         if session.offline or self.seen is None:
             self._came_back(revision)
-        elif self._changed_by_others(revision):
+        elif self._changed_by_others(revision) or self.pending:
             self.refresh()
-        self.timer.start(POLL_MS)
+        self.timer.start(self.interval())
+
+    def interval(self) -> int:
+        """Milliseconds to the next poll: a second, or longer after a costly refresh."""
+        return max(POLL_MS, int(COST_FACTOR * self.last_cost * 1000))
+
+    @staticmethod
+    def user_busy() -> bool:
+        """A mouse button is down (a selection being dragged, a code being dragged): a
+        refresh now would pull the text or the list from under it."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication
+
+        return QApplication.mouseButtons() != Qt.NoButton
 
     def _changed_by_others(self, revision: int) -> bool:
         from app.core.server.changes import others_changed
@@ -160,11 +182,20 @@ class LiveSync(QObject):
 
     # -- showing what others did -----------------------------------------------------------------
     def refresh(self) -> None:
-        """Read again what the window shows, keeping the user's place (see module docstring)."""
+        """Read again what the window shows, keeping the user's place (see module docstring);
+        while the user holds a mouse button, at the next poll instead."""
+        import time
+
         from app.views.live_refresh import refresh_window
 
+        if self.user_busy():
+            self.pending = True
+            return
+        self.pending = False
+        started = time.perf_counter()
         try:
             refresh_window(self.window)
+            self.last_cost = time.perf_counter() - started
         except Exception as exc:  # noqa: BLE001 - a read that finds the server gone
             from app.core.server.changes import is_disconnect
 
