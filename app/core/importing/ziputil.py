@@ -40,14 +40,26 @@ _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
                NotImplementedError, RuntimeError, struct.error, IndexError)
 
 
-def corrupt() -> ImportFailed:
+WORKBOOK = "workbook"  # `kind` of a spreadsheet (a survey export); the default is a document
+
+
+def corrupt(kind: str = "document") -> ImportFailed:
+    if kind == WORKBOOK:
+        return ImportFailed(
+            _("The file is damaged or incomplete and cannot be opened. If it was downloaded or "
+              "copied, get a fresh copy; otherwise open it in Excel or LibreOffice Calc and "
+              "save it again as an Excel workbook (.xlsx)."))
     return ImportFailed(
         _("The file is damaged or incomplete and cannot be opened. If it was downloaded or "
           "copied, get a fresh copy; otherwise open it in Word or LibreOffice and save it again.")
     )
 
 
-def old_or_protected() -> ImportFailed:
+def old_or_protected(kind: str = "document") -> ImportFailed:
+    if kind == WORKBOOK:
+        return ImportFailed(
+            _("The file is password-protected or in an old format (such as .xls). Open it, "
+              "remove any password and save it as an Excel workbook (.xlsx) or as CSV."))
     return ImportFailed(
         _("The file is password-protected or in an old format (such as .doc). Open it, remove "
           "any password and save it as a Word document (.docx) or OpenDocument text (.odt).")
@@ -68,10 +80,13 @@ def rtf_file() -> ImportFailed:
     )
 
 
-def sniff_foreign(head: bytes) -> ImportFailed | None:
+def sniff_foreign(head: bytes, kind: str = "document") -> ImportFailed | None:
     """An error for well-known non-text formats given the first bytes of a file, else None."""
     if head.startswith(OLE_SIGNATURE):
-        return old_or_protected()
+        return old_or_protected(kind)
+    if kind == WORKBOOK and head.startswith((b"%PDF", b"{\\rtf")):
+        return ImportFailed(_("This is not a spreadsheet but a PDF or RTF document: export the "
+                              "answers from the survey tool as .xlsx or .csv."))
     if head.startswith(b"%PDF"):
         return pdf_file()
     if head.startswith(b"{\\rtf"):
@@ -88,28 +103,30 @@ def looks_like_text(head: bytes) -> bool:
 
 
 @contextmanager
-def open_archive(path: Path, not_a_zip_but_text: str) -> Iterator[zipfile.ZipFile]:
-    """Open a zip archive after checking that it is one and that it is within the limits."""
+def open_archive(path: Path, not_a_zip_but_text: str,
+                 kind: str = "document") -> Iterator[zipfile.ZipFile]:
+    """Open a zip archive after checking that it is one and that it is within the limits;
+    `kind` (WORKBOOK or a document) chooses the advice of the error messages."""
     from app.core.files.reading import open_regular
 
     with open_regular(path, ImportFailed) as fp:
         head = fp.read(4096)
         if not head.startswith(ZIP_SIGNATURES):
-            foreign = sniff_foreign(head)
+            foreign = sniff_foreign(head, kind)
             if foreign is not None:
                 raise foreign
-            raise ImportFailed(not_a_zip_but_text) if looks_like_text(head) else corrupt()
-        _check_central_directory(fp)
+            raise ImportFailed(not_a_zip_but_text) if looks_like_text(head) else corrupt(kind)
+        _check_central_directory(fp, kind)
         try:
             zf = zipfile.ZipFile(fp)
         except _ZIP_ERRORS:
-            raise corrupt() from None
+            raise corrupt(kind) from None
         with zf:
             check_members(zf)
             yield zf
 
 
-def _check_central_directory(fp) -> None:
+def _check_central_directory(fp, kind: str = "document") -> None:
     """Refuse archives with too many entries before zipfile reads the whole table of contents."""
     fp.seek(0, 2)
     size = fp.tell()
@@ -118,7 +135,7 @@ def _check_central_directory(fp) -> None:
     tail = fp.read(tail_len)
     pos = tail.rfind(b"PK\x05\x06")
     if pos < 0 or len(tail) - pos < 22:
-        raise corrupt()
+        raise corrupt(kind)
     fields = struct.unpack("<4s4H2LH", tail[pos:pos + 22])
     entries, cd_size = max(fields[3], fields[4]), fields[5]
     if entries == 0xFFFF or cd_size == 0xFFFFFFFF:  # ZIP64: the real numbers are elsewhere

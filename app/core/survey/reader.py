@@ -108,11 +108,11 @@ def _cell(value):
 
 # -- xlsx ---------------------------------------------------------------------------------------
 def _xlsx_rows(path: Path):
-    from app.core.importing.ziputil import check_xml_parts, corrupt, open_archive
+    from app.core.importing.ziputil import WORKBOOK, check_xml_parts, corrupt, open_archive
 
     not_zip = _("The file is not an Excel workbook (.xlsx), although its name says so. If it "
                 "is a CSV file, rename it to .csv.")
-    with open_archive(path, not_zip) as zf:
+    with open_archive(path, not_zip, WORKBOOK) as zf:
         check_xml_parts(zf, set())  # no DOCTYPE/ENTITY in any part: no entity bombs
     import zipfile
 
@@ -123,7 +123,7 @@ def _xlsx_rows(path: Path):
         wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except (InvalidFileException, KeyError, ValueError, TypeError, IndexError, OSError,
             zipfile.BadZipFile, EOFError, SyntaxError):
-        raise corrupt() from None
+        raise corrupt(WORKBOOK) from None
     try:
         sheets = wb.worksheets
         if not sheets:
@@ -141,7 +141,7 @@ def _xlsx_rows(path: Path):
         return rows
     except (KeyError, ValueError, TypeError, IndexError, zipfile.BadZipFile, EOFError,
             SyntaxError):
-        raise corrupt() from None
+        raise corrupt(WORKBOOK) from None
     finally:
         wb.close()
 

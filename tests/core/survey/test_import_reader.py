@@ -91,3 +91,21 @@ def test_wrong_files_are_refused_with_a_reason(tmp_path):
         read_table(empty)
     with pytest.raises(ImportFailed, match="does not exist"):
         read_table(tmp_path / "finnes-ikke.csv")
+
+
+def test_a_broken_or_foreign_xlsx_gets_spreadsheet_advice_not_word_advice(tmp_path):
+    import os
+
+    broken = tmp_path / "svar.xlsx"
+    broken.write_bytes(os.urandom(3000).replace(b"PK", b"pk"))
+    with pytest.raises(ImportFailed, match="Excel or LibreOffice Calc") as err:
+        read_table(broken)
+    assert "Word" not in str(err.value)
+    protected = tmp_path / "passord.xlsx"  # a password-protected workbook is an OLE file
+    protected.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    with pytest.raises(ImportFailed, match=r"\.xls\).*Excel workbook \(\.xlsx\) or as CSV"):
+        read_table(protected)
+    pdf = tmp_path / "rapport.xlsx"
+    pdf.write_bytes(b"%PDF-1.7\n" + b"\0" * 100)
+    with pytest.raises(ImportFailed, match="not a spreadsheet.*\\.xlsx or \\.csv"):
+        read_table(pdf)
