@@ -39,8 +39,10 @@ _DEFAULT_WIDTH = 700
 PT_CM = 2.54 / 72
 CELL_PADDING_CM = 0.19 * 2 + 0.05  # Word's default left and right cell margins, and a hair
 EMU_PER_CM = 360_000
-# Where a line may break inside a cell: at white space, and after a hyphen, dash or slash.
-_BREAKS = re.compile(r"\s+|(?<=[-/–])")
+# Where a line may break inside a cell: at white space - not at a no-break space (U+00A0,
+# U+2007, U+202F), which Python's \s would count but Word and LibreOffice never break at -
+# and after a hyphen, dash or slash.
+_BREAKS = re.compile(r"[^\S\u00a0\u2007\u202f]+|(?<=[-/–])(?![\u00a0\u2007\u202f])")
 
 
 def text_cm(text: str, size: float) -> float:

@@ -225,3 +225,16 @@ def test_column_fitting_keeps_long_words_whole():
     assert layout.pieces("fg15-sondre-nordstrand") == ["fg15-", "sondre-", "nordstrand"]
     too_wide = [layout.Column(f"Kolonne {i}", ["Brukerorganisasjoner"], 10) for i in range(9)]
     assert layout.fit_columns(too_wide, 17.0) is None  # the caller splits such a table
+
+
+def test_a_no_break_space_keeps_a_figure_whole_in_a_fitted_column():
+    # "3,1 (n 130)" is written with no-break spaces (the joint display's Total column): Word
+    # and LibreOffice never break there, so the column must be wide enough for all of it -
+    # Python's \s counts U+00A0 as a space, which made the column too narrow and the
+    # figure break inside "130".
+    figure = "3,1\u00a0(n\u00a0130)"
+    assert layout.pieces(figure) == [figure]
+    assert layout.pieces("11\u00a0/\u00a00") == ["11\u00a0/\u00a00"]  # nor after the slash
+    assert layout.pieces("12 000-tallet og\u202fså") == ["12", "000-", "tallet", "og\u202fså"]
+    column = layout.Column("Sum", [figure, "for få"], 9.0)
+    assert column.floor() >= layout.text_cm(figure, 9.0)
